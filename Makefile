@@ -1,0 +1,122 @@
+# rmsbench -- the front door.  `make help` lists the targets.
+#
+#   make            build build/rmsbench and build/librmskernels.a
+#   make study      the main job: build, run the default study, write the report
+#   make test       every test: unit, sanitizers, CLI/DB, fuzz (brief), proofs
+#
+# CC, CFLAGS, LDFLAGS, PREFIX and DESTDIR work as usual.  Build output goes
+# to $(BUILD) (default build/); `make BUILD=build/clang CC=clang` keeps a
+# second tree beside the first.
+
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC      := cc
+endif
+CFLAGS  ?= -O3 -g
+PREFIX  ?= /usr/local
+BUILD   ?= build
+SAN     ?=
+
+# Flags the program needs whatever the user's CFLAGS: -fno-math-errno lets
+# sqrtf vectorise (~8x), -ffp-contract=off keeps naive/fused/omp bit-identical.
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -fno-math-errno \
+               -ffp-contract=off -MMD -MP -Ikernels -Iproblems -Iharness
+GIT_COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+ifneq ($(SAN),)
+SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
+LIBS        := -lsqlite3 -lz -lopenblas -ljansson -lxxhash -lm
+ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
+
+# ISA and OpenMP flags only on the files that need them (BLIS make_defs).
+FLAGS_rms_avx2   := -mavx2 -mfma
+FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
+FLAGS_rms_omp    := -fopenmp
+FLAGS_roof       := -mavx2 -mfma
+
+KERNEL_SRC  := $(sort $(wildcard kernels/*.c))
+PROBLEM_SRC := $(sort $(wildcard problems/*.c))
+HARNESS_SRC := $(sort $(filter-out harness/main.c harness/mpi_%.c,$(wildcard harness/*.c)))
+TEST_SRC    := $(sort $(wildcard tests/test_*.c))
+
+KERNEL_OBJ  := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ     := $(PROBLEM_SRC:%.c=$(BUILD)/%.o) $(HARNESS_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+KLIB   := $(BUILD)/librmskernels.a
+APPLIB := $(BUILD)/librmsapp.a
+BIN    := $(BUILD)/rmsbench
+
+.PHONY: all deps test test-unit test-sanitize test-cli study install uninstall clean help
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(KLIB)
+
+## deps: install the Debian packages the build, tests and study need
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FLAGS_$(basename $(notdir $<))) -c $< -o $@
+
+$(BUILD)/harness/machine.o: ALL_CFLAGS += -DRMS_CFLAGS='"$(strip $(CFLAGS))"' -DRMS_GIT_COMMIT='"$(GIT_COMMIT)"'
+
+$(KLIB): $(KERNEL_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(APPLIB): $(APP_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/harness/main.o $(APPLIB) $(KLIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(APPLIB) $(KLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(APPLIB) $(KLIB) $(ALL_LDFLAGS) $(LIBS)
+
+## test: every test (unit, CLI/DB, sanitizers, fuzz brief, proofs); ends "N passed, N failed"
+test: deps
+	@tests/run-all.sh
+
+## test-unit: the C unit tests and shell tests against $(BUILD)
+test-unit: $(BIN) $(TEST_BIN)
+	@tests/run.sh $(BUILD)
+
+## test-sanitize: the same tests built with ASan + UBSan (and -Werror) in build/san
+test-sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 CFLAGS="-O1 -g -Werror" test-unit
+
+## study: the main job: build, run the default study into results/, write reports/
+study: deps all
+	@scripts/study.sh
+
+## install: install rmsbench to $(DESTDIR)$(PREFIX)/bin and the kernel library/header
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/rmsbench
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rmsbench
+	install -m 644 $(KLIB) $(DESTDIR)$(PREFIX)/lib/librmskernels.a
+	install -m 644 kernels/rms.h $(DESTDIR)$(PREFIX)/include/rmsbench/rms.h
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rmsbench $(DESTDIR)$(PREFIX)/lib/librmskernels.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/rmsbench
+
+## clean: remove build/ (results/ and reports/ are kept)
+clean:
+	rm -rf $(BUILD) build
+
+## help: this list
+help:
+	@echo "rmsbench make targets:"
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /' | sed 's/: /\t/' | expand -t 20
+
+# Further targets live beside the code they drive.
+-include $(sort $(wildcard mk/*.mk))
+-include proofs/proofs.mk
+
+-include $(KERNEL_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(BUILD)/harness/main.d
+

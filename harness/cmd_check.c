@@ -1,0 +1,9 @@
+/* cmd_check.c -- placeholder until its issue lands: refuses to run. */
+#include "cli.h"
+
+int cmd_check(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_die("not implemented yet");
+}

@@ -1,0 +1,9 @@
+/* cmd_export.c -- placeholder until its issue lands: refuses to run. */
+#include "cli.h"
+
+int cmd_export(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_die("not implemented yet");
+}

@@ -1,0 +1,9 @@
+/* cmd_import_hyperfine.c -- placeholder until its issue lands: refuses to run. */
+#include "cli.h"
+
+int cmd_import_hyperfine(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_die("not implemented yet");
+}

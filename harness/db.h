@@ -1,0 +1,42 @@
+/* db.h -- the results database: open/migrate, machine capture, helpers.
+ *
+ * SQLite in WAL mode with busy_timeout and foreign keys; schema version in
+ * PRAGMA user_version, migrations in db_schema.c; every write happens inside
+ * a transaction with bound parameters only. */
+#ifndef DB_H
+#define DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#define RMS_DB_DEFAULT "results/rmsbench.db"
+
+enum { DB_RW = 0, DB_READONLY = 1 };
+
+/* Open (creating the file and migrating to the current schema unless
+ * read-only).  NULL with a one-line message naming the path on failure: a
+ * missing directory, a read-only file, not a database, a newer schema. */
+sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen);
+void db_close(sqlite3 *db);
+
+/* Schema: the list of migrations and the version they reach. */
+int db_schema_version(void);
+int db_migrate(sqlite3 *db, char *err, size_t errlen);
+
+/* Run SQL without results (BEGIN, COMMIT, ...).  0 or -1 with message. */
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* Row id in `machines` for this machine and build, inserting it if new
+ * (fingerprint = CPU model + flags + cores + compiler + flags + commit). */
+int db_machine_id(sqlite3 *db, sqlite3_int64 *id, char *err, size_t errlen);
+
+/* What is known about this machine and build (also printed by reports). */
+typedef struct machine_info {
+    char cpu_model[128], cpu_vendor[32], isa[256], os[128], kernel[256];
+    char compiler[128], cflags[512], git_commit[48], hostname[80];
+    int cores;
+    long long mem_bytes;
+} machine_info;
+void machine_collect(machine_info *m);
+
+#endif

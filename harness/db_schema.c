@@ -1,0 +1,122 @@
+/* db_schema.c -- the versioned schema.  Each migration moves user_version
+ * from i to i+1 inside one transaction; never edit a released migration,
+ * append a new one. */
+#include <stdio.h>
+#include "db.h"
+
+static const char *const MIGRATIONS[] = {
+    /* 0 -> 1: the initial schema */
+    "CREATE TABLE machines ("
+    "  id INTEGER PRIMARY KEY,"
+    "  fingerprint TEXT NOT NULL UNIQUE,"
+    "  cpu_model TEXT, cpu_vendor TEXT, isa_flags TEXT, cores INTEGER,"
+    "  mem_bytes INTEGER, os TEXT, kernel_release TEXT, compiler TEXT,"
+    "  cflags TEXT, git_commit TEXT, hostname TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  config_hash TEXT NOT NULL,"
+    "  sweep TEXT,"
+    "  problem TEXT NOT NULL, kernel TEXT NOT NULL, preset TEXT,"
+    "  dim INTEGER, seed INTEGER, steps INTEGER, epochs INTEGER, every INTEGER,"
+    "  lr REAL, beta REAL, eps REAL, v0 REAL, momentum REAL, weight_decay REAL,"
+    "  wd_mode TEXT, eps_in_sqrt INTEGER, centered INTEGER, lr_in_momentum INTEGER,"
+    "  nesterov INTEGER, bias_correction INTEGER, maximize INTEGER,"
+    "  config_json TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('running','done','diverged','failed')),"
+    "  steps_done INTEGER, diverged_step INTEGER,"
+    "  final_loss REAL, best_loss REAL, steps_to_target INTEGER, time_to_target_ns INTEGER,"
+    "  wall_ns INTEGER, metric_name TEXT, metric_value REAL, peak_rss_bytes INTEGER,"
+    "  error TEXT, pid INTEGER,"
+    "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    "  finished_at TEXT);"
+    "CREATE INDEX runs_hash ON runs(config_hash, status);"
+    "CREATE INDEX runs_problem ON runs(problem, kernel);"
+    "CREATE TABLE curves ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  step INTEGER NOT NULL, loss REAL, grad_norm REAL, elapsed_ns INTEGER,"
+    "  PRIMARY KEY (run_id, step)) WITHOUT ROWID;"
+    "CREATE TABLE perf ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  source TEXT NOT NULL DEFAULT 'rmsbench',"   /* rmsbench | pytorch */
+    "  kernel TEXT NOT NULL, preset TEXT, n INTEGER NOT NULL, threads INTEGER NOT NULL,"
+    "  reps INTEGER, ns_per_elem REAL, ns_per_elem_min REAL, ns_per_elem_max REAL,"
+    "  gbps REAL, roof_ns_per_elem REAL, roof_ratio REAL,"
+    "  compute_roof_ns_per_elem REAL, compute_roof_ratio REAL,"
+    "  cycles_per_elem REAL, clock_ghz REAL, validated INTEGER,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE TABLE hyperfine ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  command TEXT NOT NULL, mean_s REAL, stddev_s REAL, median_s REAL,"
+    "  user_s REAL, system_s REAL, min_s REAL, max_s REAL, runs INTEGER,"
+    "  times_json TEXT, exit_codes_json TEXT, parameters_json TEXT,"
+    "  memory_usage_bytes_json TEXT, source_file TEXT,"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE TABLE proofs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  target TEXT NOT NULL, model TEXT NOT NULL,"
+    "  proved INTEGER NOT NULL, total INTEGER NOT NULL, wall_s REAL,"
+    "  provers TEXT, open_goals TEXT, git_commit TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE VIEW best_lr AS"
+    "  SELECT problem, kernel, preset, beta, lr, MIN(final_loss) AS final_loss, COUNT(*) AS runs"
+    "  FROM runs WHERE status = 'done' GROUP BY problem, kernel, preset;"
+    "CREATE VIEW run_summary AS"
+    "  SELECT r.id, r.problem, r.kernel, r.preset, r.lr, r.beta, r.eps, r.seed, r.status,"
+    "         r.final_loss, r.best_loss, r.steps_to_target, r.wall_ns / 1e9 AS wall_s,"
+    "         m.cpu_model FROM runs r LEFT JOIN machines m ON m.id = r.machine_id;",
+};
+
+int db_schema_version(void)
+{
+    return (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
+}
+
+static int user_version(sqlite3 *db, int *version, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+        return -1;
+    }
+    *version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* The version is read again inside each write transaction, so two processes
+ * opening a new database at once cannot both apply the same migration. */
+int db_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+    for (;;) {
+        int v;
+        if (user_version(db, &v, err, errlen))
+            return -1;
+        if (v == db_schema_version())
+            return 0;
+        if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+            return -1;
+        if (user_version(db, &v, err, errlen))
+            goto fail;
+        if (v > db_schema_version()) {
+            snprintf(err, errlen, "database schema version %d is newer than this rmsbench (%d)",
+                     v, db_schema_version());
+            goto fail;
+        }
+        if (v < db_schema_version()) {
+            char pragma[64];
+            snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+            if (db_exec(db, MIGRATIONS[v], err, errlen) || db_exec(db, pragma, err, errlen))
+                goto fail;
+        }
+        if (db_exec(db, "COMMIT", err, errlen))
+            goto fail;
+    }
+fail:
+    db_exec(db, "ROLLBACK", NULL, 0);
+    return -1;
+}

@@ -1,0 +1,197 @@
+/* rms.h -- the one RMSProp kernel API.
+ *
+ * Every kernel variant performs one RMSProp step over n elements.  Float
+ * variants (naive, fused, omp, avx2, avx512) share one signature; ref64 is the
+ * double-precision oracle that every other variant is checked against.
+ *
+ * Update (per element i, step t; g_eff is the gradient after maximize/weight
+ * decay, see rms_cfg):
+ *     v      = beta*v + (1-beta)*g_eff^2
+ *     m      = beta*m + (1-beta)*g_eff                   (centered only)
+ *     var    = centered ? max(v - m^2, 0) : v
+ *     var   *= bc_scale                                  (bias_correction only)
+ *     den    = eps_in_sqrt ? sqrt(var + eps) : sqrt(var) + eps
+ *     step   = g_eff / den
+ *     no momentum:         theta -= lr*step
+ *     lr_in_momentum = 0:  b = mu*b + step;    theta -= lr*(nesterov ? step + mu*b : b)
+ *     lr_in_momentum = 1:  b = mu*b + lr*step; theta -= (nesterov ? lr*step + mu*b : b)
+ *     decoupled wd:        theta -= lr*wd*theta  (before the step, on the old theta)
+ *
+ * ACSL contracts for the proved kernels live on the prototypes below; the
+ * logic they use is in proofs/logic/.
+ */
+#ifndef RMS_H
+#define RMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- config */
+
+/* All options of SPEC section 1.  Plain C data so it can be copied by value
+ * (the proofs need the config as a value, not through a pointer). */
+typedef struct rms_cfg {
+    double lr;            /* learning rate, > 0 and finite */
+    double beta;          /* decay of the squared-gradient mean, in [0,1) */
+    double eps;           /* >= 0 and finite */
+    double v0;            /* initial value of v (and nothing else), >= 0 */
+    double momentum;      /* mu in [0,1); 0 = no momentum buffer */
+    double weight_decay;  /* >= 0; 0 = off */
+    double bc_scale;      /* per step, set by rms_step(): 1/(1-beta^t) when
+                             bias_correction, else 1.  Kernels only read it. */
+    int eps_in_sqrt;      /* 1: g/sqrt(v+eps); 0: g/(sqrt(v)+eps) */
+    int centered;         /* keep m; denominator uses max(v - m^2, 0) */
+    int lr_in_momentum;   /* 0: PyTorch form; 1: TF/Keras form */
+    int nesterov;         /* Nesterov form of the momentum step (Optax) */
+    int wd_decoupled;     /* 0: coupled g += wd*theta; 1: theta -= lr*wd*theta */
+    int bias_correction;  /* divide v by (1 - beta^t) (Optax) */
+    int maximize;         /* ascend instead of descend (PyTorch) */
+} rms_cfg;
+
+/* The seed rule: lr 1e-3, beta 0.9, eps 1e-8 outside the root, v0 0. */
+rms_cfg rms_cfg_default(void);
+
+/* 0 if c is valid; otherwise -1 with a one-line message naming the bad
+ * field and value in err (e.g. "beta = 1 is outside [0, 1)"). */
+int rms_cfg_validate(const rms_cfg *c, char *err, size_t errlen);
+
+/* 1 when only the seed rule is in effect: the fast path of every kernel. */
+static inline int rms_cfg_is_plain(const rms_cfg *c)
+{
+    return !c->eps_in_sqrt && !c->centered && c->momentum == 0.0 &&
+           c->weight_decay == 0.0 && !c->bias_correction && !c->maximize;
+}
+
+/* Coefficients as every float kernel uses them, converted once from double so
+ * that all float variants round identically. */
+typedef struct rms_coef_f32 {
+    float lr, beta, one_minus_beta, eps, mu, wd, lr_wd, bc_scale;
+} rms_coef_f32;
+
+static inline rms_coef_f32 rms_coef_f32_of(const rms_cfg *c)
+{
+    rms_coef_f32 k;
+    k.lr = (float)c->lr;
+    k.beta = (float)c->beta;
+    k.one_minus_beta = (float)(1.0 - c->beta);
+    k.eps = (float)c->eps;
+    k.mu = (float)c->momentum;
+    k.wd = (float)c->weight_decay;
+    k.lr_wd = (float)(c->lr * c->weight_decay);
+    k.bc_scale = (float)c->bc_scale;
+    return k;
+}
+
+/* ---------------------------------------------------------------- state */
+
+/* Optimizer state for n parameters.  v always; m only when centered; buf only
+ * when momentum > 0 (NULL otherwise).  Arrays are 64-byte aligned. */
+typedef struct rms_state_f32 {
+    size_t n;
+    float *v, *m, *buf;
+    long t;               /* steps taken so far */
+} rms_state_f32;
+
+typedef struct rms_state_f64 {
+    size_t n;
+    double *v, *m, *buf;
+    long t;
+} rms_state_f64;
+
+/* Allocate and initialise (v = v0, m = buf = 0).  0 on success, -1 on OOM. */
+int  rms_state_f32_init(rms_state_f32 *s, size_t n, const rms_cfg *c);
+void rms_state_f32_free(rms_state_f32 *s);
+int  rms_state_f64_init(rms_state_f64 *s, size_t n, const rms_cfg *c);
+void rms_state_f64_free(rms_state_f64 *s);
+
+/* 64-byte aligned allocation of n elements of size sz (n may be 0); free with
+ * rms_free.  NULL on overflow or OOM. */
+void *rms_alloc(size_t n, size_t sz);
+void  rms_free(void *p);
+
+/* ---------------------------------------------------------------- kernels */
+
+/* One step over n elements.  theta, v, g must not overlap; m is read/written
+ * only when c->centered, buf only when c->momentum > 0 (else may be NULL).
+ * Pointers need no particular alignment.  A step allocates nothing. */
+typedef void (*rms_step_f32_fn)(size_t n, float *theta, float *v, float *m,
+                                float *buf, const float *g, const rms_cfg *c);
+typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
+                                double *buf, const double *g, const rms_cfg *c);
+
+void rms_step_ref64(size_t n, double *theta, double *v, double *m, double *buf,
+                    const double *g, const rms_cfg *c);
+void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
+                    const float *g, const rms_cfg *c);
+void rms_step_fused(size_t n, float *theta, float *v, float *m, float *buf,
+                    const float *g, const rms_cfg *c);
+void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
+                  const float *g, const rms_cfg *c);
+void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
+                   const float *g, const rms_cfg *c);
+void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
+                     const float *g, const rms_cfg *c);
+
+/* ---------------------------------------------------------------- registry */
+
+enum {
+    RMS_ISA_NONE   = 0,
+    RMS_ISA_AVX2   = 1u << 0,
+    RMS_ISA_FMA    = 1u << 1,
+    RMS_ISA_AVX512F = 1u << 2,
+    RMS_ISA_OPENMP = 1u << 3   /* built with OpenMP (not a CPU feature) */
+};
+
+typedef struct rms_kernel {
+    const char *name;
+    rms_step_f32_fn f32;   /* NULL for ref64 */
+    rms_step_f64_fn f64;   /* non-NULL only for ref64 */
+    unsigned isa;          /* RMS_ISA_* bits the CPU must have */
+    int ulp_tol;           /* max ulp from ref64 per element per step */
+    const char *desc;
+} rms_kernel;
+
+/* The table, in priority order for "auto" (best first, ref64 last). */
+const rms_kernel *rms_kernels(size_t *count);
+
+/* ISA bits of this CPU (cpuid + XGETBV for OS support), cached. */
+unsigned rms_cpu_isa(void);
+/* Human-readable list such as "avx2 fma avx512f". */
+const char *rms_isa_names(unsigned isa, char *buf, size_t len);
+
+int rms_kernel_supported(const rms_kernel *k);
+
+/* The one dispatch point.  name NULL or "auto": RMS_KERNEL from the
+ * environment if set, else the first supported kernel in the table.
+ * Returns NULL with a one-line message in err for an unknown name or a kernel
+ * this CPU cannot run. */
+const rms_kernel *rms_kernel_select(const char *name, char *err, size_t errlen);
+const rms_kernel *rms_kernel_find(const char *name);
+
+/* Advance the step counter, set bc_scale and run kernel k on float state. */
+void rms_step_f32(const rms_kernel *k, rms_state_f32 *s, float *theta,
+                  const float *g, const rms_cfg *c);
+void rms_step_f64(rms_state_f64 *s, double *theta, const double *g,
+                  const rms_cfg *c);
+
+/* ---------------------------------------------------------------- presets */
+
+typedef struct rms_preset {
+    const char *name;
+    const char *library;   /* "rmsbench", "PyTorch", ... */
+    const char *formula;   /* one line: the rule as that library states it */
+    const char *source;    /* where the rule was read */
+    rms_cfg cfg;           /* every option, with the library's defaults */
+} rms_preset;
+
+const rms_preset *rms_presets(size_t *count);
+const rms_preset *rms_preset_find(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
