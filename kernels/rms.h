@@ -52,6 +52,10 @@ typedef struct rms_cfg {
     int maximize;         /* ascend instead of descend (PyTorch) */
 } rms_cfg;
 
+#ifdef __FRAMAC__
+#include "rms_logic.acsl"   /* proofs/logic: ACSL only, seen by Frama-C only */
+#endif
+
 /* The seed rule: lr 1e-3, beta 0.9, eps 1e-8 outside the root, v0 0. */
 rms_cfg rms_cfg_default(void);
 
@@ -60,6 +64,12 @@ rms_cfg rms_cfg_default(void);
 int rms_cfg_validate(const rms_cfg *c, char *err, size_t errlen);
 
 /* 1 when only the seed rule is in effect: the fast path of every kernel. */
+#ifndef RMS_PROOF_IEEE
+/*@ requires valid_c: \valid_read(c);
+    assigns \nothing;
+    ensures plain_iff: \result != 0 <==> cfg_plain(*c);
+*/
+#endif
 static inline int rms_cfg_is_plain(const rms_cfg *c)
 {
     return !c->eps_in_sqrt && !c->centered && c->momentum == 0.0 &&
@@ -72,6 +82,15 @@ typedef struct rms_coef_f32 {
     float lr, beta, one_minus_beta, eps, mu, wd, lr_wd, bc_scale;
 } rms_coef_f32;
 
+#ifndef RMS_PROOF_IEEE
+/*@ requires valid_c: \valid_read(c);
+    assigns \nothing;
+    ensures lr: \result.lr == (float)c->lr;
+    ensures beta: \result.beta == (float)c->beta;
+    ensures omb: \result.one_minus_beta == (float)(1.0 - c->beta);
+    ensures eps: \result.eps == (float)c->eps;
+*/
+#endif
 static inline rms_coef_f32 rms_coef_f32_of(const rms_cfg *c)
 {
     rms_coef_f32 k;
@@ -123,10 +142,87 @@ typedef void (*rms_step_f32_fn)(size_t n, float *theta, float *v, float *m,
 typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
                                 double *buf, const double *g, const rms_cfg *c);
 
+/* Proved (proofs/, real model): no runtime error, writes exactly these
+ * arrays (m and buf only when their option is on), terminates, and v is the
+ * update formula, >= 0 and >= (1-beta) g_eff^2.  The plain rule also gets
+ * theta's formula. */
+#ifndef RMS_PROOF_IEEE
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires valid_c: \valid_read(c);
+    requires cfg: cfg_ok(*c);
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires valid_m:     c->centered != 0 ==> \valid(m + (0 .. n-1));
+    requires valid_buf:   c->momentum > 0.0 ==> \valid(buf + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_m: c->centered != 0 ==>
+      \separated(m + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_b: c->momentum > 0.0 ==>
+      \separated(buf + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_mb: c->centered != 0 && c->momentum > 0.0 ==>
+      \separated(m + (0 .. n-1), buf + (0 .. n-1));
+    requires v_nonneg: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    assigns theta[0 .. n-1], v[0 .. n-1],
+            m[0 .. (c->centered != 0 ? n-1 : -1)],
+            buf[0 .. (c->momentum > 0.0 ? n-1 : -1)];
+    ensures v_exact: \forall integer i; 0 <= i < n ==>
+      v[i] == vnext(\old(*c).beta, \old(v[i]), geff(\old(*c), \old(g[i]), \old(theta[i])));
+    ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    ensures v_lower: \forall integer i; 0 <= i < n ==>
+      v[i] >= vlow(\old(*c), \old(g[i]), \old(theta[i]));
+    behavior plain:
+      assumes cfg_plain(*c);
+      ensures theta_exact: \forall integer i; 0 <= i < n ==>
+        theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
+    behavior options:
+      assumes !cfg_plain(*c);
+    complete behaviors;
+    disjoint behaviors;
+*/
+#endif
 void rms_step_ref64(size_t n, double *theta, double *v, double *m, double *buf,
                     const double *g, const rms_cfg *c);
 void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
                     const float *g, const rms_cfg *c);
+/* Proved (proofs/, real model): as ref64 for the plain rule (v and theta
+ * formulas, v >= 0, v >= (1-beta) g^2); with options: no runtime error,
+ * exact assigns, termination. */
+#ifndef RMS_PROOF_IEEE
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires valid_c: \valid_read(c);
+    requires cfg: cfg_ok(*c);
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires valid_m:     c->centered != 0 ==> \valid(m + (0 .. n-1));
+    requires valid_buf:   c->momentum > 0.0 ==> \valid(buf + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_m: c->centered != 0 ==>
+      \separated(m + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_b: c->momentum > 0.0 ==>
+      \separated(buf + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), c);
+    requires sep_mb: c->centered != 0 && c->momentum > 0.0 ==>
+      \separated(m + (0 .. n-1), buf + (0 .. n-1));
+    requires v_nonneg: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    assigns theta[0 .. n-1], v[0 .. n-1],
+            m[0 .. (c->centered != 0 ? n-1 : -1)],
+            buf[0 .. (c->momentum > 0.0 ? n-1 : -1)];
+    behavior plain:
+      assumes cfg_plain(*c);
+      ensures v_exact: \forall integer i; 0 <= i < n ==>
+        v[i] == vnext(\old(c->beta), \old(v[i]), \old(g[i]));
+      ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+      ensures v_lower: \forall integer i; 0 <= i < n ==>
+        v[i] >= (1.0 - \old(c->beta)) * \old(g[i]) * \old(g[i]);
+      ensures theta_exact: \forall integer i; 0 <= i < n ==>
+        theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
+    behavior options:
+      assumes !cfg_plain(*c);
+    complete behaviors;
+    disjoint behaviors;
+*/
+#endif
 void rms_step_fused(size_t n, float *theta, float *v, float *m, float *buf,
                     const float *g, const rms_cfg *c);
 void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,

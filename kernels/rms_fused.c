@@ -1,30 +1,123 @@
 /* rms_fused.c -- one pass, scalar C that the compiler vectorises.  The plain
  * rule is the fast path; every option goes through the general element
  * function.  Coefficients come from rms_coef_f32_of so all float kernels
- * round the same way. */
+ * round the same way.  The ACSL contracts are what Frama-C proves
+ * (proofs/proofs.mk); the config goes by value for the same reason as in
+ * rms_ref64.c, and the element functions are inlined, so it costs nothing. */
 #include <math.h>
 #include "rms.h"
 
+#ifndef RMS_PROOF_IEEE
+/*@ requires valid: \valid(tp) && \valid(vp);
+    requires sep: \separated(tp, vp);
+    requires beta_range: 0.0 <= beta < 1.0;
+    requires omb_def: omb == 1.0 - beta;
+    requires eps_pos: eps > 0.0;
+    requires v_in: *vp >= 0.0;
+    assigns *tp, *vp;
+    ensures v_exact: *vp == vnext(beta, \old(*vp), gv);
+    ensures v_nonneg: *vp >= 0.0;
+    ensures v_lower: *vp >= (1.0 - beta) * gv * gv;
+    ensures t_exact: *tp == tnext(\old(*tp), lr, gv, *vp, eps);
+*/
+#else
+/*@ requires valid: \valid(tp) && \valid(vp);
+    requires sep: \separated(tp, vp, &__fc_errno);
+    requires dom: dom32(lr, beta, omb, eps);
+    requires g_in: !\is_NaN(gv);
+    requires v_in: vin32(*vp);
+    assigns *tp, *vp, __fc_errno;
+    ensures v_out: vout32(*vp);
+*/
+#endif
 static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
                                     float beta, float omb, float eps)
 {
     float vn = beta * *vp + omb * (gv * gv);
+#ifndef RMS_PROOF_IEEE
+    //@ assert step_v: vn == vnext(beta, *vp, gv);
+    //@ assert step_lower: vn >= (1.0 - beta) * gv * gv;
+#endif
+    float tn = *tp - lr * gv / (sqrtf(vn) + eps);
+#ifndef RMS_PROOF_IEEE
+    //@ assert step_t: tn == tnext(*tp, lr, gv, vn, eps);
+#endif
     *vp = vn;
-    *tp -= lr * gv / (sqrtf(vn) + eps);
+    *tp = tn;
+}
+
+#ifndef RMS_PROOF_IEEE
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1));
+    requires beta_range: 0.0 <= beta < 1.0;
+    requires omb_def: omb == 1.0 - beta;
+    requires eps_pos: eps > 0.0;
+    requires v_nonneg: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    assigns theta[0 .. n-1], v[0 .. n-1];
+    ensures v_exact: \forall integer i; 0 <= i < n ==> v[i] == vnext(beta, \old(v[i]), g[i]);
+    ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= (1.0 - beta) * g[i] * g[i];
+    ensures theta_exact: \forall integer i; 0 <= i < n ==>
+      theta[i] == tnext(\old(theta[i]), lr, g[i], v[i], eps);
+*/
+#else
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), &__fc_errno);
+    requires dom: dom32(lr, beta, omb, eps);
+    requires g_notnan: \forall integer i; 0 <= i < n ==> !\is_NaN(g[i]);
+    requires v_in: \forall integer i; 0 <= i < n ==> vin32(v[i]);
+    assigns theta[0 .. n-1], v[0 .. n-1], __fc_errno;
+    ensures v_out: \forall integer i; 0 <= i < n ==> vout32(v[i]);
+*/
+#endif
+static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
+                             const float *restrict g, float lr, float beta,
+                             float omb, float eps)
+{
+#ifndef RMS_PROOF_IEEE
+    /*@ loop invariant idx: 0 <= i <= n;
+        loop invariant done_v: \forall integer k; 0 <= k < i ==>
+          v[k] == vnext(beta, \at(v[k], Pre), g[k]);
+        loop invariant done_nonneg: \forall integer k; 0 <= k < i ==> v[k] >= 0.0;
+        loop invariant done_lower: \forall integer k; 0 <= k < i ==>
+          v[k] >= (1.0 - beta) * g[k] * g[k];
+        loop invariant done_t: \forall integer k; 0 <= k < i ==>
+          theta[k] == tnext(\at(theta[k], Pre), lr, g[k], v[k], eps);
+        loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
+        loop invariant todo_t: \forall integer k; i <= k < n ==> theta[k] == \at(theta[k], Pre);
+        loop assigns i, theta[0 .. n-1], v[0 .. n-1];
+        loop variant n - i;
+    */
+#else
+    /*@ loop invariant idx: 0 <= i <= n;
+        loop invariant done_out: \forall integer k; 0 <= k < i ==> vout32(v[k]);
+        loop invariant todo_vin: \forall integer k; i <= k < n ==> vin32(v[k]);
+        loop assigns i, theta[0 .. n-1], v[0 .. n-1], __fc_errno;
+        loop variant n - i;
+    */
+#endif
+    for (size_t i = 0; i < n; i++)
+        fused_elem_plain(&theta[i], &v[i], g[i], lr, beta, omb, eps);
 }
 
 static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
-                              float gv, const rms_cfg *c, rms_coef_f32 k)
+                              float gv, rms_cfg c, rms_coef_f32 k)
 {
-    float gi = c->maximize ? -gv : gv;
-    if (c->weight_decay > 0.0 && !c->wd_decoupled)
+    float gi = c.maximize ? -gv : gv;
+    if (c.weight_decay > 0.0 && !c.wd_decoupled)
         gi += k.wd * *tp;
-    if (c->weight_decay > 0.0 && c->wd_decoupled)
+    if (c.weight_decay > 0.0 && c.wd_decoupled)
         *tp -= k.lr_wd * *tp;
     float vn = k.beta * *vp + k.one_minus_beta * (gi * gi);
     *vp = vn;
     float var;
-    if (c->centered) {
+    if (c.centered) {
         float mn = k.beta * *mp + k.one_minus_beta * gi;
         *mp = mn;
         var = vn - mn * mn;
@@ -33,19 +126,28 @@ static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
     } else {
         var = vn;
     }
-    if (c->bias_correction)
+    if (c.bias_correction)
         var = var * k.bc_scale;
-    float den = c->eps_in_sqrt ? sqrtf(var + k.eps) : sqrtf(var) + k.eps;
+    float den = c.eps_in_sqrt ? sqrtf(var + k.eps) : sqrtf(var) + k.eps;
     float step = gi / den;
-    if (c->momentum > 0.0) {
-        float s = c->lr_in_momentum ? k.lr * step : step;
+    if (c.momentum > 0.0) {
+        float s = c.lr_in_momentum ? k.lr * step : step;
         float b = k.mu * *bp + s;
         *bp = b;
-        float upd = c->nesterov ? s + k.mu * b : b;
-        *tp -= c->lr_in_momentum ? upd : k.lr * upd;
+        float upd = c.nesterov ? s + k.mu * b : b;
+        *tp -= c.lr_in_momentum ? upd : k.lr * upd;
     } else {
         *tp -= k.lr * step;
     }
+}
+
+static void fused_step_opts(size_t n, float *restrict theta, float *restrict v,
+                            float *restrict m, float *restrict buf,
+                            const float *restrict g, rms_cfg c, rms_coef_f32 k)
+{
+    for (size_t i = 0; i < n; i++)
+        fused_elem(&theta[i], &v[i], c.centered ? &m[i] : NULL,
+                   c.momentum > 0.0 ? &buf[i] : NULL, g[i], c, k);
 }
 
 void rms_step_fused(size_t n, float *restrict theta, float *restrict v,
@@ -53,13 +155,9 @@ void rms_step_fused(size_t n, float *restrict theta, float *restrict v,
                     const float *restrict g, const rms_cfg *c)
 {
     const rms_coef_f32 k = rms_coef_f32_of(c);
-    if (rms_cfg_is_plain(c)) {
-        for (size_t i = 0; i < n; i++)
-            fused_elem_plain(&theta[i], &v[i], g[i], k.lr, k.beta,
-                             k.one_minus_beta, k.eps);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        fused_elem(&theta[i], &v[i], c->centered ? &m[i] : NULL,
-                   c->momentum > 0.0 ? &buf[i] : NULL, g[i], c, k);
+    const rms_cfg cc = *c;
+    if (rms_cfg_is_plain(c))
+        fused_step_plain(n, theta, v, g, k.lr, k.beta, k.one_minus_beta, k.eps);
+    else
+        fused_step_opts(n, theta, v, m, buf, g, cc, k);
 }

@@ -1,0 +1,21 @@
+# proofs/proofs.mk -- Frama-C WP proofs of the kernels rmsbench compiles
+# (included by the Makefile).  The targets are rows of proofs/targets.tsv;
+# proofs/prove.sh runs them one at a time and writes $(BUILD)/proofs/.
+PROOFS_DB ?= $(RMS_DB)
+RMS_DB    ?= results/rmsbench.db
+
+.PHONY: prove prove-float
+
+## prove: Frama-C WP (-wp-rte) on ref64/fused, real + IEEE models; fails unless 100% proved; recorded in the DB
+prove: $(BIN)
+	@mkdir -p $(dir $(PROOFS_DB))
+	@proofs/prove.sh --set prove --out $(BUILD)/proofs; rc=$$?; \
+	 [ -f $(BUILD)/proofs/summary.tsv ] && { $(BIN) import-proofs $(BUILD)/proofs/summary.tsv --db $(PROOFS_DB) || rc=2; }; \
+	 exit $$rc
+
+## prove-float: IEEE default mode (no overflow under input bounds), as far as it goes; open goals allowed (proofs/RESULTS.md)
+prove-float: $(BIN)
+	@mkdir -p $(dir $(PROOFS_DB))
+	@proofs/prove.sh --set float --out $(BUILD)/proofs-float; rc=$$?; \
+	 [ -f $(BUILD)/proofs-float/summary.tsv ] && $(BIN) import-proofs $(BUILD)/proofs-float/summary.tsv --db $(PROOFS_DB); \
+	 [ $$rc -le 1 ]
