@@ -52,9 +52,16 @@ typedef struct rms_cfg {
     int maximize;         /* ascend instead of descend (PyTorch) */
 } rms_cfg;
 
+/* Coefficients as every float kernel uses them, converted once from double so
+ * that all float variants round identically. */
+typedef struct rms_coef_f32 {
+    float lr, beta, one_minus_beta, eps, mu, wd, lr_wd, bc_scale;
+} rms_coef_f32;
+
 #ifdef __FRAMAC__
 #include "rms_logic.acsl"   /* proofs/logic: ACSL only, seen by Frama-C only */
 #endif
+
 
 /* The seed rule: lr 1e-3, beta 0.9, eps 1e-8 outside the root, v0 0. */
 rms_cfg rms_cfg_default(void);
@@ -76,12 +83,6 @@ static inline int rms_cfg_is_plain(const rms_cfg *c)
            c->weight_decay == 0.0 && !c->bias_correction && !c->maximize;
 }
 
-/* Coefficients as every float kernel uses them, converted once from double so
- * that all float variants round identically. */
-typedef struct rms_coef_f32 {
-    float lr, beta, one_minus_beta, eps, mu, wd, lr_wd, bc_scale;
-} rms_coef_f32;
-
 #ifndef RMS_PROOF_IEEE
 /*@ requires valid_c: \valid_read(c);
     assigns \nothing;
@@ -89,6 +90,8 @@ typedef struct rms_coef_f32 {
     ensures beta: \result.beta == (float)c->beta;
     ensures omb: \result.one_minus_beta == (float)(1.0 - c->beta);
     ensures eps: \result.eps == (float)c->eps;
+    ensures mu: \result.mu == (float)c->momentum;
+    ensures bc: \result.bc_scale == (float)c->bc_scale;
 */
 #endif
 static inline rms_coef_f32 rms_coef_f32_of(const rms_cfg *c)
@@ -166,17 +169,21 @@ typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
     assigns theta[0 .. n-1], v[0 .. n-1],
             m[0 .. (c->centered != 0 ? n-1 : -1)],
             buf[0 .. (c->momentum > 0.0 ? n-1 : -1)];
-    ensures v_exact: \forall integer i; 0 <= i < n ==>
-      v[i] == vnext(\old(*c).beta, \old(v[i]), geff(\old(*c), \old(g[i]), \old(theta[i])));
     ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
-    ensures v_lower: \forall integer i; 0 <= i < n ==>
-      v[i] >= vlow(\old(*c), \old(g[i]), \old(theta[i]));
     behavior plain:
       assumes cfg_plain(*c);
+      ensures v_exact: \forall integer i; 0 <= i < n ==>
+        v[i] == vnext(\old(c->beta), \old(v[i]), \old(g[i]));
+      ensures v_lower: \forall integer i; 0 <= i < n ==>
+        v[i] >= vlow0(\old(c->beta), \old(g[i]));
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
     behavior options:
       assumes !cfg_plain(*c);
+      ensures v_exact: \forall integer i; 0 <= i < n ==>
+        v[i] == vnext(\old(c->beta), \old(v[i]), geff(\old(*c), \old(g[i]), \old(theta[i])));
+      ensures v_lower: \forall integer i; 0 <= i < n ==>
+        v[i] >= vlow(\old(*c), \old(g[i]), \old(theta[i]));
     complete behaviors;
     disjoint behaviors;
 */
@@ -214,7 +221,7 @@ void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
         v[i] == vnext(\old(c->beta), \old(v[i]), \old(g[i]));
       ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
       ensures v_lower: \forall integer i; 0 <= i < n ==>
-        v[i] >= (1.0 - \old(c->beta)) * \old(g[i]) * \old(g[i]);
+        v[i] >= vlow0(\old(c->beta), \old(g[i]));
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
     behavior options:

@@ -17,7 +17,7 @@
     assigns *tp, *vp;
     ensures v_exact: *vp == vnext(beta, \old(*vp), gv);
     ensures v_nonneg: *vp >= 0.0;
-    ensures v_lower: *vp >= (1.0 - beta) * gv * gv;
+    ensures v_lower: *vp >= vlow0(beta, gv);
     ensures t_exact: *tp == tnext(\old(*tp), lr, gv, *vp, eps);
 */
 #else
@@ -36,7 +36,7 @@ static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
     float vn = beta * *vp + omb * (gv * gv);
 #ifndef RMS_PROOF_IEEE
     //@ assert step_v: vn == vnext(beta, *vp, gv);
-    //@ assert step_lower: vn >= (1.0 - beta) * gv * gv;
+    //@ assert step_lower: vn >= vlow0(beta, gv);
 #endif
     float tn = *tp - lr * gv / (sqrtf(vn) + eps);
 #ifndef RMS_PROOF_IEEE
@@ -59,7 +59,7 @@ static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
     assigns theta[0 .. n-1], v[0 .. n-1];
     ensures v_exact: \forall integer i; 0 <= i < n ==> v[i] == vnext(beta, \old(v[i]), g[i]);
     ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
-    ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= (1.0 - beta) * g[i] * g[i];
+    ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= vlow0(beta, g[i]);
     ensures theta_exact: \forall integer i; 0 <= i < n ==>
       theta[i] == tnext(\old(theta[i]), lr, g[i], v[i], eps);
 */
@@ -86,7 +86,7 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
           v[k] == vnext(beta, \at(v[k], Pre), g[k]);
         loop invariant done_nonneg: \forall integer k; 0 <= k < i ==> v[k] >= 0.0;
         loop invariant done_lower: \forall integer k; 0 <= k < i ==>
-          v[k] >= (1.0 - beta) * g[k] * g[k];
+          v[k] >= vlow0(beta, g[k]);
         loop invariant done_t: \forall integer k; 0 <= k < i ==>
           theta[k] == tnext(\at(theta[k], Pre), lr, g[k], v[k], eps);
         loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
@@ -106,6 +106,22 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
         fused_elem_plain(&theta[i], &v[i], g[i], lr, beta, omb, eps);
 }
 
+#ifndef RMS_PROOF_IEEE
+/*@ requires valid: \valid(tp) && \valid(vp);
+    requires valid_m: c.centered != 0 ==> \valid(mp);
+    requires valid_b: c.momentum > 0.0 ==> \valid(bp);
+    requires sep: \separated(tp, vp);
+    requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp);
+    requires sep_b: c.momentum > 0.0 ==> \separated(bp, tp, vp);
+    requires sep_mb: c.centered != 0 && c.momentum > 0.0 ==> \separated(mp, bp);
+    requires coef: coef_ok(k, c);
+    requires v_in: *vp >= 0.0;
+    assigns *tp, *vp,
+            mp[0 .. (c.centered != 0 ? 0 : -1)],
+            bp[0 .. (c.momentum > 0.0 ? 0 : -1)];
+    ensures v_nonneg: *vp >= 0.0;
+*/
+#endif
 static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
                               float gv, rms_cfg c, rms_coef_f32 k)
 {
@@ -115,6 +131,7 @@ static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
     if (c.weight_decay > 0.0 && c.wd_decoupled)
         *tp -= k.lr_wd * *tp;
     float vn = k.beta * *vp + k.one_minus_beta * (gi * gi);
+    //@ assert vn_nonneg: vn >= 0.0;
     *vp = vn;
     float var;
     if (c.centered) {
@@ -141,10 +158,40 @@ static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
     }
 }
 
+#ifndef RMS_PROOF_IEEE
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires coef: coef_ok(k, c);
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires valid_m:     c.centered != 0 ==> \valid(m + (0 .. n-1));
+    requires valid_buf:   c.momentum > 0.0 ==> \valid(buf + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1));
+    requires sep_m: c.centered != 0 ==>
+      \separated(m + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1));
+    requires sep_b: c.momentum > 0.0 ==>
+      \separated(buf + (0 .. n-1), theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1));
+    requires sep_mb: c.centered != 0 && c.momentum > 0.0 ==>
+      \separated(m + (0 .. n-1), buf + (0 .. n-1));
+    requires v_nonneg: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+    assigns theta[0 .. n-1], v[0 .. n-1],
+            m[0 .. (c.centered != 0 ? n-1 : -1)],
+            buf[0 .. (c.momentum > 0.0 ? n-1 : -1)];
+    ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
+*/
+#endif
 static void fused_step_opts(size_t n, float *restrict theta, float *restrict v,
                             float *restrict m, float *restrict buf,
                             const float *restrict g, rms_cfg c, rms_coef_f32 k)
 {
+    /*@ loop invariant idx: 0 <= i <= n;
+        loop invariant done_nonneg: \forall integer k; 0 <= k < i ==> v[k] >= 0.0;
+        loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
+        loop assigns i, theta[0 .. n-1], v[0 .. n-1],
+                     m[0 .. (c.centered != 0 ? n-1 : -1)],
+                     buf[0 .. (c.momentum > 0.0 ? n-1 : -1)];
+        loop variant n - i;
+    */
     for (size_t i = 0; i < n; i++)
         fused_elem(&theta[i], &v[i], c.centered ? &m[i] : NULL,
                    c.momentum > 0.0 ? &buf[i] : NULL, g[i], c, k);
@@ -155,9 +202,8 @@ void rms_step_fused(size_t n, float *restrict theta, float *restrict v,
                     const float *restrict g, const rms_cfg *c)
 {
     const rms_coef_f32 k = rms_coef_f32_of(c);
-    const rms_cfg cc = *c;
     if (rms_cfg_is_plain(c))
         fused_step_plain(n, theta, v, g, k.lr, k.beta, k.one_minus_beta, k.eps);
     else
-        fused_step_opts(n, theta, v, m, buf, g, cc, k);
+        fused_step_opts(n, theta, v, m, buf, g, *c, k);
 }

@@ -18,9 +18,20 @@
     assigns *tp, *vp;
     ensures v_exact: *vp == vnext(beta, \old(*vp), gv);
     ensures v_nonneg: *vp >= 0.0;
-    ensures v_lower: *vp >= (1.0 - beta) * gv * gv;
+    ensures v_lower: *vp >= vlow0(beta, gv);
     ensures t_exact: *tp == tnext(\old(*tp), lr, gv, *vp, eps);
 
+*/
+#elif defined(RMS_PROOF_BOUNDED)
+/*@ requires valid: \valid(tp) && \valid(vp);
+    requires sep: \separated(tp, vp, &__fc_errno);
+    requires dom: bdom64(lr, beta, eps);
+    requires g_in: bg64(gv);
+    requires v_in: bv64(*vp);
+    requires t_in: bt64(*tp);
+    assigns *tp, *vp, __fc_errno;
+    ensures v_fin: \is_finite(*vp);
+    ensures v_out: vout64(*vp);
 */
 #else
 /*@ requires valid: \valid(tp) && \valid(vp);
@@ -40,7 +51,7 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
     double vn = beta * *vp + (1.0 - beta) * gv * gv;
 #ifndef RMS_PROOF_IEEE
     //@ assert step_v: vn == vnext(beta, *vp, gv);
-    //@ assert step_lower: vn >= (1.0 - beta) * gv * gv;
+    //@ assert step_lower: vn >= vlow0(beta, gv);
 #endif
     double tn = *tp - lr * gv / (sqrt(vn) + eps);
 #ifndef RMS_PROOF_IEEE
@@ -63,9 +74,22 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
     assigns theta[0 .. n-1], v[0 .. n-1];
     ensures v_exact: \forall integer i; 0 <= i < n ==> v[i] == vnext(beta, \old(v[i]), g[i]);
     ensures v_nonneg_post: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
-    ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= (1.0 - beta) * g[i] * g[i];
+    ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= vlow0(beta, g[i]);
     ensures theta_exact: \forall integer i; 0 <= i < n ==>
       theta[i] == tnext(\old(theta[i]), lr, g[i], v[i], eps);
+*/
+#elif defined(RMS_PROOF_BOUNDED)
+/*@ requires n_bound: n <= 0x7fffffff;
+    requires valid_theta: \valid(theta + (0 .. n-1));
+    requires valid_v:     \valid(v + (0 .. n-1));
+    requires valid_g:     \valid_read(g + (0 .. n-1));
+    requires sep: \separated(theta + (0 .. n-1), v + (0 .. n-1), g + (0 .. n-1), &__fc_errno);
+    requires dom: bdom64(lr, beta, eps);
+    requires g_in: \forall integer i; 0 <= i < n ==> bg64(g[i]);
+    requires v_in: \forall integer i; 0 <= i < n ==> bv64(v[i]);
+    requires t_in: \forall integer i; 0 <= i < n ==> bt64(theta[i]);
+    assigns theta[0 .. n-1], v[0 .. n-1], __fc_errno;
+    ensures v_out: \forall integer i; 0 <= i < n ==> vout64(v[i]);
 */
 #else
 /*@ requires n_bound: n <= 0x7fffffff;
@@ -89,12 +113,20 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
           v[k] == vnext(beta, \at(v[k], Pre), g[k]);
         loop invariant done_nonneg: \forall integer k; 0 <= k < i ==> v[k] >= 0.0;
         loop invariant done_lower: \forall integer k; 0 <= k < i ==>
-          v[k] >= (1.0 - beta) * g[k] * g[k];
+          v[k] >= vlow0(beta, g[k]);
         loop invariant done_t: \forall integer k; 0 <= k < i ==>
           theta[k] == tnext(\at(theta[k], Pre), lr, g[k], v[k], eps);
         loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
         loop invariant todo_t: \forall integer k; i <= k < n ==> theta[k] == \at(theta[k], Pre);
         loop assigns i, theta[0 .. n-1], v[0 .. n-1];
+        loop variant n - i;
+    */
+#elif defined(RMS_PROOF_BOUNDED)
+    /*@ loop invariant idx: 0 <= i <= n;
+        loop invariant done_out: \forall integer k; 0 <= k < i ==> vout64(v[k]);
+        loop invariant todo_v: \forall integer k; i <= k < n ==> bv64(v[k]);
+        loop invariant todo_t: \forall integer k; i <= k < n ==> bt64(theta[k]);
+        loop assigns i, theta[0 .. n-1], v[0 .. n-1], __fc_errno;
         loop variant n - i;
     */
 #else
@@ -215,9 +247,8 @@ static void ref64_step_opts(size_t n, double *theta, double *v, double *m,
 void rms_step_ref64(size_t n, double *theta, double *v, double *m, double *buf,
                     const double *g, const rms_cfg *c)
 {
-    const rms_cfg cc = *c;
     if (rms_cfg_is_plain(c))
-        ref64_step_plain(n, theta, v, g, cc.lr, cc.beta, cc.eps);
+        ref64_step_plain(n, theta, v, g, c->lr, c->beta, c->eps);
     else
-        ref64_step_opts(n, theta, v, m, buf, g, cc);
+        ref64_step_opts(n, theta, v, m, buf, g, *c);
 }

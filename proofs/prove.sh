@@ -72,7 +72,9 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
     provers=$(sed -n '/^\[wp\] Proved goals/,/^\[/p' "$dir/log" | grep -E '^  [A-Za-z]' |
               awk -F: '{split($2, a, " "); printf "%s%s:%s", (NR>1?" ":""), $1, a[1]}' |
               sed 's/  */ /g; s/^ //')
-    open=$(grep -E '^\[wp\] \[[A-Za-z]+\] Goal [^ ]+$' "$dir/log" | awk '{print $4}' | paste -sd, -)
+    # A goal line that does not end Valid is open (Failed, Timeout, Unknown).
+    open=$(grep -E '^\[wp\] \[[^]]+\] Goal ' "$dir/log" | grep -v ': Valid' |
+           sed -E 's/.* Goal ([^ ]+).*/\1/' | sort -u | paste -sd, -)
     sed -n '/^\[wp\] Proved goals/,/^\[wp\] [^P]/p' "$dir/log" | grep -E '^(\[wp\] Proved|  )'
     [ -n "$open" ] && echo "   open: $open"
     printf '%s: %s / %s in %.0f s\n' "$name" "$p" "$n" "$wall"
