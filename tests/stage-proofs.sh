@@ -41,26 +41,28 @@ for f in kernels/rms_ref64.c kernels/rms_fused.c; do
     fi
 done
 
-# ---- 3. mutants: name | target | file | sed expression (must change the file)
+# ---- 3. mutants: name | target | function proved | file | sed expression
+# (only the mutated function is proved: it is the one the mutant breaks, and
+# the unmutated one is proved by step 1; this keeps the stage short).
 mutants=(
-  "v-update-sign|ref64-plain|kernels/rms_ref64.c|s/\*vp = beta \* \*vp + (1.0 - beta) \* gv \* gv;/*vp = beta * *vp - (1.0 - beta) * gv * gv;/"
-  "loop-bound-le|ref64-plain|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
-  "write-wrong-index|ref64-plain|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
-  "no-centered-clamp|ref64-options|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
-  "dropped-one-minus-beta|ref64-options|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
-  "fused-v-sign-ieee|fused-plain-ieee|kernels/rms_fused.c|s/float vn = beta \* \*vp + omb \* (gv \* gv);/float vn = beta * *vp - omb * (gv * gv);/"
+  "v-update-sign|ref64-plain|ref64_elem_plain|kernels/rms_ref64.c|s/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp - (1.0 - beta) * gv * gv;/"
+  "loop-bound-le|ref64-plain|ref64_step_plain|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
+  "write-wrong-index|ref64-plain|ref64_step_plain|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
+  "no-centered-clamp|ref64-options|ref64_elem|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "dropped-one-minus-beta|ref64-options|ref64_elem|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
+  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|kernels/rms_fused.c|s/float vn = beta \* \*vp + omb \* (gv \* gv);/float vn = beta * *vp - omb * (gv * gv);/"
 )
 for m in "${mutants[@]}"; do
-    IFS='|' read -r name target file expr <<<"$m"
+    IFS='|' read -r name target fct file expr <<<"$m"
     copy=$work/$name; mkdir -p "$copy/proofs"
     cp -r kernels "$copy/"; cp -r proofs/logic "$copy/proofs/"
     sed -i -e "$expr" "$copy/$file"
     if cmp -s "$file" "$copy/$file"; then
         fail "mutant $name: the mutation did not apply to $file"; continue
     fi
-    echo "-- mutant $name ($target): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
+    echo "-- mutant $name ($target, $fct): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
     t0=$(date +%s)
-    proofs/prove.sh --src "$copy" --out "$copy/out" "$target" > "$copy/log" 2>&1
+    proofs/prove.sh --src "$copy" --out "$copy/out" --fct "$fct" "$target" > "$copy/log" 2>&1
     rc=$?
     total=$(grep -E '^== total' "$copy/log" | sed 's/^== total: //; s/ (.*//')
     caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |
