@@ -17,8 +17,9 @@ static inline float naive_grad(float gv, float th, const rms_cfg *c,
     return gi;
 }
 
-static void naive_general(size_t n, float *theta, float *v, float *m,
-                          float *buf, const float *g, const rms_cfg *c)
+static void naive_general(size_t n, float *restrict theta, float *restrict v,
+                          float *restrict m, float *restrict buf,
+                          const float *restrict g, const rms_cfg *c)
 {
     const rms_coef_f32 k = rms_coef_f32_of(c);
     for (size_t i = 0; i < n; i++) {
@@ -55,8 +56,11 @@ static void naive_general(size_t n, float *theta, float *v, float *m,
     }
 }
 
-void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
-                    const float *g, const rms_cfg *c)
+/* restrict: the kernel contract says the arrays do not overlap, and without
+ * it the compiler would not vectorise the passes. */
+void rms_step_naive(size_t n, float *restrict theta, float *restrict v,
+                    float *restrict m, float *restrict buf,
+                    const float *restrict g, const rms_cfg *c)
 {
     if (!rms_cfg_is_plain(c)) {
         naive_general(n, theta, v, m, buf, g, c);
