@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  --seed S        random seed (default 1)\n"
     "  --preset NAME   base hyperparameters (default seed: lr 1e-3, beta 0.9, eps 1e-8)\n\n"
     "Exit status: 0 all within tolerance, 1 a kernel exceeded its tolerance,\n"
-    "2 bad input.  Kernels this CPU cannot run are listed as skipped.\n";
+    "2 bad input.  Kernels this CPU cannot run are listed as skipped;\n"
+    "RMS_CPU_DISABLE=avx512f,avx2,... hides ISA features to try the fallbacks.\n";
 
 typedef struct {
     const rms_kernel *k;
