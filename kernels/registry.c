@@ -5,10 +5,40 @@
 #include <string.h>
 #include "rms.h"
 
+/* "auto" takes the first row this CPU runs.  The SIMD kernels come before
+ * omp: below omp's thread threshold (32768) omp runs the same SIMD kernel on
+ * one thread, so it gains nothing for the usual problem sizes; above it, a
+ * run's step is a small part of its time next to the gradient (OpenBLAS
+ * threads), and sweeps run several processes on the 2 cores, so a second
+ * thread team per step would oversubscribe them.  Ask for omp by name (or
+ * RMS_KERNEL=omp) to spend the cores on the step, as perf does.
+ * ulp: worst error allowed per element per step against ref64 on the same
+ * inputs, in float ulp of max(|new|, |old|) and the step's terms
+ * (kernels/rms_check.h).  Why 16: the float coefficients (0.9f, 0.1f, 1e-3f)
+ * are up to 0.5 ulp off the double ones, and a relative error of k*2^-24
+ * can be up to 2k ulp at the reference's exponent.  For v that bounds the
+ * error by ~5 ulp (coupled decay: g_eff 1.5u, squared 3.5u, times (1-beta)
+ * 4.5u, plus beta*v, sum: 5u); the step (sqrt, eps, divide, bias factor)
+ * and the momentum update add about 3u more, so theta and buf can reach ~16
+ * ulp when every rounding goes one way.  Seen: at most 5.5 ulp over 240
+ * option combinations x 200 steps and six hyperparameter sets (lr 1e-3..0.5,
+ * beta 0.1..0.999, eps 0..1e-7, v0 0/1).  A real mistake shows as thousands
+ * of ulp; subtler ones in the SIMD/omp/naive kernels are caught by the test
+ * that they give the bits of fused (all float kernels share one order). */
+#define ISA_AVX2   (RMS_ISA_AVX2 | RMS_ISA_FMA)
+#define ISA_AVX512 (RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA)
 static const rms_kernel KERNELS[] = {
     /* name     f32               f64             needs            ulp  description */
-    { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    4,
+    { "avx512", rms_step_avx512,  NULL,           ISA_AVX512,      16,
+      "AVX-512F intrinsics, masked head/tail, bits of fused" },
+    { "avx2",   rms_step_avx2,    NULL,           ISA_AVX2,        16,
+      "AVX2 intrinsics, masked head/tail, bits of fused" },
+    { "omp",    rms_step_omp,     NULL,           RMS_ISA_OPENMP,  16,
+      "fused split across OpenMP threads (SIMD chunks; 1 thread below 32768)" },
+    { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    16,
       "one pass, scalar C vectorised by the compiler" },
+    { "naive",  rms_step_naive,   NULL,           RMS_ISA_NONE,    16,
+      "two passes: all of v, then all of theta" },
     { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
       "double-precision reference (the oracle; proved with Frama-C)" },
 };
