@@ -33,7 +33,17 @@
 static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
                                     float beta, float omb, float eps)
 {
-    float vn = beta * *vp + omb * (gv * gv);
+    /* Named partial results: the same float operations in the same order
+     * (the vectorised loop is unchanged), but cvc5 needs the steps to show
+     * v stays not-NaN in the IEEE model. */
+    float bv = beta * *vp, gg = gv * gv;
+    float og = omb * gg;
+#ifdef RMS_PROOF_IEEE
+    //@ assert bv_ok: \is_finite(bv) && \le_float((float)0.0, bv);
+    //@ assert gg_ok: !\is_NaN(gg) && \le_float((float)0.0, gg);
+    //@ assert og_ok: !\is_NaN(og) && \le_float((float)0.0, og);
+#endif
+    float vn = bv + og;
 #ifndef RMS_PROOF_IEEE
     //@ assert step_v: vn == vnext(beta, *vp, gv);
     //@ assert step_lower: vn >= vlow0(beta, gv);

@@ -50,7 +50,7 @@ mutants=(
   "write-wrong-index|ref64-plain|ref64_step_plain|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
   "no-centered-clamp|ref64-options|ref64_elem|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
   "dropped-one-minus-beta|ref64-options|ref64_elem|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
-  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|kernels/rms_fused.c|s/float vn = beta \* \*vp + omb \* (gv \* gv);/float vn = beta * *vp - omb * (gv * gv);/"
+  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
 )
 for m in "${mutants[@]}"; do
     IFS='|' read -r name target fct file expr <<<"$m"
