@@ -9,10 +9,11 @@
 #   --out DIR      outputs (logs, sessions, summary.tsv); default build/proofs
 #   --fct LIST     prove only these functions of the selected target (the
 #                  mutation test proves just the mutated function)
+#   --timeout S    prover timeout per goal instead of the table's
 # Exit 0 only if every goal of every selected target is proved.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-set_name=prove src=$root out=$root/build/proofs fct_override=
+set_name=prove src=$root out=$root/build/proofs fct_override= timeout_override=
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -20,7 +21,8 @@ while [ $# -gt 0 ]; do
         --src) src=$(cd "$2" && pwd); shift 2 ;;
         --out) out=$2; shift 2 ;;
         --fct) fct_override=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --timeout) timeout_override=$2; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "prove.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -41,6 +43,7 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
     elif [ "$tset" != "$set_name" ]; then continue; fi
     ran=$((ran + 1))
     [ -n "$fct_override" ] && fcts=$fct_override
+    [ -n "$timeout_override" ] && timeout=$timeout_override
     dir=$out/$name; rm -rf "$dir"; mkdir -p "$dir"
     args=(-cpp-extra-args="-I$src/kernels -I$src/proofs/logic")
     case "$model" in
