@@ -71,7 +71,7 @@ for m in "${mutants[@]}"; do
     rc=$?
     total=$(grep -E '^== total' "$copy/log" | sed 's/^== total: //; s/ (.*//')
     caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |
-             tr ',' '\n' | sed 's/^typed_[a-z]*_//' | paste -sd' ')
+             tr ',' '\n' | sed -E 's/^typed_(real_)?//' | paste -sd' ')
     if [ "$rc" -eq 1 ] && [ -n "$caught" ]; then
         pass "mutant $name caught ($total, $(( $(date +%s) - t0 )) s) by: $caught"
     else
