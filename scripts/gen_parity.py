@@ -18,9 +18,13 @@ Sources of the trajectories (the "source" line of each fixture):
                      decay, Optax scale_by_rms/scale_by_stddev + scale(-lr) +
                      trace).  Library defaults are the keyword defaults below.
 
-Usage: /usr/bin/python3 scripts/gen_parity.py [OUTDIR]   (default
-tests/fixtures/parity).  --no-torch writes only the hand fixtures (and keeps
-nothing else).  Output is deterministic: same inputs, same bytes.
+Usage: /usr/bin/python3 scripts/gen_parity.py [--no-torch] [OUTDIR]
+    write the fixtures to OUTDIR (default tests/fixtures/parity); --no-torch
+    writes only the hand fixtures.  Deterministic: same inputs, same bytes.
+       /usr/bin/python3 scripts/gen_parity.py --compare NEWDIR OLDDIR
+    compare regenerated fixtures with the committed ones: same files, same
+    settings, values within 1e-12 (f64) / 1e-5 (f32) of max(|old|, 1);
+    exit 1 on any difference.  `make parity` runs both.
 """
 import math
 import os
@@ -267,7 +271,54 @@ def write(outdir, lib, variant, overrides, kwargs, prob, n, source, how, traj):
     return name
 
 
+def load(path):
+    meta, vals = {}, {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            k, _, v = line.partition(",")
+            if k.isdigit():
+                i, _, x = v.partition(",")
+                vals[(int(k), int(i))] = float(x)
+            else:
+                meta[k] = v
+    return meta, vals
+
+
+def compare(newdir, olddir):
+    new = sorted(f for f in os.listdir(newdir) if f.endswith(".csv"))
+    old = sorted(f for f in os.listdir(olddir) if f.endswith(".csv"))
+    bad = 0
+    for f in sorted(set(new) ^ set(old)):
+        print("parity: %s only in %s" % (f, newdir if f in new else olddir))
+        bad += 1
+    worst = {}
+    for f in sorted(set(new) & set(old)):
+        (mn, vn), (mo, vo) = load(os.path.join(newdir, f)), load(os.path.join(olddir, f))
+        tol = 1e-5 if mo.get("precision") == "f32" else 1e-12
+        if mn != mo or set(vn) != set(vo):
+            print("parity: %s: settings or checkpoints differ" % f)
+            bad += 1
+            continue
+        w = max(abs(vn[k] - vo[k]) / max(abs(vo[k]), 1.0) for k in vo)
+        src = mo.get("source", "?")
+        worst[src] = max(worst.get(src, 0.0), w)
+        if not w <= tol:
+            print("parity: %s: regenerated values differ by %.3g (> %g)" % (f, w, tol))
+            bad += 1
+    for src in sorted(worst):
+        print("parity: regenerated %-8s fixtures: worst difference %.3g" % (src, worst[src]))
+    print("parity: %d files compared, %d differ" % (len(set(new) & set(old)), bad))
+    return 1 if bad else 0
+
+
 def main(argv):
+    if argv and argv[0] == "--compare":
+        if len(argv) != 3:
+            sys.exit("usage: gen_parity.py --compare NEWDIR OLDDIR")
+        sys.exit(compare(argv[1], argv[2]))
     use_torch = "--no-torch" not in argv
     args = [a for a in argv if not a.startswith("--")]
     outdir = args[0] if args else "tests/fixtures/parity"
