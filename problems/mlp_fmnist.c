@@ -152,10 +152,9 @@ static void mlp_x0(const problem *p, double *x)
         LAYERF(h2, rows, N2, w + OW3, w + OB3, N3, o, 0);                     \
         T loss = XENT(o, y, rows, correct);                                   \
         if (g) {                                                              \
-            BACKF(o, rows, N3, h2, N2, w + OW3, g + OW3, g + OB3, d2);                \
-            BACKF(d2, rows, N2, h1, N1, w + OW2, g + OW2, g + OB2,      \
-                  d1);                                                  \
-            BACKF(d1, rows, N1, x, N0, w + OW1, g + OW1, g + OB1, NULL);\
+            BACKF(o, rows, N3, h2, N2, w + OW3, g + OW3, g + OB3, d2);        \
+            BACKF(d2, rows, N2, h1, N1, w + OW2, g + OW2, g + OB2, d1);       \
+            BACKF(d1, rows, N1, x, N0, w + OW1, g + OW1, g + OB1, NULL);      \
         }                                                                     \
         return loss;                                                          \
     }
