@@ -4,7 +4,8 @@
  * to time an epoch against scripts/peer_mlp_torch.py on the same thread count.
  *   mlp_epochs [--problem P] [--epochs N] [--lr X] [--beta X] [--threads N]
  *              [--seed S] [--kernel K] [--min-acc A]
- * With --min-acc, exits 1 unless the final test accuracy reaches A. */
+ * With --min-acc, exits 1 unless the test accuracy reaches A within the
+ * epochs (after some epoch; the issue's "0.88 within 10 epochs"). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
         xf[i] = (float)x[i];
     printf("%s: %zu parameters, %zu steps/epoch, kernel %s, lr %g beta %g eps %g, "
            "%ld BLAS thread(s)\n", d->name, n, spe, k->name, c.lr, c.beta, c.eps, threads);
-    double acc = 0, total = 0;
+    double acc = 0, best = 0, total = 0;
+    long best_epoch = 0;
     for (long e = 1; e <= epochs; e++) {
         double t0 = now(), loss = 0;
         for (size_t i = 0; i < spe; i++) {
@@ -93,17 +95,19 @@ int main(int argc, char **argv)
             x[i] = xf[i];
         const char *mname;
         acc = d->metric(p, x, &mname);
+        if (acc > best)
+            best = acc, best_epoch = e;
         printf("epoch %ld: %.3f s, mean batch loss %.4f, %s=%.4f\n", e, dt,
                loss / (double)spe, mname, acc);
         fflush(stdout);
     }
-    printf("mean epoch time %.3f s over %ld epoch(s); final test_acc=%.4f\n",
-           total / (double)epochs, epochs, acc);
+    printf("mean epoch time %.3f s over %ld epoch(s); final test_acc=%.4f, best %.4f "
+           "after epoch %ld\n", total / (double)epochs, epochs, acc, best, best_epoch);
     rms_state_f32_free(&s);
     free(x); free(xf); free(g);
     problem_destroy(p);
-    if (min_acc >= 0 && !(acc >= min_acc)) {
-        printf("FAIL: test_acc %.4f < %.4f\n", acc, min_acc);
+    if (min_acc >= 0 && !(best >= min_acc)) {
+        printf("FAIL: best test_acc %.4f < %.4f\n", best, min_acc);
         return 1;
     }
     return 0;
