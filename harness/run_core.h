@@ -1,0 +1,44 @@
+/* run_core.h -- one optimisation run, in memory: no printing, no database.
+ * run and sweep (and the MPI sweep) call run_execute and record the result. */
+#ifndef RUN_CORE_H
+#define RUN_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+
+enum run_status { RUN_DONE = 0, RUN_DIVERGED = 1, RUN_FAILED = 2 };
+
+typedef struct curve_point {
+    long step;
+    double loss, grad_norm;   /* NaN when not finite (stored as NULL) */
+    int64_t elapsed_ns;
+} curve_point;
+
+typedef struct run_result {
+    enum run_status status;
+    long steps_done;          /* steps taken (== steps unless diverged) */
+    long steps;               /* steps asked for (epochs resolved) */
+    long diverged_step;       /* -1 unless diverged */
+    long steps_to_target;     /* -1: target never reached (or maximize) */
+    int64_t time_to_target_ns, wall_ns;
+    double final_loss, best_loss;   /* NaN when undefined */
+    int has_metric;
+    char metric_name[32];
+    double metric_value;
+    long long peak_rss_bytes;       /* -1 unknown */
+    curve_point *curve;
+    size_t ncurve;
+    double *params;                 /* final parameters when asked, else NULL */
+    size_t nparams;
+    char error[256];                /* RUN_FAILED: why */
+} run_result;
+
+/* Run rc; keep_params copies the final parameters into r->params.  Always
+ * fills r (a failure is a RUN_FAILED result, not a crash). */
+void run_execute(const run_config *rc, int keep_params, run_result *r);
+void run_result_free(run_result *r);
+
+const char *run_status_name(enum run_status s);
+
+#endif
