@@ -93,6 +93,10 @@ static int log_range(const char *s, dbuf *b, char *err, size_t len)
     for (long i = 0; i < n; i++) {
         /* endpoints exactly as typed, so 1e-4:1e-1:4 contains 1e-4 and 0.1 */
         double x = i == 0 ? lo : i == n - 1 ? hi : exp(a + d * (double)i);
+        /* 15 significant digits: 1e-3:1e-1:5 gives 0.01, not 0.010000000000000004 */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.15g", x);
+        x = strtod(buf, NULL);
         if (dpush(b, x)) {
             snprintf(err, len, "out of memory");
             return -1;
