@@ -51,8 +51,12 @@ void run_db_fault(const char *point)
         size_t l = strlen(names[i]);
         if (strcmp(point, names[i]) || strncmp(env, names[i], l) || env[l] != ':')
             continue;
-        if (++count[i] == strtol(env + l + 1, NULL, 10))
+        char *end;
+        if (++count[i] == strtol(env + l + 1, &end, 10)) {
+            if (!strcmp(end, ":group"))   /* the whole sweep, parent included */
+                kill(0, SIGKILL);
             raise(SIGKILL);
+        }
     }
 }
 

@@ -45,7 +45,8 @@ long long proc_start_time(int pid);
 
 /* Test hook (SQLite-style fault injection): RMSBENCH_FAULT=point:N kills
  * the process with SIGKILL at `point` of its N-th run; points: claimed,
- * curves (inside the final transaction, before COMMIT), finished. */
+ * curves (inside the final transaction, before COMMIT), finished;
+ * "point:N:group" kills the whole process group (a killed sweep). */
 void run_db_fault(const char *point);
 
 #endif
