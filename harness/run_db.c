@@ -25,6 +25,11 @@ long long proc_start_time(int pid)
     if (!p)
         return -1;
     p++;
+    /* a zombie (killed, not yet reaped) is as dead as a missing process */
+    while (*p == ' ')
+        p++;
+    if (*p == 'Z' || *p == 'X' || *p == 'x')
+        return -1;
     long long v = -1;
     for (int field = 3; field <= 22; field++) {
         while (*p == ' ')

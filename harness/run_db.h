@@ -40,7 +40,7 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res,
                   char *err, size_t errlen);
 
 /* Start time of process pid in clock ticks since boot (/proc/PID/stat
- * field 22); -1 when there is no such process. */
+ * field 22); -1 when there is no such process or it is a zombie. */
 long long proc_start_time(int pid);
 
 /* Test hook (SQLite-style fault injection): RMSBENCH_FAULT=point:N kills
