@@ -309,7 +309,7 @@ int cmd_sweep(int argc, char **argv)
             progress(sh, n, t0, tty, 0);
             last = t;
         }
-        struct timespec nap = { 0, 20 * 1000 * 1000 };
+        struct timespec nap = { 0, 50 * 1000 * 1000 };
         nanosleep(&nap, NULL);
     }
     progress(sh, n, t0, tty, 1);
