@@ -289,6 +289,11 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         if (rc->steps < 1)
             rc->steps = 1;
         rc->every = o->every ? o->every : config_auto_every(rc->steps);
+        if (rc->steps / rc->every > CONFIG_CURVE_MAX) {
+            snprintf(err, len, "--every: bad value '%ld' (%ld steps would give more than "
+                     "%ld curve points)", rc->every, rc->steps, (long)CONFIG_CURVE_MAX);
+            return -1;
+        }
     }
 
     /* The hash covers what decides the result, not how it is recorded

@@ -110,6 +110,7 @@ bad "dim on a fixed problem" "'3'" "${R[@]}" --dim 3
 bad "steps and epochs" "--epochs" "${R[@]}" --steps 10 --epochs 1
 bad "epochs on a problem without" "'rosenbrock'" "${R[@]}" --epochs 1
 bad "steps too many" "'1e13'" "${R[@]}" --steps 1e13
+bad "curve too long" "'1'" "${R[@]}" --steps 1e9 --every 1
 bad "empty db path" "--db" "$RMSBENCH" run --problem rosenbrock --db ""
 check "database byte-identical after bad run input" [ "$(state)" = "$before" ]
 # bad databases: a missing directory, a read-only file, a file that is not SQLite
