@@ -56,6 +56,15 @@ killed_sweep after-commit   1 RMSBENCH_FAULT=finished:4:group
 killed_sweep first-claim    1 RMSBENCH_FAULT=claimed:1:group
 killed_sweep timer          2 timer "$kill_at"
 
+# Ctrl-C (SIGINT to the sweep alone): workers finish their current run as
+# failed, nothing stays running, exit 130; the next start completes the grid
+"$RMSBENCH" sweep "${GRID[@]}" --jobs 2 --db "$T/int.db" 2>/dev/null &
+pid=$!; sleep "$kill_at"; kill -INT $pid; wait $pid; rc=$?
+check "interrupted sweep exits 130 (or 0 if it had finished): $rc" [ $rc -eq 130 -o $rc -eq 0 ]
+check "interrupted: nothing left running" [ "$(sqlite3 "$T/int.db" "SELECT count(*) FROM runs WHERE status='running'")" -eq 0 ]
+"$RMSBENCH" sweep "${GRID[@]}" --jobs 2 --db "$T/int.db" 2>/dev/null
+check "interrupted: resumed rows match" [ "$(sig "$T/int.db")" = "$ref" ]
+
 # one worker killed while the sweep goes on: the parent replaces it, says so
 # (exit 1), and the next start re-runs the stale config
 env RMSBENCH_FAULT=curves:2 "$RMSBENCH" sweep "${GRID[@]}" --jobs 2 --db "$T/w.db" 2>"$T/w.err"
