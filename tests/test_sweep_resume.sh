@@ -16,8 +16,8 @@ sig() {   # what decides a run's result, per config, in a stable order
 t0=$(date +%s%N)
 "$RMSBENCH" sweep "${GRID[@]}" --jobs 2 --db "$T/ref.db" 2>/dev/null
 check "uninterrupted sweep exits 0" [ $? -eq 0 ]
-# the timed kill lands at ~60% of an uninterrupted sweep's wall time
-kill_at=$(( ($(date +%s%N) - t0) * 6 / 10 / 1000000 ))
+# the timed kill lands at ~40% of an uninterrupted sweep's wall time
+kill_at=$(( ($(date +%s%N) - t0) * 4 / 10 / 1000000 ))
 kill_at=$(printf '%d.%03d' $((kill_at / 1000)) $((kill_at % 1000)))
 ref=$(sig "$T/ref.db")
 check "uninterrupted sweep has $N runs" [ "$(wc -l <<<"$ref")" -eq $N ]
@@ -35,7 +35,11 @@ killed_sweep() {   # name jobs env... : a sweep killed by the fault hook or by a
     local pid=$! rc
     [ "$1" = timer ] && { sleep "$2"; kill -KILL -- -"$pid" 2>/dev/null; }
     wait "$pid" 2>/dev/null; rc=$?
-    check "$name: the sweep was killed (exit $rc)" [ $rc -eq 137 ]
+    if [ "$1" = timer ]; then   # timing is noisy: the sweep may have ended first
+        check "$name: killed (137) or finished first (0): $rc" [ $rc -eq 137 -o $rc -eq 0 ]
+    else
+        check "$name: the sweep was killed (exit $rc)" [ $rc -eq 137 ]
+    fi
     # workers die with the group; wait until the last one is gone
     while kill -0 -- -"$pid" 2>/dev/null; do sleep 0.05; done
     local partial
