@@ -128,7 +128,7 @@ static void fail(run_result *r, const char *msg)
                 r->steps_to_target = t;                                        \
                 r->time_to_target_ns = now_ns() - t0;                          \
             }                                                                  \
-            if (sample && run_stop_requested) {                                \
+            if (run_stop_requested) {   /* one load per step: free */          \
                 r->status = RUN_FAILED;                                        \
                 snprintf(r->error, sizeof r->error, "interrupted at step %ld", t); \
                 break;                                                         \

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include "config.h"
 
-/* Set from a SIGINT/SIGTERM handler: the current run stops at its next curve
- * sample and is reported failed ("interrupted"), so it is recorded, not left
+/* Set from a SIGINT/SIGTERM handler: the current run stops before its next
+ * step and is reported failed ("interrupted"), so it is recorded, not left
  * `running`. */
 extern volatile sig_atomic_t run_stop_requested;
 
