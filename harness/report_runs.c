@@ -1,0 +1,481 @@
+/* report_runs.c -- the optimisation results: convergence curves per problem
+ * (median over seeds, min-max band), final loss against learning rate per
+ * beta, steps/time to target and a Dolan-More performance profile. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "problem.h"
+#include "report.h"
+
+#define MAX_LINES 8
+
+/* A file-name-safe plot name: prefix, index, problem name. */
+static void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem)
+{
+    int o = snprintf(buf, len, "%s_%zu_", prefix, i);
+    for (const char *s = problem; *s && (size_t)o + 1 < len && o < 60; s++)
+        buf[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                          (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
+    buf[o] = '\0';
+}
+
+static void group_label(char *buf, size_t len, const rep_group *g, int with_seeds)
+{
+    char lr[32], beta[32];
+    int o = snprintf(buf, len, "%s/%s lr=%s β=%s", g->kernel, *g->preset ? g->preset : "-",
+                     fmt_num(lr, sizeof lr, g->lr), fmt_num(beta, sizeof beta, g->beta));
+    if (with_seeds && o > 0 && (size_t)o < len)
+        snprintf(buf + o, len - (size_t)o, " (%zu seed%s%s)", g->nruns, g->nruns == 1 ? "" : "s",
+                 g->ndiverged ? ", some diverged" : "");
+}
+
+/* Append printf output to a growing string (the gnuplot script body). */
+typedef struct { char *s; size_t n, cap; } sbuf;
+static void sb(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->n;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? room : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            cli_die("formatting a plot script");
+        if (b->s && (size_t)k < room) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (cap < b->n + (size_t)k + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p)
+            cli_die("out of memory");
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+static const rep_data *cmp_d;
+static int cmp_group_final(const void *a, const void *b)
+{
+    const rep_group *x = &cmp_d->groups[*(const size_t *)a], *y = &cmp_d->groups[*(const size_t *)b];
+    if (x->final_med != y->final_med)
+        return (x->final_med > y->final_med) - (x->final_med < y->final_med);
+    int c = strcmp(x->kernel, y->kernel);
+    return c ? c : strcmp(x->preset, y->preset);
+}
+
+void section_convergence(report *r, const rep_data *d)
+{
+    rep_heading(r, 2, "Convergence");
+    if (d->nproblems == 0) {
+        rep_para(r, "No finished runs in the database yet (rmsbench run / sweep, or make study).");
+        return;
+    }
+    rep_para(r, "Loss against step for each problem: for every kernel/preset the configuration "
+                "with the lowest median final loss; the line is the median over seeds and the "
+                "shaded band spans the best to the worst seed. Lower is better. Float kernels "
+                "that agree within a few ulp draw the same line.");
+    for (size_t p = 0; p < d->nproblems; p++) {
+        const char *prob = d->problems[p];
+        size_t ng;
+        size_t *gi = best_group_per_solver(d, prob, &ng);
+        cmp_d = d;
+        qsort(gi, ng, sizeof *gi, cmp_group_final);
+        if (ng > MAX_LINES)
+            ng = MAX_LINES;
+        char name[96];
+        plot_name(name, sizeof name, "convergence", p, prob);
+        FILE *f = plot_data(r, name);
+        if (!f) {
+            free(gi);
+            r->plot_failures++;
+            continue;
+        }
+        int positive = 1;
+        size_t drawn = 0;
+        size_t *has = calloc(ng + 1, sizeof *has);
+        for (size_t i = 0; i < ng; i++) {
+            double *st, *med, *lo, *hi;
+            size_t m = group_curve(d, &d->groups[gi[i]], &st, &med, &lo, &hi);
+            fprintf(f, "# %s\n", d->groups[gi[i]].key);
+            for (size_t k = 0; k < m; k++) {
+                fprintf(f, "%.17g %.17g %.17g %.17g\n", st[k], med[k], lo[k], hi[k]);
+                positive &= lo[k] > 0;
+            }
+            fprintf(f, "\n\n");
+            has[i] = m;
+            drawn += m > 0;
+            free(st); free(med); free(lo); free(hi);
+        }
+        fclose(f);
+        if (!drawn) {
+            rep_para(r, "%s: the runs recorded no curve points.", prob);
+            free(has);
+            free(gi);
+            continue;
+        }
+        const char *ylabel;
+        loss_shown(prob, 1.0, &ylabel);
+        sbuf b = { 0 };
+        char q[512], lab[256];
+        sb(&b, "set title %s\n", gp_quote(q, sizeof q, prob));
+        sb(&b, "set xlabel 'step (optimizer iterations)'\n");
+        sb(&b, "set ylabel '%s%s'\n", ylabel, positive ? ", log scale" : "");
+        if (positive)
+            sb(&b, "set logscale y\nset format y '10^{%%L}'\nset format y '%%.0e'\n");
+        sb(&b, "plot \\\n");
+        int first = 1;
+        for (size_t i = 0; i < ng; i++) {
+            if (!has[i])
+                continue;
+            group_label(lab, sizeof lab, &d->groups[gi[i]], 1);
+            sb(&b, "%s  '%s.dat' index %zu using 1:3:4 with filledcurves lt %zu fs transparent solid 0.15 noborder notitle, \\\n"
+                   "  '' index %zu using 1:2 with lines lt %zu dt %zu title %s",
+               first ? "" : ", \\\n", name, i, i + 1, i, i + 1, i % 4 + 1,
+               gp_quote(q, sizeof q, lab));
+            first = 0;
+        }
+        sb(&b, "\n");
+        char cap[512];
+        snprintf(cap, sizeof cap, "%s: %s against step, median over seeds (band: min to max); "
+                 "lower is better.", prob, ylabel);
+        plot_render(r, name, 420, b.s, cap);
+        free(b.s);
+        free(has);
+        free(gi);
+    }
+}
+
+/* The kernel/preset with the most configurations on a problem: the one a
+ * learning-rate sweep was run with. */
+static void sweep_solver(const rep_data *d, const size_t *gi, size_t ng, const char **kernel,
+                         const char **preset)
+{
+    size_t best = 0;
+    *kernel = *preset = NULL;
+    for (size_t i = 0; i < ng; i++) {
+        const rep_group *g = &d->groups[gi[i]];
+        size_t c = 0;
+        for (size_t j = 0; j < ng; j++)
+            c += !strcmp(d->groups[gi[j]].kernel, g->kernel) &&
+                 !strcmp(d->groups[gi[j]].preset, g->preset);
+        if (c > best) {
+            best = c;
+            *kernel = g->kernel;
+            *preset = g->preset;
+        }
+    }
+}
+
+static int cmp_lr(const void *a, const void *b)
+{
+    const rep_group *x = &cmp_d->groups[*(const size_t *)a], *y = &cmp_d->groups[*(const size_t *)b];
+    if (x->beta != y->beta)
+        return (x->beta > y->beta) - (x->beta < y->beta);
+    return (x->lr > y->lr) - (x->lr < y->lr);
+}
+
+void section_sensitivity(report *r, const rep_data *d)
+{
+    rep_heading(r, 2, "Learning-rate sensitivity");
+    char skipped[1024] = "";
+    size_t nskipped = 0, drawn = 0;
+    rep_table(r, 7, "problem", "kernel/preset", "best lr", "best β", "median final loss",
+              "seeds", "configs diverged");
+    for (size_t p = 0; p < d->nproblems; p++) {
+        const char *prob = d->problems[p];
+        size_t ng;
+        size_t *all = groups_of_problem(d, prob, &ng);
+        const char *kernel, *preset;
+        sweep_solver(d, all, ng, &kernel, &preset);
+        size_t k = 0;
+        for (size_t i = 0; i < ng; i++)
+            if (!strcmp(d->groups[all[i]].kernel, kernel) && !strcmp(d->groups[all[i]].preset, preset))
+                all[k++] = all[i];
+        cmp_d = d;
+        qsort(all, k, sizeof *all, cmp_lr);
+        size_t nlr = 0, ndiv = 0, best = all[0];
+        for (size_t i = 0; i < k; i++) {
+            const rep_group *g = &d->groups[all[i]];
+            nlr += i == 0 || g->lr != d->groups[all[i - 1]].lr || g->beta != d->groups[all[i - 1]].beta;
+            ndiv += isinf(g->final_med);
+            if (g->final_med < d->groups[best].final_med)
+                best = all[i];
+        }
+        const rep_group *bg = &d->groups[best];
+        char a[32], b2[32], c[32];
+        rep_cell(r, "%s", prob);
+        rep_cell(r, "%s/%s", kernel, *preset ? preset : "-");
+        rep_cell(r, "%s", fmt_num(a, sizeof a, bg->lr));
+        rep_cell(r, "%s", fmt_num(b2, sizeof b2, bg->beta));
+        rep_cell(r, "%s", fmt_num(c, sizeof c, bg->final_med));
+        rep_cell(r, "%zu", bg->nruns);
+        rep_cell(r, "%zu of %zu", ndiv, k);
+        /* a sensitivity curve needs two learning rates at one beta */
+        int multi = 0;
+        for (size_t i = 1; i < k; i++)
+            multi |= d->groups[all[i]].beta == d->groups[all[i - 1]].beta &&
+                     d->groups[all[i]].lr != d->groups[all[i - 1]].lr;
+        if (!multi) {
+            size_t used = strlen(skipped);
+            if (used + 1 < sizeof skipped)
+                snprintf(skipped + used, sizeof skipped - used, "%s%s", nskipped ? ", " : "", prob);
+            nskipped++;
+            free(all);
+            continue;
+        }
+        (void)nlr;
+        /* stash the plot for after the table: remember indexes */
+        free(all);
+    }
+    if (d->nproblems == 0)
+        rep_cell(r, "no runs"), rep_cell(r, "-"), rep_cell(r, "-"), rep_cell(r, "-"),
+        rep_cell(r, "-"), rep_cell(r, "-"), rep_cell(r, "-");
+    rep_para(r, "Best = lowest median final loss over seeds among the configurations run "
+                "(diverged runs count as infinite loss).");
+
+    for (size_t p = 0; p < d->nproblems; p++) {
+        const char *prob = d->problems[p];
+        size_t ng;
+        size_t *all = groups_of_problem(d, prob, &ng);
+        const char *kernel, *preset;
+        sweep_solver(d, all, ng, &kernel, &preset);
+        size_t k = 0;
+        for (size_t i = 0; i < ng; i++)
+            if (!strcmp(d->groups[all[i]].kernel, kernel) && !strcmp(d->groups[all[i]].preset, preset))
+                all[k++] = all[i];
+        cmp_d = d;
+        qsort(all, k, sizeof *all, cmp_lr);
+        int multi = 0;
+        for (size_t i = 1; i < k; i++)
+            multi |= d->groups[all[i]].beta == d->groups[all[i - 1]].beta &&
+                     d->groups[all[i]].lr != d->groups[all[i - 1]].lr;
+        if (!multi) {
+            free(all);
+            continue;
+        }
+        char name[96];
+        plot_name(name, sizeof name, "sensitivity", p, prob);
+        FILE *f = plot_data(r, name);
+        if (!f) {
+            free(all);
+            r->plot_failures++;
+            continue;
+        }
+        const char *ylabel;
+        loss_shown(prob, 1.0, &ylabel);
+        /* one block per beta: lr, median, min, max (finite medians only) */
+        double betas[MAX_LINES];
+        size_t nb = 0, best = all[0];
+        double ymax = -INFINITY;
+        int positive = 1;
+        for (size_t i = 0; i < k; i++) {
+            const rep_group *g = &d->groups[all[i]];
+            if (g->final_med < d->groups[best].final_med)
+                best = all[i];
+            double y = loss_shown(prob, g->final_med, NULL);
+            double hi = loss_shown(prob, g->final_max, NULL);
+            if (isfinite(y) && y > ymax)
+                ymax = y;
+            if (isfinite(hi) && hi > ymax)
+                ymax = hi;
+        }
+        if (!isfinite(ymax))
+            ymax = 1;
+        for (size_t i = 0; i < k; i++) {
+            const rep_group *g = &d->groups[all[i]];
+            if (i == 0 || g->beta != d->groups[all[i - 1]].beta) {
+                if (nb == MAX_LINES)
+                    break;
+                if (nb)
+                    fprintf(f, "\n\n");
+                fprintf(f, "# beta %.17g\n", g->beta);
+                betas[nb++] = g->beta;
+            }
+            double y = loss_shown(prob, g->final_med, NULL);
+            double lo = loss_shown(prob, g->final_min, NULL);
+            double hi = loss_shown(prob, g->final_max, NULL);
+            if (!isfinite(hi))
+                hi = 10 * ymax;      /* a seed diverged: the bar reaches the top */
+            if (isfinite(y)) {
+                fprintf(f, "%.17g %.17g %.17g %.17g\n", g->lr, y, lo, hi);
+                positive &= lo > 0;
+            }
+        }
+        /* diverged medians, drawn as crosses above everything else */
+        fprintf(f, "\n\n# diverged (median over seeds is infinite)\n");
+        size_t ndiv = 0;
+        for (size_t i = 0; i < k; i++)
+            if (isinf(d->groups[all[i]].final_med)) {
+                fprintf(f, "%.17g %.17g\n", d->groups[all[i]].lr, 10 * ymax);
+                ndiv++;
+            }
+        if (!ndiv)
+            fprintf(f, "nan nan\n");
+        fprintf(f, "\n\n# best\n%.17g %.17g\n", d->groups[best].lr,
+                loss_shown(prob, d->groups[best].final_med, NULL));
+        fclose(f);
+        if (!isfinite(d->groups[best].final_med)) {
+            rep_para(r, "%s: every configuration diverged.", prob);
+            free(all);
+            continue;
+        }
+        sbuf b = { 0 };
+        char q[512], t[256], num[32];
+        snprintf(t, sizeof t, "%s -- %s/%s, median over seeds, bars: min to max", prob, kernel,
+                 *preset ? preset : "-");
+        sb(&b, "set title %s\n", gp_quote(q, sizeof q, t));
+        sb(&b, "set xlabel 'learning rate lr (log scale)'\nset logscale x\nset format x '%%.0e'\n");
+        sb(&b, "set ylabel 'final %s%s'\n", ylabel, positive ? ", log scale" : "");
+        if (positive)
+            sb(&b, "set logscale y\nset format y '%%.0e'\n");
+        sb(&b, "plot \\\n");
+        for (size_t i = 0; i < nb; i++)
+            sb(&b, "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title 'β = %s', \\\n",
+               name, i, i + 1, fmt_num(num, sizeof num, betas[i]));
+        sb(&b, "  '' index %zu using 1:2 with points pt 2 ps 1.5 lc rgb '#000000' title 'diverged (median)', \\\n"
+               "  '' index %zu using 1:2 with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'best'\n",
+           nb, nb + 1);
+        char cap[512], a[32], bb[32];
+        snprintf(cap, sizeof cap, "%s: final %s against learning rate, one line per β; lower is "
+                 "better. Best: lr = %s, β = %s (circled).", prob, ylabel,
+                 fmt_num(a, sizeof a, d->groups[best].lr), fmt_num(bb, sizeof bb, d->groups[best].beta));
+        plot_render(r, name, 420, b.s, cap);
+        drawn++;
+        free(b.s);
+        free(all);
+    }
+    if (nskipped)
+        rep_para(r, "No sensitivity plot for %s: only one learning rate per β was run there.", skipped);
+    else if (!drawn && d->nproblems == 0)
+        rep_para(r, "No runs: no sensitivity plot.");
+}
+
+/* ---------------------------------------------------------- to target */
+
+typedef struct { const char *kernel, *preset; } solver;
+
+void section_target(report *r, const rep_data *d)
+{
+    rep_heading(r, 2, "Steps and time to target");
+    if (d->nproblems == 0) {
+        rep_para(r, "No finished runs: nothing reached a target yet.");
+        return;
+    }
+    rep_para(r, "A run reaches the target when its loss first falls to the problem's target "
+                "loss. Medians over seeds of the best configuration per kernel/preset; "
+                "'-' = most seeds never reached it.");
+    rep_table(r, 7, "problem", "target loss", "kernel/preset", "lr, β", "seeds reaching target",
+              "median steps", "median time (ms)");
+    solver *sv = calloc(d->ngroups + 1, sizeof *sv);
+    size_t ns = 0;
+    for (size_t p = 0; p < d->nproblems; p++) {
+        size_t ng;
+        size_t *gi = best_group_per_solver(d, d->problems[p], &ng);
+        const problem_def *pd = problem_find(d->problems[p]);
+        for (size_t i = 0; i < ng; i++) {
+            const rep_group *g = &d->groups[gi[i]];
+            char a[32], b[32], c[32];
+            rep_cell(r, "%s", g->problem);
+            rep_cell(r, "%s", pd ? fmt_num(a, sizeof a, pd->target) : "?");
+            rep_cell(r, "%s/%s", g->kernel, *g->preset ? g->preset : "-");
+            rep_cell(r, "%s, %s", fmt_num(a, sizeof a, g->lr), fmt_num(b, sizeof b, g->beta));
+            rep_cell(r, "%zu of %zu", g->reached, g->nruns);
+            rep_cell(r, "%s", isinf(g->steps_med) ? "-" : fmt_num(c, sizeof c, g->steps_med));
+            rep_cell(r, "%s", isinf(g->time_med) ? "-" : fmt_num(c, sizeof c, 1e3 * g->time_med));
+            size_t s;
+            for (s = 0; s < ns; s++)
+                if (!strcmp(sv[s].kernel, g->kernel) && !strcmp(sv[s].preset, g->preset))
+                    break;
+            if (s == ns)
+                sv[ns++] = (solver){ g->kernel, g->preset };
+        }
+        free(gi);
+    }
+
+    /* Dolan-More: t[p][s] = fewest median steps to target of solver s on p
+     * (tuned over its configurations); rho_s(tau) = share of problems with
+     * t[p][s] <= tau * min_s t[p][s]. */
+    rep_heading(r, 3, "Performance profile");
+    size_t np = d->nproblems;
+    double *t = malloc((np * ns + 1) * sizeof *t);
+    size_t solved = 0;
+    for (size_t p = 0; p < np; p++) {
+        double best = INFINITY;
+        for (size_t s = 0; s < ns; s++) {
+            t[p * ns + s] = INFINITY;
+            for (size_t i = 0; i < d->ngroups; i++) {
+                const rep_group *g = &d->groups[i];
+                if (!strcmp(g->problem, d->problems[p]) && !strcmp(g->kernel, sv[s].kernel) &&
+                    !strcmp(g->preset, sv[s].preset) && g->steps_med < t[p * ns + s])
+                    t[p * ns + s] = g->steps_med;
+            }
+            if (t[p * ns + s] < best)
+                best = t[p * ns + s];
+        }
+        solved += isfinite(best);
+        for (size_t s = 0; s < ns; s++)
+            t[p * ns + s] = isfinite(best) ? t[p * ns + s] / (best > 0 ? best : 1) : INFINITY;
+    }
+    if (ns < 2 || solved == 0) {
+        rep_para(r, "No performance profile: it needs at least two kernel/preset pairs and one "
+                    "problem where one of them reached the target (here %zu pair%s, %zu problem%s "
+                    "solved).", ns, ns == 1 ? "" : "s", solved, solved == 1 ? "" : "s");
+        free(t);
+        free(sv);
+        return;
+    }
+    FILE *f = plot_data(r, "profile");
+    if (!f) {
+        free(t);
+        free(sv);
+        r->plot_failures++;
+        return;
+    }
+    double tau_max = 1;
+    for (size_t i = 0; i < np * ns; i++)
+        if (isfinite(t[i]) && t[i] > tau_max)
+            tau_max = t[i];
+    tau_max = tau_max > 1.5 ? tau_max * 1.5 : 2;
+    double *col = malloc((np + 1) * sizeof *col);
+    sbuf b = { 0 };
+    char q[256], lab[128];
+    sb(&b, "set title 'Performance profile over %zu problems (steps to target)'\n", np);
+    sb(&b, "set xlabel 'τ: within this factor of the fewest steps to target (log scale)'\n");
+    sb(&b, "set ylabel 'fraction of problems solved'\nset logscale x 2\n");
+    sb(&b, "set xrange [1:%g]\nset yrange [0:1.05]\nset key bottom right inside\nplot \\\n", tau_max);
+    for (size_t s = 0; s < ns; s++) {
+        size_t k = 0;
+        for (size_t p = 0; p < np; p++)
+            if (isfinite(t[p * ns + s]))
+                col[k++] = t[p * ns + s];
+        median_of(col, k);   /* sorts */
+        size_t le1 = 0;
+        while (le1 < k && col[le1] <= 1)
+            le1++;
+        fprintf(f, "# %s/%s\n1 %.17g\n", sv[s].kernel, sv[s].preset, (double)le1 / (double)np);
+        for (size_t i = le1; i < k; i++)
+            fprintf(f, "%.17g %.17g\n", col[i], (double)(i + 1) / (double)np);
+        fprintf(f, "%.17g %.17g\n\n\n", tau_max, (double)k / (double)np);
+        snprintf(lab, sizeof lab, "%s/%s", sv[s].kernel, *sv[s].preset ? sv[s].preset : "-");
+        sb(&b, "%s  'profile.dat' index %zu using 1:2 with steps lt %zu dt %zu title %s",
+           s ? ", \\\n" : "", s, s + 1, s % 4 + 1, gp_quote(q, sizeof q, lab));
+    }
+    sb(&b, "\n");
+    fclose(f);
+    plot_render(r, "profile", 380, b.s,
+                "Performance profile (Dolan-More, as in AlgoPerf): for each kernel/preset, the "
+                "fraction of problems it solves within a factor τ of the fewest steps any of them "
+                "needed. Higher and further left is better; the value at τ = 1 is the share of "
+                "problems where it was the fastest.");
+    free(b.s);
+    free(col);
+    free(t);
+    free(sv);
+}
