@@ -71,7 +71,7 @@ void machine_collect(machine_info *m)
 int db_machine_id(sqlite3 *db, sqlite3_int64 *id, char *err, size_t errlen)
 {
     machine_info m;
-    char fp[1024];
+    char fp[2048];
     machine_collect(&m);
     snprintf(fp, sizeof fp, "%s|%s|%d|%s|%s|%s|%s", m.cpu_model, m.isa, m.cores,
              m.compiler, m.cflags, m.git_commit, m.hostname);
