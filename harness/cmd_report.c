@@ -168,6 +168,7 @@ int cmd_report(int argc, char **argv)
     section_perf(&r, &a);
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(&r, &a);
+    section_metrics(&r, db);
     section_sensitivity(&r, &a);
     section_target(&r, &a);
     if (db2) {

@@ -49,6 +49,7 @@ void rep_strong(report *r, const char *fmt, ...) __attribute__((format(printf, 2
 void rep_item(report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A table with ncols columns; the header cells follow (ncols strings). */
 void rep_table(report *r, size_t ncols, ...);
+void rep_table_n(report *r, size_t ncols, const char *const *header);
 /* Append one cell to the last table. */
 void rep_cell(report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rep_free(report *r);
@@ -91,6 +92,7 @@ typedef struct rep_run {
 /* Runs that share every option but the seed. */
 typedef struct rep_group {
     char *key, *problem, *kernel, *preset;
+    char *cfg;            /* key without the kernel: same cfg = same run but kernel */
     double lr, beta, eps;
     size_t *runs, nruns;  /* indexes into rep_data.runs */
     size_t ndiverged;
@@ -133,6 +135,10 @@ double loss_shown(const char *problem, double loss, const char **label);
  * final loss).  Both return a malloc'd index array. */
 size_t *groups_of_problem(const rep_data *d, const char *problem, size_t *count);
 size_t *best_group_per_solver(const rep_data *d, const char *problem, size_t *count);
+/* The groups of the configuration run with the most kernels on a problem
+ * (the kernel comparison), ordered by kernel name; *best is the problem's
+ * best group overall (lowest median final loss), which may be another. */
+size_t *comparison_groups(const rep_data *d, const char *problem, size_t *count, size_t *best);
 /* The curve of one group: per step median, min, max of the loss shown over
  * its runs (finite values only).  Returns the number of steps written. */
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
@@ -149,11 +155,14 @@ void section_target(report *r, const rep_data *d);
 void section_perf(report *r, const rep_data *d);
 const rep_perf *perf_find(const rep_data *d, const char *source, const char *kernel,
                           long long n, int threads);
+/* The fastest PyTorch implementation timed at n and threads, or NULL. */
+const rep_perf *perf_pytorch_best(const rep_data *d, long long n, int threads);
 /* Fastest float kernel at the largest size timed with this many threads. */
 int perf_fastest(const rep_data *d, int threads, long long *n, const char **kernel,
                  double *ns, double *vs_naive);
 void section_proofs(report *r, sqlite3 *db);
 void section_hyperfine(report *r, sqlite3 *db);
+void section_metrics(report *r, sqlite3 *db);   /* test accuracy etc. */
 void section_machine(report *r, sqlite3 *db, const char *label);
 void section_compare(report *r, const rep_data *a, const rep_data *b);
 

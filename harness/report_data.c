@@ -171,6 +171,10 @@ static void make_groups(rep_data *d)
         rep_group *g = &d->groups[d->ngroups++];
         const rep_run *u = &d->runs[idx[i]];
         g->key = u->key;
+        /* cfg: the key with its second field (the kernel) cut out */
+        const char *k1 = strchr(u->key, '|'), *k2 = k1 ? strchr(k1 + 1, '|') : NULL;
+        if (asprintf(&g->cfg, "%.*s%s", k1 ? (int)(k1 - u->key) : 0, u->key, k2 ? k2 : u->key) < 0)
+            cli_die("out of memory");
         g->problem = u->problem;
         g->kernel = u->kernel;
         g->preset = u->preset;
@@ -292,8 +296,10 @@ void rep_data_free(rep_data *d)
         free(d->runs[i].preset);
         free(d->runs[i].key);
     }
-    for (size_t i = 0; i < d->ngroups; i++)
+    for (size_t i = 0; i < d->ngroups; i++) {
         free(d->groups[i].runs);
+        free(d->groups[i].cfg);
+    }
     for (size_t i = 0; i < d->nperf; i++) {
         free(d->perf[i].source);
         free(d->perf[i].kernel);
@@ -412,4 +418,43 @@ size_t group_curve(const rep_data *d, const rep_group *g, double **step,
     free(tmp);
     free(pts);
     return m;
+}
+
+static const rep_data *kernel_sort_data;
+static int cmp_kernel(const void *a, const void *b)
+{
+    const rep_group *x = &kernel_sort_data->groups[*(const size_t *)a];
+    const rep_group *y = &kernel_sort_data->groups[*(const size_t *)b];
+    return strcmp(x->kernel, y->kernel);
+}
+
+size_t *comparison_groups(const rep_data *d, const char *problem, size_t *count, size_t *best)
+{
+    size_t n;
+    size_t *all = groups_of_problem(d, problem, &n);
+    const char *cfg = NULL;
+    size_t most = 0, most_runs = 0;
+    *best = n ? all[0] : 0;
+    for (size_t i = 0; i < n; i++) {
+        const rep_group *g = &d->groups[all[i]];
+        if (better(g, &d->groups[*best]))
+            *best = all[i];
+        size_t kernels = 0, runs = 0;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(d->groups[all[j]].cfg, g->cfg))
+                kernels++, runs += d->groups[all[j]].nruns;
+        if (kernels > most || (kernels == most && runs > most_runs)) {
+            most = kernels;
+            most_runs = runs;
+            cfg = g->cfg;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(d->groups[all[i]].cfg, cfg))
+            all[k++] = all[i];
+    kernel_sort_data = d;
+    qsort(all, k, sizeof *all, cmp_kernel);
+    *count = k;
+    return all;
 }

@@ -82,22 +82,30 @@ static void add_cell(rep_block *b, char *s)
     b->cells[b->ncells++] = s;
 }
 
-void rep_table(report *r, size_t ncols, ...)
+void rep_table_n(report *r, size_t ncols, const char *const *header)
 {
     rep_block *b = push(r, BLK_TABLE);
     b->ncols = ncols;
     b->cells = malloc(16 * sizeof *b->cells);
     if (!b->cells)
         cli_die("out of memory");
-    va_list ap;
-    va_start(ap, ncols);
     for (size_t i = 0; i < ncols; i++) {
-        char *s = strdup(va_arg(ap, const char *));
+        char *s = strdup(header[i]);
         if (!s)
             cli_die("out of memory");
         add_cell(b, s);
     }
+}
+
+void rep_table(report *r, size_t ncols, ...)
+{
+    const char *hdr[32];
+    va_list ap;
+    va_start(ap, ncols);
+    for (size_t i = 0; i < ncols && i < 32; i++)
+        hdr[i] = va_arg(ap, const char *);
     va_end(ap);
+    rep_table_n(r, ncols < 32 ? ncols : 32, hdr);
 }
 
 void rep_cell(report *r, const char *fmt, ...)

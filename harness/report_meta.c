@@ -49,10 +49,7 @@ void section_headline(report *r, const rep_data *d, sqlite3 *db)
         double ns, vs;
         if (perf_fastest(d, th[i], &n, &k, &ns, &vs))
             continue;
-        const rep_perf *py = NULL;
-        for (size_t j = 0; j < d->nperf; j++)
-            if (!strcmp(d->perf[j].source, "pytorch") && d->perf[j].n == n && d->perf[j].threads == th[i])
-                py = &d->perf[j];
+        const rep_perf *py = perf_pytorch_best(d, n, th[i]);
         char vs_py[96] = "";
         if (py)
             snprintf(vs_py, sizeof vs_py, "; %sx faster than PyTorch RMSprop",
@@ -243,4 +240,35 @@ void section_hyperfine(report *r, sqlite3 *db)
         rep_heading(r, 2, "Whole-command timings (hyperfine)");
         rep_para(r, "No hyperfine results imported (make bench, rmsbench import-hyperfine).");
     }
+}
+
+void section_metrics(report *r, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+            "SELECT problem, kernel, ifnull(preset,''), lr, beta, seed, ifnull(epochs,''),"
+            "       steps_done, metric_name, metric_value, final_loss, wall_ns / 1e9"
+            "  FROM runs WHERE status = 'done' AND metric_name IS NOT NULL"
+            " ORDER BY problem, metric_value DESC LIMIT 30", -1, &st, NULL) != SQLITE_OK)
+        return;
+    int rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (!rows++) {
+            rep_heading(r, 3, "Held-out metrics");
+            rep_table(r, 9, "problem", "kernel/preset", "lr, β", "seed", "epochs", "steps",
+                      "metric", "final loss", "wall time (s)");
+        }
+        char a[32], b[32], c[32], e[32], g[32];
+        rep_cell(r, "%s", col(st, 0));
+        rep_cell(r, "%s/%s", col(st, 1), *col(st, 2) ? col(st, 2) : "-");
+        rep_cell(r, "%s, %s", fmt_num(a, sizeof a, sqlite3_column_double(st, 3)),
+                 fmt_num(b, sizeof b, sqlite3_column_double(st, 4)));
+        rep_cell(r, "%s", col(st, 5));
+        rep_cell(r, "%s", *col(st, 6) ? col(st, 6) : "-");
+        rep_cell(r, "%s", col(st, 7));
+        rep_cell(r, "%s = %s", col(st, 8), fmt_num(c, sizeof c, sqlite3_column_double(st, 9)));
+        rep_cell(r, "%s", fmt_num(e, sizeof e, sqlite3_column_double(st, 10)));
+        rep_cell(r, "%s", fmt_num(g, sizeof g, sqlite3_column_double(st, 11)));
+    }
+    sqlite3_finalize(st);
 }

@@ -61,14 +61,6 @@ static void sb(sbuf *b, const char *fmt, ...)
 }
 
 static const rep_data *cmp_d;
-static int cmp_group_final(const void *a, const void *b)
-{
-    const rep_group *x = &cmp_d->groups[*(const size_t *)a], *y = &cmp_d->groups[*(const size_t *)b];
-    if (x->final_med != y->final_med)
-        return (x->final_med > y->final_med) - (x->final_med < y->final_med);
-    int c = strcmp(x->kernel, y->kernel);
-    return c ? c : strcmp(x->preset, y->preset);
-}
 
 void section_convergence(report *r, const rep_data *d)
 {
@@ -77,18 +69,23 @@ void section_convergence(report *r, const rep_data *d)
         rep_para(r, "No finished runs in the database yet (rmsbench run / sweep, or make study).");
         return;
     }
-    rep_para(r, "Loss against step for each problem: for every kernel/preset the configuration "
-                "with the lowest median final loss; the line is the median over seeds and the "
-                "shaded band spans the best to the worst seed. Lower is better. Float kernels "
-                "that agree within a few ulp draw the same line.");
+    rep_para(r, "Loss against step for each problem: every kernel at the configuration run with "
+                "the most kernels (the kernel comparison), plus the best configuration of all "
+                "runs (e.g. from the learning-rate sweep) when it is another. The line is the "
+                "median over seeds, the shaded band spans the best to the worst seed. Lower is "
+                "better. Float kernels that agree within a few ulp draw the same line.");
     for (size_t p = 0; p < d->nproblems; p++) {
         const char *prob = d->problems[p];
-        size_t ng;
-        size_t *gi = best_group_per_solver(d, prob, &ng);
-        cmp_d = d;
-        qsort(gi, ng, sizeof *gi, cmp_group_final);
-        if (ng > MAX_LINES)
-            ng = MAX_LINES;
+        size_t ng, best;
+        size_t *gi = comparison_groups(d, prob, &ng, &best);
+        if (ng > MAX_LINES - 1)
+            ng = MAX_LINES - 1;
+        /* the best configuration overall, when the comparison is not it */
+        int extra = 0;
+        if (strcmp(d->groups[best].cfg, d->groups[gi[0]].cfg) && isfinite(d->groups[best].final_med)) {
+            gi[ng++] = best;
+            extra = 1;
+        }
         char name[96];
         plot_name(name, sizeof name, "convergence", p, prob);
         FILE *f = plot_data(r, name);
@@ -135,6 +132,10 @@ void section_convergence(report *r, const rep_data *d)
             if (!has[i])
                 continue;
             group_label(lab, sizeof lab, &d->groups[gi[i]], 1);
+            if (extra && i == ng - 1) {
+                size_t used = strlen(lab);
+                snprintf(lab + used, sizeof lab - used, " -- best of all runs");
+            }
             sb(&b, "%s  '%s.dat' index %zu using 1:3:4 with filledcurves lt %zu fs transparent solid 0.15 noborder notitle, \\\n"
                    "  '' index %zu using 1:2 with lines lt %zu dt %zu title %s",
                first ? "" : ", \\\n", name, i, i + 1, i, i + 1, i % 4 + 1,
@@ -181,33 +182,55 @@ static int cmp_lr(const void *a, const void *b)
     return (x->lr > y->lr) - (x->lr < y->lr);
 }
 
+/* The groups of the sweep solver on a problem, ordered by beta then lr;
+ * *multi is set when some beta was run with two learning rates or more. */
+static size_t *sweep_groups(const rep_data *d, const char *prob, size_t *count, int *multi,
+                            const char **kernel, const char **preset)
+{
+    size_t ng;
+    size_t *all = groups_of_problem(d, prob, &ng);
+    sweep_solver(d, all, ng, kernel, preset);
+    size_t k = 0;
+    for (size_t i = 0; i < ng; i++)
+        if (!strcmp(d->groups[all[i]].kernel, *kernel) && !strcmp(d->groups[all[i]].preset, *preset))
+            all[k++] = all[i];
+    cmp_d = d;
+    qsort(all, k, sizeof *all, cmp_lr);
+    *multi = 0;
+    for (size_t i = 1; i < k; i++)
+        *multi |= d->groups[all[i]].beta == d->groups[all[i - 1]].beta &&
+                  d->groups[all[i]].lr != d->groups[all[i - 1]].lr;
+    *count = k;
+    return all;
+}
+
 void section_sensitivity(report *r, const rep_data *d)
 {
     rep_heading(r, 2, "Learning-rate sensitivity");
     char skipped[1024] = "";
-    size_t nskipped = 0, drawn = 0;
-    rep_table(r, 7, "problem", "kernel/preset", "best lr", "best β", "median final loss",
-              "seeds", "configs diverged");
+    size_t nskipped = 0, rows = 0;
     for (size_t p = 0; p < d->nproblems; p++) {
-        const char *prob = d->problems[p];
-        size_t ng;
-        size_t *all = groups_of_problem(d, prob, &ng);
-        const char *kernel, *preset;
-        sweep_solver(d, all, ng, &kernel, &preset);
-        size_t k = 0;
-        for (size_t i = 0; i < ng; i++)
-            if (!strcmp(d->groups[all[i]].kernel, kernel) && !strcmp(d->groups[all[i]].preset, preset))
-                all[k++] = all[i];
-        cmp_d = d;
-        qsort(all, k, sizeof *all, cmp_lr);
-        size_t nlr = 0, ndiv = 0, best = all[0];
+        const char *prob = d->problems[p], *kernel, *preset;
+        size_t k;
+        int multi;
+        size_t *all = sweep_groups(d, prob, &k, &multi, &kernel, &preset);
+        if (!multi) {
+            size_t used = strlen(skipped);
+            if (used + 1 < sizeof skipped)
+                snprintf(skipped + used, sizeof skipped - used, "%s%s", nskipped ? ", " : "", prob);
+            nskipped++;
+            free(all);
+            continue;
+        }
+        size_t ndiv = 0, best = all[0];
         for (size_t i = 0; i < k; i++) {
-            const rep_group *g = &d->groups[all[i]];
-            nlr += i == 0 || g->lr != d->groups[all[i - 1]].lr || g->beta != d->groups[all[i - 1]].beta;
-            ndiv += isinf(g->final_med);
-            if (g->final_med < d->groups[best].final_med)
+            ndiv += isinf(d->groups[all[i]].final_med);
+            if (d->groups[all[i]].final_med < d->groups[best].final_med)
                 best = all[i];
         }
+        if (!rows++)
+            rep_table(r, 7, "problem", "kernel/preset", "best lr", "best β", "median final loss",
+                      "seeds", "configs diverged");
         const rep_group *bg = &d->groups[best];
         char a[32], b2[32], c[32];
         rep_cell(r, "%s", prob);
@@ -217,45 +240,23 @@ void section_sensitivity(report *r, const rep_data *d)
         rep_cell(r, "%s", fmt_num(c, sizeof c, bg->final_med));
         rep_cell(r, "%zu", bg->nruns);
         rep_cell(r, "%zu of %zu", ndiv, k);
-        /* a sensitivity curve needs two learning rates at one beta */
-        int multi = 0;
-        for (size_t i = 1; i < k; i++)
-            multi |= d->groups[all[i]].beta == d->groups[all[i - 1]].beta &&
-                     d->groups[all[i]].lr != d->groups[all[i - 1]].lr;
-        if (!multi) {
-            size_t used = strlen(skipped);
-            if (used + 1 < sizeof skipped)
-                snprintf(skipped + used, sizeof skipped - used, "%s%s", nskipped ? ", " : "", prob);
-            nskipped++;
-            free(all);
-            continue;
-        }
-        (void)nlr;
-        /* stash the plot for after the table: remember indexes */
         free(all);
     }
-    if (d->nproblems == 0)
-        rep_cell(r, "no runs"), rep_cell(r, "-"), rep_cell(r, "-"), rep_cell(r, "-"),
-        rep_cell(r, "-"), rep_cell(r, "-"), rep_cell(r, "-");
+    if (!rows) {
+        rep_para(r, "No problem was run with more than one learning rate at one β yet "
+                    "(rmsbench sweep --lr 1e-4:1e-1:7 --beta 0.9,0.99).");
+        return;
+    }
     rep_para(r, "Best = lowest median final loss over seeds among the configurations run "
                 "(diverged runs count as infinite loss).");
+    if (nskipped)
+        rep_para(r, "Only one learning rate per β was run on %s: no sensitivity plot there.", skipped);
 
     for (size_t p = 0; p < d->nproblems; p++) {
-        const char *prob = d->problems[p];
-        size_t ng;
-        size_t *all = groups_of_problem(d, prob, &ng);
-        const char *kernel, *preset;
-        sweep_solver(d, all, ng, &kernel, &preset);
-        size_t k = 0;
-        for (size_t i = 0; i < ng; i++)
-            if (!strcmp(d->groups[all[i]].kernel, kernel) && !strcmp(d->groups[all[i]].preset, preset))
-                all[k++] = all[i];
-        cmp_d = d;
-        qsort(all, k, sizeof *all, cmp_lr);
-        int multi = 0;
-        for (size_t i = 1; i < k; i++)
-            multi |= d->groups[all[i]].beta == d->groups[all[i - 1]].beta &&
-                     d->groups[all[i]].lr != d->groups[all[i - 1]].lr;
+        const char *prob = d->problems[p], *kernel, *preset;
+        size_t k;
+        int multi;
+        size_t *all = sweep_groups(d, prob, &k, &multi, &kernel, &preset);
         if (!multi) {
             free(all);
             continue;
@@ -347,64 +348,25 @@ void section_sensitivity(report *r, const rep_data *d)
                  "better. Best: lr = %s, β = %s (circled).", prob, ylabel,
                  fmt_num(a, sizeof a, d->groups[best].lr), fmt_num(bb, sizeof bb, d->groups[best].beta));
         plot_render(r, name, 420, b.s, cap);
-        drawn++;
         free(b.s);
         free(all);
     }
-    if (nskipped)
-        rep_para(r, "No sensitivity plot for %s: only one learning rate per β was run there.", skipped);
-    else if (!drawn && d->nproblems == 0)
-        rep_para(r, "No runs: no sensitivity plot.");
 }
 
 /* ---------------------------------------------------------- to target */
 
 typedef struct { const char *kernel, *preset; } solver;
 
-void section_target(report *r, const rep_data *d)
+/* Dolan-More: t[p][s] = the best median (over its configurations) steps or
+ * time to target of solver s on problem p; rho_s(tau) = share of problems
+ * with t[p][s] <= tau * min_s t[p][s]. */
+static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, int by_time)
 {
-    rep_heading(r, 2, "Steps and time to target");
-    if (d->nproblems == 0) {
-        rep_para(r, "No finished runs: nothing reached a target yet.");
-        return;
-    }
-    rep_para(r, "A run reaches the target when its loss first falls to the problem's target "
-                "loss. Medians over seeds of the best configuration per kernel/preset; "
-                "'-' = most seeds never reached it.");
-    rep_table(r, 7, "problem", "target loss", "kernel/preset", "lr, β", "seeds reaching target",
-              "median steps", "median time (ms)");
-    solver *sv = calloc(d->ngroups + 1, sizeof *sv);
-    size_t ns = 0;
-    for (size_t p = 0; p < d->nproblems; p++) {
-        size_t ng;
-        size_t *gi = best_group_per_solver(d, d->problems[p], &ng);
-        const problem_def *pd = problem_find(d->problems[p]);
-        for (size_t i = 0; i < ng; i++) {
-            const rep_group *g = &d->groups[gi[i]];
-            char a[32], b[32], c[32];
-            rep_cell(r, "%s", g->problem);
-            rep_cell(r, "%s", pd ? fmt_num(a, sizeof a, pd->target) : "?");
-            rep_cell(r, "%s/%s", g->kernel, *g->preset ? g->preset : "-");
-            rep_cell(r, "%s, %s", fmt_num(a, sizeof a, g->lr), fmt_num(b, sizeof b, g->beta));
-            rep_cell(r, "%zu of %zu", g->reached, g->nruns);
-            rep_cell(r, "%s", isinf(g->steps_med) ? "-" : fmt_num(c, sizeof c, g->steps_med));
-            rep_cell(r, "%s", isinf(g->time_med) ? "-" : fmt_num(c, sizeof c, 1e3 * g->time_med));
-            size_t s;
-            for (s = 0; s < ns; s++)
-                if (!strcmp(sv[s].kernel, g->kernel) && !strcmp(sv[s].preset, g->preset))
-                    break;
-            if (s == ns)
-                sv[ns++] = (solver){ g->kernel, g->preset };
-        }
-        free(gi);
-    }
-
-    /* Dolan-More: t[p][s] = fewest median steps to target of solver s on p
-     * (tuned over its configurations); rho_s(tau) = share of problems with
-     * t[p][s] <= tau * min_s t[p][s]. */
-    rep_heading(r, 3, "Performance profile");
     size_t np = d->nproblems;
+    const char *what = by_time ? "time to target" : "steps to target";
     double *t = malloc((np * ns + 1) * sizeof *t);
+    if (!t)
+        cli_die("out of memory");
     size_t solved = 0;
     for (size_t p = 0; p < np; p++) {
         double best = INFINITY;
@@ -412,29 +374,32 @@ void section_target(report *r, const rep_data *d)
             t[p * ns + s] = INFINITY;
             for (size_t i = 0; i < d->ngroups; i++) {
                 const rep_group *g = &d->groups[i];
+                double m = by_time ? g->time_med : g->steps_med;
                 if (!strcmp(g->problem, d->problems[p]) && !strcmp(g->kernel, sv[s].kernel) &&
-                    !strcmp(g->preset, sv[s].preset) && g->steps_med < t[p * ns + s])
-                    t[p * ns + s] = g->steps_med;
+                    !strcmp(g->preset, sv[s].preset) && m < t[p * ns + s])
+                    t[p * ns + s] = m;
             }
             if (t[p * ns + s] < best)
                 best = t[p * ns + s];
         }
         solved += isfinite(best);
         for (size_t s = 0; s < ns; s++)
-            t[p * ns + s] = isfinite(best) ? t[p * ns + s] / (best > 0 ? best : 1) : INFINITY;
+            t[p * ns + s] = isfinite(best) ? (best > 0 ? t[p * ns + s] / best
+                                                       : t[p * ns + s] > 0 ? INFINITY : 1)
+                                           : INFINITY;
     }
     if (ns < 2 || solved == 0) {
-        rep_para(r, "No performance profile: it needs at least two kernel/preset pairs and one "
-                    "problem where one of them reached the target (here %zu pair%s, %zu problem%s "
-                    "solved).", ns, ns == 1 ? "" : "s", solved, solved == 1 ? "" : "s");
+        rep_para(r, "No performance profile on %s: it needs at least two kernel/preset pairs "
+                    "and one problem where one of them reached the target (here %zu pair%s, "
+                    "%zu problem%s solved).", what, ns, ns == 1 ? "" : "s", solved,
+                 solved == 1 ? "" : "s");
         free(t);
-        free(sv);
         return;
     }
-    FILE *f = plot_data(r, "profile");
+    const char *name = by_time ? "profile_time" : "profile_steps";
+    FILE *f = plot_data(r, name);
     if (!f) {
         free(t);
-        free(sv);
         r->plot_failures++;
         return;
     }
@@ -444,10 +409,12 @@ void section_target(report *r, const rep_data *d)
             tau_max = t[i];
     tau_max = tau_max > 1.5 ? tau_max * 1.5 : 2;
     double *col = malloc((np + 1) * sizeof *col);
+    if (!col)
+        cli_die("out of memory");
     sbuf b = { 0 };
     char q[256], lab[128];
-    sb(&b, "set title 'Performance profile over %zu problems (steps to target)'\n", np);
-    sb(&b, "set xlabel 'τ: within this factor of the fewest steps to target (log scale)'\n");
+    sb(&b, "set title 'Performance profile on %s over %zu problems'\n", what, np);
+    sb(&b, "set xlabel 'τ: within this factor of the best %s (log scale)'\n", what);
     sb(&b, "set ylabel 'fraction of problems solved'\nset logscale x 2\n");
     sb(&b, "set xrange [1:%g]\nset yrange [0:1.05]\nset key bottom right inside\nplot \\\n", tau_max);
     for (size_t s = 0; s < ns; s++) {
@@ -464,18 +431,111 @@ void section_target(report *r, const rep_data *d)
             fprintf(f, "%.17g %.17g\n", col[i], (double)(i + 1) / (double)np);
         fprintf(f, "%.17g %.17g\n\n\n", tau_max, (double)k / (double)np);
         snprintf(lab, sizeof lab, "%s/%s", sv[s].kernel, *sv[s].preset ? sv[s].preset : "-");
-        sb(&b, "%s  'profile.dat' index %zu using 1:2 with steps lt %zu dt %zu title %s",
-           s ? ", \\\n" : "", s, s + 1, s % 4 + 1, gp_quote(q, sizeof q, lab));
+        sb(&b, "%s  '%s.dat' index %zu using 1:2 with steps lt %zu dt %zu title %s",
+           s ? ", \\\n" : "", name, s, s + 1, s % 4 + 1, gp_quote(q, sizeof q, lab));
     }
     sb(&b, "\n");
     fclose(f);
-    plot_render(r, "profile", 380, b.s,
-                "Performance profile (Dolan-More, as in AlgoPerf): for each kernel/preset, the "
-                "fraction of problems it solves within a factor τ of the fewest steps any of them "
-                "needed. Higher and further left is better; the value at τ = 1 is the share of "
-                "problems where it was the fastest.");
+    char cap[640];
+    snprintf(cap, sizeof cap, "Performance profile on %s (Dolan-More; AlgoPerf scores "
+             "optimizers on time to target this way): for each kernel/preset, the fraction of "
+             "problems it brings to the target within a factor τ of the best of them. Higher and "
+             "further left is better; the value at τ = 1 is the share of problems where it was "
+             "the %s.%s", what, by_time ? "fastest" : "one needing the fewest steps",
+             by_time ? " Time includes computing the gradient, so kernels differ little on "
+                       "small problems." : " Float kernels that agree within a few ulp take "
+                       "the same steps: their lines coincide.");
+    plot_render(r, name, 380, b.s, cap);
     free(b.s);
     free(col);
     free(t);
+}
+
+void section_target(report *r, const rep_data *d)
+{
+    rep_heading(r, 2, "Steps and time to target");
+    if (d->nproblems == 0) {
+        rep_para(r, "No finished runs: nothing reached a target yet.");
+        return;
+    }
+    rep_para(r, "A run reaches the target when its loss first falls to the problem's target "
+                "loss. Every kernel at the comparison configuration (as in the convergence "
+                "plots); medians over seeds; '-' = most seeds never reached it. Steps agree "
+                "across float kernels; the time shows which kernel gets there first.");
+    /* solvers (kernel/preset pairs of any run) for the profiles, and the
+     * kernels of the comparison runs for the table's columns */
+    solver *sv = calloc(d->ngroups + 1, sizeof *sv);
+    const char *kern[MAX_LINES];
+    size_t ns = 0, nk = 0;
+    if (!sv)
+        cli_die("out of memory");
+    for (size_t i = 0; i < d->ngroups; i++) {
+        const rep_group *g = &d->groups[i];
+        size_t s;
+        for (s = 0; s < ns; s++)
+            if (!strcmp(sv[s].kernel, g->kernel) && !strcmp(sv[s].preset, g->preset))
+                break;
+        if (s == ns)
+            sv[ns++] = (solver){ g->kernel, g->preset };
+        for (s = 0; s < nk && strcmp(kern[s], g->kernel); s++)
+            ;
+        if (s == nk && nk < MAX_LINES)
+            kern[nk++] = g->kernel;
+    }
+    const char *hdr[5 + MAX_LINES + 1];
+    char khdr[MAX_LINES][64];
+    hdr[0] = "problem"; hdr[1] = "target loss"; hdr[2] = "configuration";
+    hdr[3] = "seeds reaching target"; hdr[4] = "median steps";
+    for (size_t k = 0; k < nk; k++) {
+        snprintf(khdr[k], sizeof khdr[k], "%s (ms)", kern[k]);
+        hdr[5 + k] = khdr[k];
+    }
+    hdr[5 + nk] = "fastest to target";
+    rep_table_n(r, 6 + nk, hdr);
+    for (size_t p = 0; p < d->nproblems; p++) {
+        size_t ng, best;
+        size_t *gi = comparison_groups(d, d->problems[p], &ng, &best);
+        const problem_def *pd = problem_find(d->problems[p]);
+        const rep_group *g0 = &d->groups[gi[0]];
+        char a[32], b[32], c[32];
+        size_t reached = 0, seeds = 0;
+        double smin = INFINITY, smax = -INFINITY, tbest = INFINITY;
+        const char *fastest = "-";
+        for (size_t i = 0; i < ng; i++) {
+            const rep_group *g = &d->groups[gi[i]];
+            reached += g->reached;
+            seeds += g->nruns;
+            if (g->steps_med < smin)
+                smin = g->steps_med;
+            if (g->steps_med > smax)
+                smax = g->steps_med;
+            if (g->time_med < tbest)
+                tbest = g->time_med, fastest = g->kernel;
+        }
+        rep_cell(r, "%s", g0->problem);
+        rep_cell(r, "%s", pd ? fmt_num(a, sizeof a, pd->target) : "?");
+        rep_cell(r, "%s lr=%s β=%s", *g0->preset ? g0->preset : "-", fmt_num(a, sizeof a, g0->lr),
+                 fmt_num(b, sizeof b, g0->beta));
+        rep_cell(r, "%zu of %zu", reached, seeds);
+        if (isinf(smin))
+            rep_cell(r, "-");
+        else if (smin == smax || isinf(smax))
+            rep_cell(r, "%s", fmt_num(c, sizeof c, smin));
+        else
+            rep_cell(r, "%s to %s", fmt_num(a, sizeof a, smin), fmt_num(b, sizeof b, smax));
+        for (size_t k = 0; k < nk; k++) {
+            const rep_group *g = NULL;
+            for (size_t i = 0; i < ng && !g; i++)
+                if (!strcmp(d->groups[gi[i]].kernel, kern[k]))
+                    g = &d->groups[gi[i]];
+            rep_cell(r, "%s", !g || isinf(g->time_med) ? "-" : fmt_num(c, sizeof c, 1e3 * g->time_med));
+        }
+        rep_cell(r, "%s", fastest);
+        free(gi);
+    }
+
+    rep_heading(r, 3, "Performance profiles");
+    profile(r, d, sv, ns, 1);
+    profile(r, d, sv, ns, 0);
     free(sv);
 }

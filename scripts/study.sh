@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # scripts/study.sh -- the default study (`make study`): checks the kernels,
 # runs every deterministic problem with every kernel this CPU runs, a short
-# mlp_fmnist run, a learning-rate x beta sweep, `rmsbench perf`, the PyTorch
-# peer and the proofs when present, then writes the report.
+# mlp_fmnist run, a learning-rate x beta sweep, `rmsbench perf` (with the
+# PyTorch peer when torch is installed), the proofs when Frama-C and
+# `make prove` are present, then writes the report.
 #
 #   scripts/study.sh [--fresh]
 #   env: RMSBENCH (binary, default build/rmsbench), STUDY_DB (default
-#        results/rmsbench.db), STUDY_OUT (default reports/latest)
+#        results/rmsbench.db), STUDY_OUT (default reports/latest),
+#        STUDY_JOBS (sweep worker processes, default 2)
 #
 # Each stage is reported as done, skipped (with the reason: a command not in
 # this build, a missing tool) or FAILED; a failing stage keeps the data of the
@@ -27,12 +29,13 @@ SWEEP_LR=1e-4:1e-1:7
 SWEEP_BETA=0.9,0.99
 PERF_SIZES=1000,10000,100000,1000000,2^24
 PERF_THREADS=1,2
-NSTAGES=8
+NSTAGES=7
+JOBS=${STUDY_JOBS:-2}
 
 case "${1:-}" in
   --fresh) rm -rf "$MARKS" ;;
   "") ;;
-  -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "study.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 [ -x "$BIN" ] || { echo "study.sh: $BIN not built (run make)" >&2; exit 2; }
@@ -86,7 +89,7 @@ echo "study: kernels this CPU runs: ${kernels:-none}; problems: ${det:-none} (de
 sweep() {   # key problems kernels extra-options...
     local key=$1 probs=$2 kers=$3; shift 3
     run_stage "$key" "$BIN" sweep --db "$DB" --problems "$(sq "$probs")" --kernels "$kers" \
-        --presets seed --seeds "$SEEDS" "$@"
+        --presets seed --seeds "$SEEDS" --jobs "$JOBS" "$@"
 }
 
 stage_begin "check kernels vs ref64"
@@ -110,16 +113,14 @@ if [ -z "$swp" ]; then skip "neither quadratic nor rosenbrock is in this build"
 elif ! has_cmd sweep; then skip "rmsbench sweep is not implemented in this build"
 else sweep lr-beta "$swp" auto --lr "$SWEEP_LR" --beta "$SWEEP_BETA"; fi
 
-stage_begin "perf (kernels x sizes x threads)"
-if has_cmd perf; then run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" \
-        --threads "$PERF_THREADS"
-else skip "rmsbench perf is not implemented in this build"; fi
-
-stage_begin "PyTorch peer"
-peer=$(ls scripts/*torch*.py peers/*torch*.py bench/*torch*.py 2>/dev/null | head -n 1)
-if [ -z "$peer" ]; then skip "no PyTorch peer script in this build"
-elif ! "$PY" -c 'import torch' 2>/dev/null; then skip "python3-torch is not installed (scripts/install-deps.sh --peers)"
-else run_stage pytorch "$PY" "$peer" --db "$DB" --sizes "$PERF_SIZES" --threads "$PERF_THREADS"; fi
+stage_begin "perf (kernels x sizes x threads, PyTorch peer)"
+if ! has_cmd perf; then skip "rmsbench perf is not implemented in this build"
+else
+    # perf times PyTorch's RMSprop itself (--peer auto) when torch imports
+    "$PY" -c 'import torch' 2>/dev/null ||
+        echo "  (no PyTorch peer: python3-torch is not installed; scripts/install-deps.sh --peers)"
+    run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" --threads "$PERF_THREADS"
+fi
 
 stage_begin "proofs (make prove)"
 if ! command -v frama-c >/dev/null 2>&1; then skip "Frama-C is not installed"

@@ -20,12 +20,12 @@ html=$out/index.html md=$out/README.md
 # every figure the fixture calls for (3 problems, a sweep on rosenbrock,
 # 2 thread counts, naive and PyTorch baselines, >= 2 kernel/preset pairs)
 for name in convergence_0_evil_b____name convergence_1_quadratic convergence_2_rosenbrock \
-            sensitivity_2_rosenbrock profile perf_time_t1 perf_time_t2 speedup_naive_t1 \
+            sensitivity_2_rosenbrock profile_time profile_steps perf_time_t1 perf_time_t2 speedup_naive_t1 \
             speedup_naive_t2 speedup_pytorch_t1 speedup_pytorch_t2; do
     check "plot $name.svg drawn" [ -s "$out/plots/$name.svg" ]
 done
 nsvg=$(ls "$out"/plots/*.svg | wc -l)
-check "exactly the expected plots (11, got $nsvg)" [ "$nsvg" -eq 11 ]
+check "exactly the expected plots (12, got $nsvg)" [ "$nsvg" -eq 12 ]
 for svg in "$out"/plots/*.svg; do
     name=$(basename "$svg" .svg)
     check "$name: script and data kept" [ -s "$out/plots/$name.gp" -a -s "$out/plots/$name.dat" ]
@@ -47,7 +47,7 @@ for tag in table figure ul html body; do
 done
 check "no external resources" bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$html'"
 check "re-drawing a figure from its script works" \
-    bash -c "cd '$out/plots' && rm -f profile.svg && gnuplot profile.gp 2>/dev/null && test -s profile.svg"
+    bash -c "cd '$out/plots' && rm -f profile_time.svg && gnuplot profile_time.gp 2>/dev/null && test -s profile_time.svg"
 
 # what a reader must be able to tell (the fixture is built to these answers)
 check "fastest kernel named" grep -q 'Fastest kernel at n = 2^24, 1 thread: avx2' "$html"
