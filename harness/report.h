@@ -136,9 +136,11 @@ double loss_shown(const char *problem, double loss, const char **label);
 size_t *groups_of_problem(const rep_data *d, const char *problem, size_t *count);
 size_t *best_group_per_solver(const rep_data *d, const char *problem, size_t *count);
 /* The groups of the configuration run with the most kernels on a problem
- * (the kernel comparison), ordered by kernel name; *best is the problem's
- * best group overall (lowest median final loss), which may be another. */
-size_t *comparison_groups(const rep_data *d, const char *problem, size_t *count, size_t *best);
+ * (the kernel comparison), ordered by kernel name; preset NULL: any preset,
+ * else only that preset's runs.  *best is the best group of those (lowest
+ * median final loss), which may have another configuration. */
+size_t *comparison_groups(const rep_data *d, const char *problem, const char *preset,
+                          size_t *count, size_t *best);
 /* The curve of one group: per step median, min, max of the loss shown over
  * its runs (finite values only).  Returns the number of steps written. */
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,

@@ -428,10 +428,14 @@ static int cmp_kernel(const void *a, const void *b)
     return strcmp(x->kernel, y->kernel);
 }
 
-size_t *comparison_groups(const rep_data *d, const char *problem, size_t *count, size_t *best)
+size_t *comparison_groups(const rep_data *d, const char *problem, const char *preset,
+                          size_t *count, size_t *best)
 {
-    size_t n;
-    size_t *all = groups_of_problem(d, problem, &n);
+    size_t n0, n = 0;
+    size_t *all = groups_of_problem(d, problem, &n0);
+    for (size_t i = 0; i < n0; i++)
+        if (!preset || !strcmp(d->groups[all[i]].preset, preset))
+            all[n++] = all[i];
     const char *cfg = NULL;
     size_t most = 0, most_runs = 0;
     *best = n ? all[0] : 0;
@@ -450,7 +454,7 @@ size_t *comparison_groups(const rep_data *d, const char *problem, size_t *count,
         }
     }
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && cfg; i++)
         if (!strcmp(d->groups[all[i]].cfg, cfg))
             all[k++] = all[i];
     kernel_sort_data = d;

@@ -140,6 +140,8 @@ const char *fmt_num(char *buf, size_t len, double x)
         snprintf(buf, len, "-");
     else if (isinf(x))
         snprintf(buf, len, "%s", x > 0 ? "inf" : "-inf");
+    else if (fabs(x) >= 1000 && fabs(x) < 1e7)
+        snprintf(buf, len, "%.0f", x);      /* 2130, not 2.13e+03 */
     else
         snprintf(buf, len, "%.3g", x);
     return buf;

@@ -238,6 +238,7 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
         fprintf(f, " %s", kern[k]);
     fprintf(f, "\n");
     size_t rows = 0;
+    double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < nsz; i++) {
         const rep_perf *base = vs_pytorch ? pytorch_at(d, sizes[i], threads)
                                           : perf_find(d, NULL, "naive", sizes[i], threads);
@@ -247,9 +248,12 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
         fprintf(f, "%s", fmt_size(sz, sizeof sz, sizes[i]));
         for (size_t k = 0; k < nk; k++) {
             const rep_perf *p = perf_find(d, NULL, kern[k], sizes[i], threads);
-            if (p)
-                fprintf(f, " %.6g", base->ns / p->ns);
-            else
+            if (p) {
+                double x = base->ns / p->ns;
+                fprintf(f, " %.6g", x);
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+            } else
                 fprintf(f, " ?");
         }
         fprintf(f, "\n");
@@ -260,14 +264,17 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
     int o = snprintf(body, sizeof body,
                      "set title 'Speed-up over %s, %d thread%s (higher is better)'\n"
                      "set xlabel 'n, elements per step'\n"
-                     "set ylabel 'speed-up (x, time of %s / time of kernel)'\n"
+                     "set ylabel 'speed-up (x, time of %s / time of kernel)%s'\n"
                      "set style data histograms\nset style histogram clustered gap 1\n"
                      "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
-                     "set datafile missing '?'\nset yrange [0:*]\nset grid ytics\n"
+                     "set datafile missing '?'\nset grid ytics\n%s"
                      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb '#000000' front\n"
                      "plot \\\n",
                      vs_pytorch ? "PyTorch RMSprop" : "the naive kernel", threads,
-                     threads == 1 ? "" : "s", vs_pytorch ? "PyTorch" : "naive");
+                     threads == 1 ? "" : "s", vs_pytorch ? "PyTorch" : "naive",
+                     hi > 20 * lo ? ", log scale" : "",
+                     /* ratios spanning decades are read on a log axis */
+                     hi > 20 * lo ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n");
     for (size_t k = 0; k < nk; k++)
         o += snprintf(body + o, sizeof body - (size_t)o, "%s  '%s.dat' using %zu%s lt %zu title %s",
                       k ? ", \\\n" : "", name, k + 2, k ? "" : ":xtic(1)", k + 1,

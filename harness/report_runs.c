@@ -77,7 +77,7 @@ void section_convergence(report *r, const rep_data *d)
     for (size_t p = 0; p < d->nproblems; p++) {
         const char *prob = d->problems[p];
         size_t ng, best;
-        size_t *gi = comparison_groups(d, prob, &ng, &best);
+        size_t *gi = comparison_groups(d, prob, NULL, &ng, &best);
         if (ng > MAX_LINES - 1)
             ng = MAX_LINES - 1;
         /* the best configuration overall, when the comparison is not it */
@@ -367,27 +367,38 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
     double *t = malloc((np * ns + 1) * sizeof *t);
     if (!t)
         cli_die("out of memory");
-    size_t solved = 0;
+    /* Each solver at its preset's comparison configuration (the one run
+     * with the most kernels), so that a kernel that was also swept gets no
+     * more tries than the others; problems some solver did not run are left
+     * out rather than counted as failures. */
+    size_t solved = 0, used = 0;
     for (size_t p = 0; p < np; p++) {
         double best = INFINITY;
+        int all_ran = 1;
         for (size_t s = 0; s < ns; s++) {
-            t[p * ns + s] = INFINITY;
-            for (size_t i = 0; i < d->ngroups; i++) {
-                const rep_group *g = &d->groups[i];
-                double m = by_time ? g->time_med : g->steps_med;
-                if (!strcmp(g->problem, d->problems[p]) && !strcmp(g->kernel, sv[s].kernel) &&
-                    !strcmp(g->preset, sv[s].preset) && m < t[p * ns + s])
-                    t[p * ns + s] = m;
-            }
-            if (t[p * ns + s] < best)
-                best = t[p * ns + s];
+            size_t ng, bi;
+            size_t *gi = comparison_groups(d, d->problems[p], sv[s].preset, &ng, &bi);
+            const rep_group *g = NULL;
+            for (size_t i = 0; i < ng && !g; i++)
+                if (!strcmp(d->groups[gi[i]].kernel, sv[s].kernel))
+                    g = &d->groups[gi[i]];
+            free(gi);
+            all_ran &= g != NULL;
+            t[used * ns + s] = !g ? INFINITY : by_time ? g->time_med : g->steps_med;
+            if (t[used * ns + s] < best)
+                best = t[used * ns + s];
         }
+        if (!all_ran)
+            continue;
         solved += isfinite(best);
-        for (size_t s = 0; s < ns; s++)
-            t[p * ns + s] = isfinite(best) ? (best > 0 ? t[p * ns + s] / best
-                                                       : t[p * ns + s] > 0 ? INFINITY : 1)
-                                           : INFINITY;
+        for (size_t s = 0; s < ns; s++) {
+            double *x = &t[used * ns + s];
+            *x = !isfinite(best) ? INFINITY : best > 0 ? *x / best : *x > 0 ? INFINITY : 1;
+        }
+        used++;
     }
+    size_t left_out = np - used;
+    np = used;
     if (ns < 2 || solved == 0) {
         rep_para(r, "No performance profile on %s: it needs at least two kernel/preset pairs "
                     "and one problem where one of them reached the target (here %zu pair%s, "
@@ -414,6 +425,9 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
     sbuf b = { 0 };
     char q[256], lab[128];
     sb(&b, "set title 'Performance profile on %s over %zu problems'\n", what, np);
+    if (left_out)
+        rep_para(r, "The %s profile leaves out %zu problem%s that not every kernel/preset ran.",
+                 what, left_out, left_out == 1 ? "" : "s");
     sb(&b, "set xlabel 'τ: within this factor of the best %s (log scale)'\n", what);
     sb(&b, "set ylabel 'fraction of problems solved'\nset logscale x 2\n");
     sb(&b, "set xrange [1:%g]\nset yrange [0:1.05]\nset key bottom right inside\nplot \\\n", tau_max);
@@ -494,7 +508,7 @@ void section_target(report *r, const rep_data *d)
     rep_table_n(r, 6 + nk, hdr);
     for (size_t p = 0; p < d->nproblems; p++) {
         size_t ng, best;
-        size_t *gi = comparison_groups(d, d->problems[p], &ng, &best);
+        size_t *gi = comparison_groups(d, d->problems[p], NULL, &ng, &best);
         const problem_def *pd = problem_find(d->problems[p]);
         const rep_group *g0 = &d->groups[gi[0]];
         char a[32], b[32], c[32];
@@ -519,10 +533,10 @@ void section_target(report *r, const rep_data *d)
         rep_cell(r, "%zu of %zu", reached, seeds);
         if (isinf(smin))
             rep_cell(r, "-");
-        else if (smin == smax || isinf(smax))
+        else if (isinf(smax) || !strcmp(fmt_num(a, sizeof a, smin), fmt_num(b, sizeof b, smax)))
             rep_cell(r, "%s", fmt_num(c, sizeof c, smin));
         else
-            rep_cell(r, "%s to %s", fmt_num(a, sizeof a, smin), fmt_num(b, sizeof b, smax));
+            rep_cell(r, "%s to %s", a, b);
         for (size_t k = 0; k < nk; k++) {
             const rep_group *g = NULL;
             for (size_t i = 0; i < ng && !g; i++)

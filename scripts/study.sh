@@ -29,6 +29,7 @@ SWEEP_LR=1e-4:1e-1:7
 SWEEP_BETA=0.9,0.99
 PERF_SIZES=1000,10000,100000,1000000,2^24
 PERF_THREADS=1,2
+PERF_REPS=${STUDY_PERF_REPS:-5}           # perf default 10; the study keeps to minutes
 NSTAGES=7
 JOBS=${STUDY_JOBS:-2}
 
@@ -119,7 +120,8 @@ else
     # perf times PyTorch's RMSprop itself (--peer auto) when torch imports
     "$PY" -c 'import torch' 2>/dev/null ||
         echo "  (no PyTorch peer: python3-torch is not installed; scripts/install-deps.sh --peers)"
-    run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" --threads "$PERF_THREADS"
+    run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" --threads "$PERF_THREADS" \
+        --reps "$PERF_REPS"
 fi
 
 stage_begin "proofs (make prove)"

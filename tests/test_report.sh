@@ -57,8 +57,10 @@ check "proof failure visible" grep -q 'Proofs: FAIL' "$html"
 check "failing proof target marked" grep -q '<td class="fail">FAIL</td>' "$html"
 check "passing proof target marked" grep -q '<td class="pass">PASS</td>' "$html"
 check "float model explained" grep -q "A model named .*real.* treats float" "$html"
+check "profile over the problems every solver ran" grep -q 'leaves out 1 problem that not every' "$html"
+check "profile shows who was fastest at tau = 1" grep -q '^1 0.5$' "$out/plots/profile_steps.dat"
 check "diverged configuration counted" grep -q '<td>1 of 6</td>' "$html"
-check "unfinished runs not used" grep -q 'Runs: 34 done, 3 diverged, 1 failed, 1 unfinished' "$html"
+check "unfinished runs not used" grep -q 'Runs: 37 done, 3 diverged, 1 failed, 1 unfinished' "$html"
 check "machine shown" grep -q 'Fixture CPU &lt;A&gt; &amp; Co' "$html"
 check "no section left empty" bash -c "! grep -q 'No timings\\|No finished runs\\|No proof results' '$html'"
 # text from the database is escaped
@@ -78,7 +80,7 @@ sqlite3 "$tmp/b.db" "UPDATE perf SET ns_per_elem = 2 * ns_per_elem"
 check "compare exits 0" [ $? -eq 0 ]
 check "compare plot drawn" [ -s "$tmp/cmp/plots/compare_perf.svg" ]
 check "compare ratio is 2 (B timings doubled)" grep -q '<td>avx2, 1 thread</td><td class="num">1</td><td>2^24</td><td class="num">0.6</td><td class="num">1.2</td><td class="num">2</td>' "$tmp/cmp/index.html"
-check "compare finds identical losses" grep -q '13 configurations run in both studies; 13 agree' "$tmp/cmp/index.html"
+check "compare finds identical losses" grep -q '14 configurations run in both studies; 14 agree' "$tmp/cmp/index.html"
 
 # an empty study: every section says so in one line, no plot
 "$FIXTURE" "$tmp/empty.db" --empty

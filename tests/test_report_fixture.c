@@ -85,8 +85,8 @@ int main(int argc, char **argv)
     CHECK(db != NULL, "reopen: %s", err);
     if (db) {
         CHECK(scalar(db, "PRAGMA user_version") == db_schema_version(), "schema version");
-        /* 6 sweep configs x 3 seeds + 2 + 4 kernel configs x 3 seeds + 1 evil, + 2 unfinished */
-        CHECK(scalar(db, "SELECT count(*) FROM runs") == 6 * 3 + 6 * 3 + 1 + 2, "runs rows: %lld",
+        /* 6 sweep configs x 3 seeds + 3 + 4 kernel configs x 3 seeds + 1 evil, + 2 unfinished */
+        CHECK(scalar(db, "SELECT count(*) FROM runs") == 6 * 3 + 7 * 3 + 1 + 2, "runs rows: %lld",
               scalar(db, "SELECT count(*) FROM runs"));
         CHECK(scalar(db, "SELECT count(*) FROM runs WHERE status = 'diverged'") == 3, "diverged");
         CHECK(scalar(db, "SELECT count(*) FROM runs WHERE status = 'done' AND final_loss IS NULL") == 0,
