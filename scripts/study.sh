@@ -127,7 +127,7 @@ fi
 stage_begin "proofs (make prove)"
 if ! command -v frama-c >/dev/null 2>&1; then skip "Frama-C is not installed"
 elif ! make -n prove >/dev/null 2>&1; then skip "no 'make prove' target in this build"
-else run_stage proofs make --no-print-directory prove DB="$DB"; fi
+else run_stage proofs make --no-print-directory prove RMS_DB="$DB" PROOFS_DB="$DB"; fi
 
 stage_begin "report"
 if ! has_cmd report; then skip "rmsbench report is not implemented in this build"
