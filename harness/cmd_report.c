@@ -20,7 +20,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: rmsbench report [--db FILE] [--out DIR] [--compare DB2] [--title TEXT]\n\n"
+        "usage: rmsbench report [--db FILE] [--out DIR] [--compare DB2 | --machines A,B]\n"
+        "                       [--title TEXT]\n\n"
         "Write DIR/index.html (one self-contained page: open it from disk) and\n"
         "DIR/README.md from a results database, with gnuplot figures in DIR/plots/\n"
         "(<name>.svg, the script <name>.gp and its data <name>.dat; re-draw one with\n"
@@ -29,6 +30,8 @@ static void usage(FILE *f)
         "  --out DIR       output directory, created if missing (default %s)\n"
         "  --compare DB2   put a second study beside the first (e.g. another machine):\n"
         "                  time ratios per kernel and size, final losses A vs B\n"
+        "  --machines A,B  the same, for two machine ids of one database (ids in the\n"
+        "                  report's machine table or: sqlite3 FILE 'SELECT * FROM machines')\n"
         "  --title TEXT    page title (default \"rmsbench report\")\n"
         "  -h, --help      this help\n\n"
         "Contents: key findings; time per element against n with the memory roof;\n"
@@ -101,15 +104,28 @@ static void write_atomically(const report *r, const char *name,
         cli_die("cannot write '%s': %s", path, strerror(errno));
 }
 
+static int machine_exists(sqlite3 *db, long long id)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM machines WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 int cmd_report(int argc, char **argv)
 {
     const char *db_path = RMS_DB_DEFAULT, *out = REPORT_OUT_DEFAULT, *db2_path = NULL;
-    const char *title = "rmsbench report";
+    const char *title = "rmsbench report", *machines = NULL;
     static const struct option opts[] = {
         { "db", required_argument, NULL, 'd' },
         { "out", required_argument, NULL, 'o' },
         { "compare", required_argument, NULL, 'c' },
         { "title", required_argument, NULL, 't' },
+        { "machines", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -122,6 +138,7 @@ int cmd_report(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'c': db2_path = optarg; break;
         case 't': title = optarg; break;
+        case 'm': machines = optarg; break;
         case 'h': usage(stdout); return 0;
         case ':': cli_die("%s: missing value", argv[optind - 1]);
         default: cli_die("unknown option '%s' (try --help)", argv[optind - 1]);
@@ -131,6 +148,18 @@ int cmd_report(int argc, char **argv)
         cli_die("unexpected argument '%s' (try --help)", argv[optind]);
     if (!*out)
         cli_die("--out: empty directory name");
+    if (machines && db2_path)
+        cli_die("--machines and --compare: give one of them");
+    long long mach[2] = { -1, -1 };
+    if (machines) {
+        size_t n;
+        char **ids = opt_name_list("--machines", machines, &n);
+        if (n != 2)
+            cli_die("--machines: '%s' is not two machine ids (A,B)", machines);
+        for (int i = 0; i < 2; i++)
+            mach[i] = opt_long("--machines", ids[i], 1, 1L << 62);
+        free_list(ids, n);
+    }
     if (strlen(out) > 3000)
         cli_die("--out: directory name too long");
 
@@ -142,15 +171,28 @@ int cmd_report(int argc, char **argv)
     if (db2_path && !(db2 = db_open(db2_path, DB_READONLY, err, sizeof err)))
         cli_die("--compare: %s", err);
     rep_data a, b;
-    if (rep_data_load(db, &a, err, sizeof err))
+    if (rep_data_load(db, mach[0], &a, err, sizeof err))
         cli_die("database '%s': %s", db_path, err);
-    if (db2 && rep_data_load(db2, &b, err, sizeof err))
+    if (db2 && rep_data_load(db2, -1, &b, err, sizeof err))
         cli_die("--compare: database '%s': %s", db2_path, err);
+    for (int i = 0; machines && i < 2; i++)
+        if (!machine_exists(db, mach[i]))
+            cli_die("--machines: no machine with id %lld in '%s'", mach[i], db_path);
+    if (machines && rep_data_load(db, mach[1], &b, err, sizeof err))
+        cli_die("database '%s': %s", db_path, err);
+    int comparing = db2 || machines;
 
     report r = { 0 };
     r.title = strdup(title);
     r.db_path = db_path;
     r.db2_path = db2_path;
+    if (machines) {
+        snprintf(r.label_a, sizeof r.label_a, "machine %lld", mach[0]);
+        snprintf(r.label_b, sizeof r.label_b, "machine %lld", mach[1]);
+    } else {
+        snprintf(r.label_a, sizeof r.label_a, "%s", db_path);
+        snprintf(r.label_b, sizeof r.label_b, "%s", db2_path ? db2_path : "");
+    }
     snprintf(r.outdir, sizeof r.outdir, "%s", out);
     snprintf(r.plotdir, sizeof r.plotdir, "%s/plots", out);
     if (make_dirs(r.outdir) != 0 || make_dirs(r.plotdir) != 0)
@@ -160,9 +202,12 @@ int cmd_report(int argc, char **argv)
     time_t now = time(NULL);
     char when[64];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    rep_para(&r, "Generated %s from %s%s%s. Figures: gnuplot SVGs in plots/, each with the "
+    rep_para(&r, "Generated %s from %s%s%s%s. Figures: gnuplot SVGs in plots/, each with the "
                  "script (.gp) and data (.dat) that drew it.", when, db_path,
-             db2_path ? " compared with " : "", db2_path ? db2_path : "");
+             machines ? " (figures: " : "", machines ? r.label_a : "",
+             machines ? ", compared with the other machine below)" : db2_path ? " compared with " : "");
+    if (db2_path)
+        rep_para(&r, "Compared study: %s.", db2_path);
     fprintf(stderr, "report: key findings, performance ...\n");
     section_headline(&r, &a, db);
     section_perf(&r, &a);
@@ -171,8 +216,8 @@ int cmd_report(int argc, char **argv)
     section_metrics(&r, db);
     section_sensitivity(&r, &a);
     section_target(&r, &a);
-    if (db2) {
-        fprintf(stderr, "report: comparison with %s ...\n", db2_path);
+    if (comparing) {
+        fprintf(stderr, "report: comparison with %s ...\n", r.label_b);
         section_compare(&r, &a, &b);
     }
     section_proofs(&r, db);
@@ -196,10 +241,10 @@ int cmd_report(int argc, char **argv)
                 failures == 1 ? "" : "s");
     rep_free(&r);
     rep_data_free(&a);
-    if (db2) {
+    if (comparing)
         rep_data_free(&b);
+    if (db2)
         db_close(db2);
-    }
     db_close(db);
     return failures ? 1 : 0;
 }

@@ -39,6 +39,7 @@ typedef struct report {
     char outdir[4096];
     char plotdir[4096];
     const char *db_path, *db2_path;
+    char label_a[512], label_b[512];   /* the two sides of a comparison */
     int plot_failures;    /* gnuplot missing or a script failed */
     int nplots;
 } report;
@@ -125,7 +126,9 @@ typedef struct rep_data {
 enum { CNT_DONE, CNT_DIVERGED, CNT_FAILED, CNT_RUNNING, CNT_CURVE, CNT_PERF,
        CNT_PROOFS, CNT_HYPERFINE };
 
-int  rep_data_load(sqlite3 *db, rep_data *d, char *err, size_t errlen);
+/* machine < 0: every machine's runs, the latest machine's timings;
+ * otherwise only that machine's runs and timings. */
+int  rep_data_load(sqlite3 *db, long long machine, rep_data *d, char *err, size_t errlen);
 void rep_data_free(rep_data *d);
 
 /* The loss shown on log axes: loss - f* when the problem's minimum is known

@@ -122,7 +122,7 @@ static void compare_loss(report *r, const rep_data *a, const rep_data *b)
 
 void section_compare(report *r, const rep_data *a, const rep_data *b)
 {
-    rep_heading(r, 2, "Comparison: A = %s, B = %s", r->db_path, r->db2_path);
+    rep_heading(r, 2, "Comparison: A = %s, B = %s", r->label_a, r->label_b);
     rep_heading(r, 3, "Speed, A against B");
     if (!a->nperf || !b->nperf)
         rep_para(r, "No speed comparison: %s has no timings.", !a->nperf ? "A" : "B");

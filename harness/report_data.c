@@ -70,7 +70,7 @@ static int cmp_run_key(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-static int load_runs(rep_data *d, char *err, size_t errlen)
+static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
      * seed are repetitions of one configuration. */
@@ -81,13 +81,14 @@ static int load_runs(rep_data *d, char *err, size_t errlen)
         "              problem, kernel, preset, dim, steps, epochs, lr, beta, eps, v0,"
         "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
         "              lr_in_momentum, nesterov, bias_correction, maximize)"
-        "  FROM runs WHERE status IN ('done','diverged')"
+        "  FROM runs WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
         " ORDER BY problem, kernel, preset, lr, beta, id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(d->db));
         return -1;
     }
+    sqlite3_bind_int64(st, 1, machine);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -202,17 +203,19 @@ static void list_problems(rep_data *d)
             d->problems[d->nproblems++] = d->runs[i].problem;
 }
 
-static int load_perf(rep_data *d, char *err, size_t errlen)
+static int load_perf(rep_data *d, long long machine, char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    d->perf_machine = -1;
+    d->perf_machine = machine;
     d->perf_machines = (size_t)count(d->db, "SELECT count(DISTINCT ifnull(machine_id,-1)) FROM perf");
-    if (sqlite3_prepare_v2(d->db, "SELECT ifnull(machine_id,-1) FROM perf ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto fail;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        d->perf_machine = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (machine < 0) {
+        if (sqlite3_prepare_v2(d->db, "SELECT ifnull(machine_id,-1) FROM perf ORDER BY id DESC LIMIT 1",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto fail;
+        if (sqlite3_step(st) == SQLITE_ROW)
+            d->perf_machine = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
     if (d->perf_machine == -1 && d->perf_machines == 0)
         return 0;
     static const char sql[] =
@@ -257,7 +260,7 @@ fail:
     return -1;
 }
 
-int rep_data_load(sqlite3 *db, rep_data *d, char *err, size_t errlen)
+int rep_data_load(sqlite3 *db, long long machine, rep_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->db = db;
@@ -281,7 +284,7 @@ int rep_data_load(sqlite3 *db, rep_data *d, char *err, size_t errlen)
     sqlite3_finalize(st);
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         d->counts[i] = count(db, counts[i]);
-    if (load_runs(d, err, errlen) || load_perf(d, err, errlen))
+    if (load_runs(d, machine, err, errlen) || load_perf(d, machine, err, errlen))
         return -1;
     make_groups(d);
     list_problems(d);

@@ -82,6 +82,24 @@ check "compare plot drawn" [ -s "$tmp/cmp/plots/compare_perf.svg" ]
 check "compare ratio is 2 (B timings doubled)" grep -q '<td>avx2, 1 thread</td><td class="num">1</td><td>2^24</td><td class="num">0.6</td><td class="num">1.2</td><td class="num">2</td>' "$tmp/cmp/index.html"
 check "compare finds identical losses" grep -q '14 configurations run in both studies; 14 agree' "$tmp/cmp/index.html"
 
+# --machines: two machines in one database, B's timings doubled
+cp "$db" "$tmp/m.db"
+sqlite3 "$tmp/m.db" "INSERT INTO machines (id, fingerprint, cpu_model) VALUES (2, 'fixture-b', 'Fixture CPU B');
+  INSERT INTO perf (machine_id, source, kernel, preset, n, threads, reps, ns_per_elem, ns_per_elem_min,
+                    ns_per_elem_max, gbps, roof_ns_per_elem, roof_ratio, validated)
+  SELECT 2, source, kernel, preset, n, threads, reps, 2 * ns_per_elem, ns_per_elem_min, ns_per_elem_max,
+         gbps, roof_ns_per_elem, roof_ratio, validated FROM perf WHERE machine_id = 1"
+"$RMSBENCH" report --db "$tmp/m.db" --machines 1,2 --out "$tmp/mach" >/dev/null 2>&1
+check "--machines exits 0" [ $? -eq 0 ]
+check "--machines: ratio 2 (B timings doubled)" grep -q '<td>avx2, 1 thread</td><td class="num">1</td><td>2^24</td><td class="num">0.6</td><td class="num">1.2</td><td class="num">2</td>' "$tmp/mach/index.html"
+check "--machines: sides named" grep -q 'Comparison: A = machine 1, B = machine 2' "$tmp/mach/index.html"
+check "--machines: A's figures are machine 1's" grep -q 'Fastest kernel at n = 2^24, 1 thread: avx2, 0.6 ns' "$tmp/mach/index.html"
+expect_fail 2 "--machines: unknown id" "$RMSBENCH" report --db "$tmp/m.db" --machines 1,9 --out "$tmp/x5"
+expect_fail 2 "--machines: one id" "$RMSBENCH" report --db "$tmp/m.db" --machines 1 --out "$tmp/x5"
+expect_fail 2 "--machines: not a number" "$RMSBENCH" report --db "$tmp/m.db" --machines 1,two --out "$tmp/x5"
+expect_fail 2 "--machines with --compare" "$RMSBENCH" report --db "$tmp/m.db" --machines 1,2 --compare "$db" --out "$tmp/x5"
+check "--machines errors: nothing written" [ ! -e "$tmp/x5" ]
+
 # an empty study: every section says so in one line, no plot
 "$FIXTURE" "$tmp/empty.db" --empty
 "$RMSBENCH" report --db "$tmp/empty.db" --out "$tmp/empty" >/dev/null 2>&1
