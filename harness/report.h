@@ -59,6 +59,10 @@ void rep_free(report *r);
 int rep_write_html(const report *r, const char *path, char *err, size_t errlen);
 int rep_write_md(const report *r, const char *path, char *err, size_t errlen);
 
+/* A growing string (gnuplot script bodies): sb_printf appends. */
+typedef struct sbuf { char *s; size_t n, cap; } sbuf;
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Text helpers shared by the renderers and sections. */
 void html_escape(FILE *f, const char *s);
 /* Numbers as people read them: 3 significant digits, no trailing zeros. */

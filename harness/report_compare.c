@@ -12,15 +12,15 @@
 static void compare_perf(report *r, const rep_data *a, const rep_data *b)
 {
     FILE *f = NULL;
-    char body[16384], q[256], lab[160];
-    int o = snprintf(body, sizeof body,
+    sbuf body = { 0 };
+    char q[256], lab[160];
+    sb_printf(&body,
                      "set title 'Time on B / time on A, per kernel and size (above 1: A is faster)'\n"
                      "set xlabel 'n, elements per step (log scale)'\n"
                      "set ylabel 'time ratio B / A (log scale)'\nset logscale xy\nset format x '%%.0e'\n"
                      "set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb '#000000'\n"
                      "plot \\\n");
     size_t lines = 0, block = 0;
-    rep_table(r, 6, "kernel", "threads", "n", "A ns/element", "B ns/element", "B / A");
     for (size_t i = 0; i < a->nperf; i++) {
         const rep_perf *p = &a->perf[i];
         /* one line per kernel and thread count: start at its first row */
@@ -42,6 +42,7 @@ static void compare_perf(report *r, const rep_data *a, const rep_data *b)
                 continue;
             if (!f && !(f = plot_data(r, "compare_perf"))) {
                 r->plot_failures++;
+                free(body.s);
                 return;
             }
             if (!rows)
@@ -56,12 +57,12 @@ static void compare_perf(report *r, const rep_data *a, const rep_data *b)
         fprintf(f, "\n\n");
         snprintf(lab, sizeof lab, "%s%s, %d thread%s", strcmp(p->source, "pytorch") ? "" : "PyTorch ",
                  p->kernel, p->threads, p->threads == 1 ? "" : "s");
-        if ((size_t)o < sizeof body)
-            o += snprintf(body + o, sizeof body - (size_t)o,
+        sb_printf(&body,
                           "%s  'compare_perf.dat' index %zu using 1:($3/$2) with linespoints lt %zu title %s",
                           lines ? ", \\\n" : "", block, lines + 1, gp_quote(q, sizeof q, lab));
         block++;
-        lines++;
+        if (!lines++)
+            rep_table(r, 6, "kernel", "threads", "n", "A ns/element", "B ns/element", "B / A");
         char s1[32], s2[32], s3[32], s4[32];
         rep_cell(r, "%s", lab);
         rep_cell(r, "%d", last->threads);
@@ -72,22 +73,21 @@ static void compare_perf(report *r, const rep_data *a, const rep_data *b)
     }
     if (!lines) {
         rep_para(r, "No kernel was timed at the same size and thread count in both studies.");
+        free(body.s);
         return;
     }
     fclose(f);
-    if ((size_t)o < sizeof body)
-        snprintf(body + o, sizeof body - (size_t)o, "\n");
+    sb_printf(&body, "\n");
     rep_para(r, "The table shows each kernel at its largest size timed in both studies.");
-    plot_render(r, "compare_perf", 420, body,
+    plot_render(r, "compare_perf", 420, body.s,
                 "Time per element on B divided by time on A, for each kernel/threads timed in "
                 "both studies. The dashed line at 1 = same speed; above it A is faster.");
+    free(body.s);
 }
 
 static void compare_loss(report *r, const rep_data *a, const rep_data *b)
 {
     size_t both = 0, same = 0, shown = 0;
-    rep_table(r, 7, "problem", "kernel/preset", "lr", "β", "A median final loss",
-              "B median final loss", "relative difference");
     for (size_t i = 0; i < a->ngroups; i++) {
         const rep_group *g = &a->groups[i];
         const rep_group *h = NULL;
@@ -96,7 +96,9 @@ static void compare_loss(report *r, const rep_data *a, const rep_data *b)
                 h = &b->groups[j];
         if (!h)
             continue;
-        both++;
+        if (!both++)
+            rep_table(r, 7, "problem", "kernel/preset", "lr", "β", "A median final loss",
+                      "B median final loss", "relative difference");
         double rel = g->final_med == h->final_med ? 0
                      : fabs(h->final_med - g->final_med) /
                        fmax(fabs(g->final_med), fabs(h->final_med));

@@ -159,3 +159,29 @@ const char *fmt_size(char *buf, size_t len, long long n)
     }
     return buf;
 }
+
+/* Append printf output to a growing string (the gnuplot script body). */
+void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->n;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? room : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            cli_die("formatting a plot script");
+        if (b->s && (size_t)k < room) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (cap < b->n + (size_t)k + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p)
+            cli_die("out of memory");
+        b->s = p;
+        b->cap = cap;
+    }
+}

@@ -133,8 +133,9 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
     }
     long long sizes[MAX_SIZES];
     size_t nsz = sizes_of(d, threads, sizes);
-    char body[16384], q[256], title[128];
-    int o = snprintf(body, sizeof body,
+    sbuf body = { 0 };
+    char q[256], title[128];
+    sb_printf(&body,
                      "set title 'Time per element, %d thread%s (lower is better)'\n"
                      "set xlabel 'n, elements per step (log scale)'\n"
                      "set ylabel 'time per element (ns, log scale)'\n"
@@ -153,7 +154,7 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
         }
         fprintf(f, "\n\n");
         if (rows)
-            o += snprintf(body + o, sizeof body - (size_t)o,
+            sb_printf(&body,
                           "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title %s, \\\n",
                           name, block, k + 1, gp_quote(q, sizeof q, kern[k]));
         block++;
@@ -176,7 +177,7 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
     }
     fprintf(f, "\n\n");
     if (roof_rows)
-        o += snprintf(body + o, sizeof body - (size_t)o,
+        sb_printf(&body,
                       "  '%s.dat' index %zu using 1:2 with lines lw 3 dt 2 lc rgb '#000000' "
                       "title 'roof (copy, 20 B/elem)', \\\n", name, block);
     block++;
@@ -203,15 +204,17 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
         }
         fprintf(f, "\n\n");
         snprintf(title, sizeof title, "PyTorch RMSprop (%s)", py[k]);
-        o += snprintf(body + o, sizeof body - (size_t)o,
+        sb_printf(&body,
                       "  '%s.dat' index %zu using 1:2 with linespoints lw 3 dt %zu pt %zu lc rgb '%s' "
                       "title %s, \\\n", name, block + k, k + 3, 4 + 2 * k,
                       k ? "#bcbd22" : "#7f7f7f", gp_quote(q, sizeof q, title));
     }
     fclose(f);
     /* drop the trailing ", \" */
-    if (o >= 4 && (size_t)o < sizeof body)
-        snprintf(body + o - 4, sizeof body - (size_t)o + 4, "\n");
+    if (body.n >= 4) {
+        body.n -= 4;
+        sb_printf(&body, "\n");
+    }
     snprintf(title, sizeof title, "Time per element against n, %d thread%s", threads,
              threads == 1 ? "" : "s");
     char cap[512];
@@ -219,7 +222,8 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
              "Lower is better; a kernel on the roof line moves memory as fast as a plain copy.",
              title, roof_rows ? ", the memory roof (dashed black)" : " (no roof recorded)",
              py_rows ? " and PyTorch's RMSprop (grey/olive, dotted)" : "");
-    plot_render(r, name, 440, body, cap);
+    plot_render(r, name, 440, body.s, cap);
+    free(body.s);
 }
 
 /* Bars of base_ns / kernel_ns per size, one bar per kernel. */
@@ -260,8 +264,9 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
         rows++;
     }
     fclose(f);
-    char body[8192], q[256];
-    int o = snprintf(body, sizeof body,
+    sbuf body = { 0 };
+    char q[256];
+    sb_printf(&body,
                      "set title 'Speed-up over %s, %d thread%s (higher is better)'\n"
                      "set xlabel 'n, elements per step'\n"
                      "set ylabel 'speed-up (x, time of %s / time of kernel)%s'\n"
@@ -276,10 +281,10 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
                      /* ratios spanning decades are read on a log axis */
                      hi > 20 * lo ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n");
     for (size_t k = 0; k < nk; k++)
-        o += snprintf(body + o, sizeof body - (size_t)o, "%s  '%s.dat' using %zu%s lt %zu title %s",
+        sb_printf(&body, "%s  '%s.dat' using %zu%s lt %zu title %s",
                       k ? ", \\\n" : "", name, k + 2, k ? "" : ":xtic(1)", k + 1,
                       gp_quote(q, sizeof q, kern[k]));
-    snprintf(body + o, sizeof body - (size_t)o, "\n");
+    sb_printf(&body, "\n");
     char cap[512];
     snprintf(cap, sizeof cap, "Speed-up of each kernel over %s at each size, %d thread%s "
              "(time ratio measured in the same run). Above the dashed line at 1 = faster.",
@@ -287,7 +292,8 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
                         : "the two-pass naive kernel",
              threads, threads == 1 ? "" : "s");
     if (rows)
-        plot_render(r, name, 400, body, cap);
+        plot_render(r, name, 400, body.s, cap);
+    free(body.s);
 }
 
 void section_perf(report *r, const rep_data *d)

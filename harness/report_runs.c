@@ -32,34 +32,6 @@ static void group_label(char *buf, size_t len, const rep_group *g, int with_seed
                  g->ndiverged ? ", some diverged" : "");
 }
 
-/* Append printf output to a growing string (the gnuplot script body). */
-typedef struct { char *s; size_t n, cap; } sbuf;
-static void sb(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? room : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-            cli_die("formatting a plot script");
-        if (b->s && (size_t)k < room) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? 2 * b->cap : 4096;
-        while (cap < b->n + (size_t)k + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            cli_die("out of memory");
-        b->s = p;
-        b->cap = cap;
-    }
-}
-
 static const rep_data *cmp_d;
 
 void section_convergence(report *r, const rep_data *d)
@@ -121,12 +93,12 @@ void section_convergence(report *r, const rep_data *d)
         loss_shown(prob, 1.0, &ylabel);
         sbuf b = { 0 };
         char q[512], lab[256];
-        sb(&b, "set title %s\n", gp_quote(q, sizeof q, prob));
-        sb(&b, "set xlabel 'step (optimizer iterations)'\n");
-        sb(&b, "set ylabel '%s%s'\n", ylabel, positive ? ", log scale" : "");
+        sb_printf(&b, "set title %s\n", gp_quote(q, sizeof q, prob));
+        sb_printf(&b, "set xlabel 'step (optimizer iterations)'\n");
+        sb_printf(&b, "set ylabel '%s%s'\n", ylabel, positive ? ", log scale" : "");
         if (positive)
-            sb(&b, "set logscale y\nset format y '10^{%%L}'\nset format y '%%.0e'\n");
-        sb(&b, "plot \\\n");
+            sb_printf(&b, "set logscale y\nset format y '10^{%%L}'\nset format y '%%.0e'\n");
+        sb_printf(&b, "plot \\\n");
         int first = 1;
         for (size_t i = 0; i < ng; i++) {
             if (!has[i])
@@ -136,13 +108,13 @@ void section_convergence(report *r, const rep_data *d)
                 size_t used = strlen(lab);
                 snprintf(lab + used, sizeof lab - used, " -- best of all runs");
             }
-            sb(&b, "%s  '%s.dat' index %zu using 1:3:4 with filledcurves lt %zu fs transparent solid 0.15 noborder notitle, \\\n"
+            sb_printf(&b, "%s  '%s.dat' index %zu using 1:3:4 with filledcurves lt %zu fs transparent solid 0.15 noborder notitle, \\\n"
                    "  '' index %zu using 1:2 with lines lt %zu dt %zu title %s",
                first ? "" : ", \\\n", name, i, i + 1, i, i + 1, i % 4 + 1,
                gp_quote(q, sizeof q, lab));
             first = 0;
         }
-        sb(&b, "\n");
+        sb_printf(&b, "\n");
         char cap[512];
         snprintf(cap, sizeof cap, "%s: %s against step, median over seeds (band: min to max); "
                  "lower is better.", prob, ylabel);
@@ -331,16 +303,16 @@ void section_sensitivity(report *r, const rep_data *d)
         char q[512], t[256], num[32];
         snprintf(t, sizeof t, "%s -- %s/%s, median over seeds, bars: min to max", prob, kernel,
                  *preset ? preset : "-");
-        sb(&b, "set title %s\n", gp_quote(q, sizeof q, t));
-        sb(&b, "set xlabel 'learning rate lr (log scale)'\nset logscale x\nset format x '%%.0e'\n");
-        sb(&b, "set ylabel 'final %s%s'\n", ylabel, positive ? ", log scale" : "");
+        sb_printf(&b, "set title %s\n", gp_quote(q, sizeof q, t));
+        sb_printf(&b, "set xlabel 'learning rate lr (log scale)'\nset logscale x\nset format x '%%.0e'\n");
+        sb_printf(&b, "set ylabel 'final %s%s'\n", ylabel, positive ? ", log scale" : "");
         if (positive)
-            sb(&b, "set logscale y\nset format y '%%.0e'\n");
-        sb(&b, "plot \\\n");
+            sb_printf(&b, "set logscale y\nset format y '%%.0e'\n");
+        sb_printf(&b, "plot \\\n");
         for (size_t i = 0; i < nb; i++)
-            sb(&b, "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title 'β = %s', \\\n",
+            sb_printf(&b, "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title 'β = %s', \\\n",
                name, i, i + 1, fmt_num(num, sizeof num, betas[i]));
-        sb(&b, "  '' index %zu using 1:2 with points pt 2 ps 1.5 lc rgb '#000000' title 'diverged (median)', \\\n"
+        sb_printf(&b, "  '' index %zu using 1:2 with points pt 2 ps 1.5 lc rgb '#000000' title 'diverged (median)', \\\n"
                "  '' index %zu using 1:2 with points pt 6 ps 3 lw 2 lc rgb '#000000' title 'best'\n",
            nb, nb + 1);
         char cap[512], a[32], bb[32];
@@ -424,13 +396,13 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
         cli_die("out of memory");
     sbuf b = { 0 };
     char q[256], lab[128];
-    sb(&b, "set title 'Performance profile on %s over %zu problems'\n", what, np);
+    sb_printf(&b, "set title 'Performance profile on %s over %zu problems'\n", what, np);
     if (left_out)
         rep_para(r, "The %s profile leaves out %zu problem%s that not every kernel/preset ran.",
                  what, left_out, left_out == 1 ? "" : "s");
-    sb(&b, "set xlabel 'τ: within this factor of the best %s (log scale)'\n", what);
-    sb(&b, "set ylabel 'fraction of problems solved'\nset logscale x 2\n");
-    sb(&b, "set xrange [1:%g]\nset yrange [0:1.05]\nset key bottom right inside\nplot \\\n", tau_max);
+    sb_printf(&b, "set xlabel 'τ: within this factor of the best %s (log scale)'\n", what);
+    sb_printf(&b, "set ylabel 'fraction of problems solved'\nset logscale x 2\n");
+    sb_printf(&b, "set xrange [1:%g]\nset yrange [0:1.05]\nset key bottom right inside\nplot \\\n", tau_max);
     for (size_t s = 0; s < ns; s++) {
         size_t k = 0;
         for (size_t p = 0; p < np; p++)
@@ -445,10 +417,10 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
             fprintf(f, "%.17g %.17g\n", col[i], (double)(i + 1) / (double)np);
         fprintf(f, "%.17g %.17g\n\n\n", tau_max, (double)k / (double)np);
         snprintf(lab, sizeof lab, "%s/%s", sv[s].kernel, *sv[s].preset ? sv[s].preset : "-");
-        sb(&b, "%s  '%s.dat' index %zu using 1:2 with steps lt %zu dt %zu title %s",
+        sb_printf(&b, "%s  '%s.dat' index %zu using 1:2 with steps lt %zu dt %zu title %s",
            s ? ", \\\n" : "", name, s, s + 1, s % 4 + 1, gp_quote(q, sizeof q, lab));
     }
-    sb(&b, "\n");
+    sb_printf(&b, "\n");
     fclose(f);
     char cap[640];
     snprintf(cap, sizeof cap, "Performance profile on %s (Dolan-More; AlgoPerf scores "
