@@ -92,7 +92,7 @@ int main(int argc, char **argv)
         CHECK(scalar(db, "SELECT count(*) FROM runs WHERE status = 'done' AND final_loss IS NULL") == 0,
               "every done run has a final loss");
         CHECK(scalar(db, "SELECT count(*) FROM perf") == 4 * 4 * 2, "perf rows");
-        CHECK(scalar(db, "SELECT count(*) FROM proofs") == 2, "proof rows");
+        CHECK(scalar(db, "SELECT count(*) FROM proofs") == 3, "proof rows");
         db_close(db);
     }
     unlink(path);
