@@ -81,10 +81,18 @@ void section_headline(report *r, const rep_data *d, sqlite3 *db)
         if (py)
             snprintf(vs_py, sizeof vs_py, "; %sx faster than PyTorch RMSprop",
                      fmt_num(e, sizeof e, py->ns / ns));
-        rep_item(r, "Fastest kernel at n = %s, %d thread%s: %s, %s ns per element%s%s%s%s.",
+        /* a wide spread between repetitions means a busy machine: say so
+         * next to the figure instead of letting it pass for a result */
+        const rep_perf *fp = perf_find(d, NULL, k, n, th[i]);
+        char noisy[160] = "";
+        if (fp && fp->ns_min > 0 && fp->ns_max > 1.5 * fp->ns_min)
+            snprintf(noisy, sizeof noisy, " Noisy: its repetitions range over %sx; re-run "
+                     "rmsbench perf on a quiet machine before quoting it.",
+                     fmt_num(e, sizeof e, fp->ns_max / fp->ns_min));
+        rep_item(r, "Fastest kernel at n = %s, %d thread%s: %s, %s ns per element%s%s%s%s.%s",
                  fmt_size(a, sizeof a, n), th[i], th[i] == 1 ? "" : "s", k, fmt_num(b, sizeof b, ns),
                  isnan(vs) ? "" : ", ", isnan(vs) ? "" : fmt_num(c, sizeof c, vs),
-                 isnan(vs) ? "" : "x the naive kernel's speed", vs_py);
+                 isnan(vs) ? "" : "x the naive kernel's speed", vs_py, noisy);
     }
     if (!d->nperf)
         rep_item(r, "Speed: no timings recorded yet (rmsbench perf).");

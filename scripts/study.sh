@@ -8,7 +8,8 @@
 #   scripts/study.sh [--fresh]
 #   env: RMSBENCH (binary, default build/rmsbench), STUDY_DB (default
 #        results/rmsbench.db), STUDY_OUT (default reports/latest),
-#        STUDY_JOBS (sweep worker processes, default 2)
+#        STUDY_JOBS (sweep worker processes, default 2), STUDY_PERF_REPS
+#        (default 5), STUDY_PROOFS=0 (leave the proofs out: they take minutes)
 #
 # Each stage is reported as done, skipped (with the reason: a command not in
 # this build, a missing tool) or FAILED; a failing stage keeps the data of the
@@ -36,7 +37,7 @@ JOBS=${STUDY_JOBS:-2}
 case "${1:-}" in
   --fresh) rm -rf "$MARKS" ;;
   "") ;;
-  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "study.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 [ -x "$BIN" ] || { echo "study.sh: $BIN not built (run make)" >&2; exit 2; }
@@ -125,7 +126,8 @@ else
 fi
 
 stage_begin "proofs (make prove)"
-if ! command -v frama-c >/dev/null 2>&1; then skip "Frama-C is not installed"
+if [ "${STUDY_PROOFS:-1}" = 0 ]; then skip "STUDY_PROOFS=0"
+elif ! command -v frama-c >/dev/null 2>&1; then skip "Frama-C is not installed"
 elif ! make -n prove >/dev/null 2>&1; then skip "no 'make prove' target in this build"
 else run_stage proofs make --no-print-directory prove RMS_DB="$DB" PROOFS_DB="$DB"; fi
 

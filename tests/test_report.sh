@@ -70,6 +70,12 @@ check "problem name escaped in HTML" grep -q 'evil&lt;b&gt;&quot;&amp;&#39;name'
 check "no raw markup from the database" bash -c "! grep -q 'evil<b>' '$html'"
 check "no raw markup in README" bash -c "! grep -q 'evil<b>' '$md'"
 
+check "steady timings are not called noisy" bash -c "! grep -q 'Noisy' '$html'"
+cp "$db" "$tmp/noisy.db"
+sqlite3 "$tmp/noisy.db" "UPDATE perf SET ns_per_elem_max = 3 * ns_per_elem_min WHERE kernel = 'avx2'"
+"$RMSBENCH" report --db "$tmp/noisy.db" --out "$tmp/noisy" >/dev/null 2>&1
+check "a wide spread between repetitions is flagged" grep -q 'Noisy: its repetitions range over 3x' "$tmp/noisy/index.html"
+
 # stale plots from an earlier report are removed
 touch "$out/plots/stale.svg"
 "$RMSBENCH" report --db "$db" --out "$out" >/dev/null 2>&1
