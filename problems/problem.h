@@ -70,6 +70,11 @@ problem *problem_create(const problem_def *d, size_t dim, uint64_t seed,
                         char *err, size_t errlen);
 void problem_destroy(problem *p);
 
+/* Threads the BLAS-based problems (softmax_fmnist, mlp_fmnist) may use;
+ * n <= 0 keeps the library's default (OpenBLAS: $OPENBLAS_NUM_THREADS, else
+ * every core).  Process-wide. */
+void problem_set_threads(int n);
+
 /* Deterministic RNG shared by all problems (splitmix64 / xoshiro-style). */
 uint64_t problem_rng_next(uint64_t *state);
 double   problem_rng_uniform(uint64_t *state);     /* [0, 1) */
