@@ -77,11 +77,15 @@ static void csv_field(FILE *f, const char *s)
     }
 }
 
+/* Rows are streamed (one JSON object at a time), so exporting a large
+ * curves table needs no more memory than one row. */
 static int write_rows(sqlite3_stmt *st, FILE *f, int json, char *err, size_t len)
 {
     int ncol = sqlite3_column_count(st), rc;
-    json_t *arr = json ? json_array() : NULL;
-    if (!json) {
+    long nrows = 0;
+    if (json) {
+        fputc('[', f);
+    } else {
         for (int i = 0; i < ncol; i++) {
             if (i)
                 fputc(',', f);
@@ -90,12 +94,11 @@ static int write_rows(sqlite3_stmt *st, FILE *f, int json, char *err, size_t len
         fputs("\r\n", f);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *obj = json ? json_object() : NULL;
-        for (int i = 0; i < ncol; i++) {
-            int type = sqlite3_column_type(st, i);
-            if (json) {
+        if (json) {
+            json_t *obj = json_object();
+            for (int i = 0; i < ncol; i++) {
                 json_t *v;
-                switch (type) {
+                switch (sqlite3_column_type(st, i)) {
                 case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
                 case SQLITE_FLOAT:   v = json_real(sqlite3_column_double(st, i)); break;
                 case SQLITE_NULL:    v = json_null(); break;
@@ -103,37 +106,39 @@ static int write_rows(sqlite3_stmt *st, FILE *f, int json, char *err, size_t len
                                           (size_t)sqlite3_column_bytes(st, i));
                 }
                 json_object_set_new(obj, sqlite3_column_name(st, i), v ? v : json_null());
-                continue;
             }
-            if (i)
-                fputc(',', f);
-            if (type == SQLITE_FLOAT) {
-                fprintf(f, "%.17g", sqlite3_column_double(st, i));
-            } else if (type != SQLITE_NULL) {
-                const char *s = (const char *)sqlite3_column_text(st, i);
-                csv_field(f, s ? s : "");
+            char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_REAL_PRECISION(17));
+            json_decref(obj);
+            if (!text) {
+                snprintf(err, len, "writing JSON failed");
+                return -1;
             }
-        }
-        if (json)
-            json_array_append_new(arr, obj);
-        else
+            fprintf(f, "%s\n %s", nrows ? "," : "", text);
+            free(text);
+        } else {
+            for (int i = 0; i < ncol; i++) {
+                if (i)
+                    fputc(',', f);
+                int type = sqlite3_column_type(st, i);
+                if (type == SQLITE_FLOAT) {
+                    fprintf(f, "%.17g", sqlite3_column_double(st, i));
+                } else if (type != SQLITE_NULL) {
+                    const char *s = (const char *)sqlite3_column_text(st, i);
+                    csv_field(f, s ? s : "");
+                }
+            }
             fputs("\r\n", f);
+        }
+        nrows++;
     }
     if (rc != SQLITE_DONE) {
         snprintf(err, len, "reading: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
-        json_decref(arr);
         return -1;
     }
-    if (json) {
-        if (json_dumpf(arr, f, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0) {
-            snprintf(err, len, "writing JSON failed");
-            json_decref(arr);
-            return -1;
-        }
-        fputc('\n', f);
-        json_decref(arr);
-    }
-    return 0;
+    if (json)
+        fputs(nrows ? "\n]\n" : "]\n", f);
+    return ferror(f) ? (snprintf(err, len, "write error"), -1) : 0;
 }
 
 int cmd_export(int argc, char **argv)

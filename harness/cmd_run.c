@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "cli.h"
 #include "db.h"
 #include "run_core.h"
@@ -26,6 +28,31 @@ static void help(void)
            "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
            "1 when it failed (recorded as failed), 2 on bad input (nothing written).\n",
            config_options_help);
+}
+
+/* Progress on a terminal, for long runs: at most twice a second, and only
+ * once the run has lasted a second. */
+typedef struct progress_state { double start, last; int shown; } progress_state;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(long step, long steps, double loss, void *ctx)
+{
+    progress_state *ps = ctx;
+    double now = mono_s();
+    if (now - ps->start < 1.0 || now - ps->last < 0.5)
+        return;
+    ps->last = now;
+    ps->shown = 1;
+    double el = now - ps->start;
+    fprintf(stderr, "\rstep %ld/%ld (%.0f%%)  loss %.6g  %.0f s, ETA %.0f s\033[K", step, steps,
+            100.0 * (double)step / (double)steps, loss, el,
+            step > 0 ? el * (double)(steps - step) / (double)step : 0.0);
 }
 
 /* getopt_long over the shared options; unknown options and missing values
@@ -79,7 +106,10 @@ int cmd_run(int argc, char **argv)
         }
     }
     run_result r;
-    run_execute(&rc, o.print_params, &r);
+    progress_state ps = { mono_s(), 0, 0 };
+    run_execute_progress(&rc, o.print_params, &r, isatty(2) ? show_progress : NULL, &ps);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
     int status = r.status == RUN_FAILED ? 1 : 0;
     if (!o.no_db) {
         if (run_db_finish(&rdb, run_id, &r, err, sizeof err)) {

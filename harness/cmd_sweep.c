@@ -29,6 +29,7 @@ enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, 
 /* Counters shared by the workers (MAP_SHARED), updated atomically. */
 typedef struct shared {
     long next, done, diverged, failed, skipped, busy, errors;
+    long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
 } shared;
 
 static void help(void)
@@ -48,6 +49,7 @@ static void help(void)
            "  --jobs N          worker processes (default 1)\n"
            "  --name NAME       label stored with each run (default: grid-<hash of grid>)\n"
            "  --dry-run         print the configs (hash and text) and exit\n"
+           "  --no-db           run the grid without recording (no resume; for timing)\n"
            "  --verbose         print each run's summary line on stdout\n"
            "  --help            this text\n\n"
            "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
@@ -64,6 +66,13 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
 static long load(long *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 static void bump(long *p) { __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST); }
 
@@ -74,9 +83,9 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(1);
-    run_db rdb;
+    run_db rdb = { 0 };
     char err[512];
-    if (run_db_open(&rdb, db_path, err, sizeof err)) {
+    if (db_path && run_db_open(&rdb, db_path, err, sizeof err)) {
         fprintf(stderr, "rmsbench sweep: worker: %s\n", err);
         bump(&sh->errors);
         _exit(1);
@@ -86,9 +95,10 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         if (i >= (long)n)
             break;
         const run_config *rc = &cfgs[i];
-        sqlite3_int64 id;
-        enum claim_outcome out;
-        if (run_db_claim(&rdb, rc, name, 1, &id, &out, err, sizeof err)) {
+        sqlite3_int64 id = -1;
+        enum claim_outcome out = CLAIM_OK;
+        long t0 = now_ns();
+        if (db_path && run_db_claim(&rdb, rc, name, 1, &id, &out, err, sizeof err)) {
             fprintf(stderr, "rmsbench sweep: %s: %s\n", rc->hash, err);
             bump(&sh->errors);
             continue;
@@ -101,15 +111,19 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
             bump(&sh->busy);
             continue;
         }
+        long t1 = now_ns();
         run_result r;
         run_execute(rc, 0, &r);
-        if (run_db_finish(&rdb, id, &r, err, sizeof err)) {
+        long t2 = now_ns();
+        if (db_path && run_db_finish(&rdb, id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench sweep: %s: %s\n", rc->hash, err);
             bump(&sh->errors);
         } else {
             bump(r.status == RUN_DONE ? &sh->done
                  : r.status == RUN_DIVERGED ? &sh->diverged : &sh->failed);
         }
+        __atomic_fetch_add(&sh->db_ns, (t1 - t0) + (now_ns() - t2), __ATOMIC_SEQ_CST);
+        __atomic_fetch_add(&sh->work_ns, t2 - t1, __ATOMIC_SEQ_CST);
         if (verbose) {
             run_print_summary(stdout, rc, &r, (long long)id);
             fflush(stdout);
@@ -233,18 +247,20 @@ int cmd_sweep(int argc, char **argv)
         free(cfgs);
         return 0;
     }
-    if (sp.base.no_db)
-        cli_die("--no-db: a sweep needs the database (it is how it resumes); use --dry-run");
-
     /* Create and migrate the database once, before any worker starts, so a
-     * bad path is one error line rather than one per worker. */
-    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
-    if (ensure_default_db_dir(path))
-        cli_die("cannot create the directory of '%s'", path);
-    sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
-    if (!db)
-        cli_die("%s", err);
-    db_close(db);
+     * bad path is one error line rather than one per worker.  --no-db runs
+     * the grid unrecorded (and so cannot resume): it is how the cost of
+     * recording is measured. */
+    const char *path = NULL;
+    if (!sp.base.no_db) {
+        path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+        if (ensure_default_db_dir(path))
+            cli_die("cannot create the directory of '%s'", path);
+        sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
+        if (!db)
+            cli_die("%s", err);
+        db_close(db);
+    }
 
     shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
@@ -293,7 +309,7 @@ int cmd_sweep(int argc, char **argv)
             progress(sh, n, t0, tty, 0);
             last = t;
         }
-        struct timespec nap = { 0, 20 * 1000 * 1000 };
+        struct timespec nap = { 0, 50 * 1000 * 1000 };
         nanosleep(&nap, NULL);
     }
     progress(sh, n, t0, tty, 1);
@@ -302,6 +318,10 @@ int cmd_sweep(int argc, char **argv)
             "skipped %ld already recorded, in %.2f s\n", name, n,
             sh->done + sh->diverged + sh->failed, sh->done, sh->diverged, sh->failed,
             sh->skipped, now_s() - t0);
+    double dbs = (double)load(&sh->db_ns) * 1e-9, ws = (double)load(&sh->work_ns) * 1e-9;
+    if (path && dbs + ws > 0)
+        fprintf(stderr, "sweep %s: recording took %.3f s of %.3f s in workers (%.2f%%)\n",
+                name, dbs, dbs + ws, 100.0 * dbs / (dbs + ws));
     if (busy)
         fprintf(stderr, "sweep %s: %ld configs are being run by another live process; "
                 "not run here\n", name, busy);

@@ -64,7 +64,7 @@ static void fail(run_result *r, const char *msg)
 #define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
     static void NAME(const run_config *rc, problem *p, size_t n, long steps,  \
                      long every, const rms_kernel *k, run_result *r,           \
-                     int keep_params)                                          \
+                     int keep_params, run_progress_fn prog, void *ctx)         \
     {                                                                          \
         (void)k;                                                               \
         const rms_cfg *c = &rc->cfg;                                           \
@@ -109,8 +109,11 @@ static void fail(run_result *r, const char *msg)
                 r->steps_to_target = t;                                        \
                 r->time_to_target_ns = now_ns() - t0;                          \
             }                                                                  \
-            if (sample)                                                        \
+            if (sample) {                                                      \
                 r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \
+                if (prog)                                                      \
+                    prog(t, steps, loss, ctx);                                 \
+            }                                                                  \
             STEP;                                                              \
         }                                                                      \
         r->steps_done = t;                                                     \
@@ -174,6 +177,12 @@ RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, 
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
+    run_execute_progress(rc, keep_params, r, NULL, NULL);
+}
+
+void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
+                          run_progress_fn progress, void *ctx)
+{
     char err[256];
     memset(r, 0, sizeof *r);
     r->status = RUN_DONE;
@@ -209,9 +218,9 @@ void run_execute(const run_config *rc, int keep_params, run_result *r)
         return;
     }
     if (rc->kernel->f64)
-        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params);
+        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
     else
-        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params);
+        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
     problem_destroy(p);
     r->peak_rss_bytes = peak_rss(reset);
 }

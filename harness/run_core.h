@@ -37,6 +37,12 @@ typedef struct run_result {
 /* Run rc; keep_params copies the final parameters into r->params.  Always
  * fills r (a failure is a RUN_FAILED result, not a crash). */
 void run_execute(const run_config *rc, int keep_params, run_result *r);
+
+/* The same, calling progress(step, steps, loss, ctx) at every curve sample
+ * (so its cost scales with --every, not with the step count). */
+typedef void (*run_progress_fn)(long step, long steps, double loss, void *ctx);
+void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
+                          run_progress_fn progress, void *ctx);
 void run_result_free(run_result *r);
 
 const char *run_status_name(enum run_status s);

@@ -86,9 +86,25 @@ int run_db_open(run_db *r, const char *path, char *err, size_t errlen)
 
 void run_db_close(run_db *r)
 {
+    sqlite3_finalize(r->st_insert);
+    sqlite3_finalize(r->st_select);
+    sqlite3_finalize(r->st_delete);
+    sqlite3_finalize(r->st_curve);
+    sqlite3_finalize(r->st_update);
+    r->st_insert = r->st_select = r->st_delete = r->st_curve = r->st_update = NULL;
     if (r->db)
         db_close(r->db);
     r->db = NULL;
+}
+
+/* The statement in *slot, prepared on first use and reset for reuse. */
+static sqlite3_stmt *stmt(run_db *r, sqlite3_stmt **slot, const char *sql)
+{
+    if (!*slot && sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_reset(*slot);
+    sqlite3_clear_bindings(*slot);
+    return *slot;
 }
 
 static int sql_fail(run_db *r, const char *what, char *err, size_t len)
@@ -120,8 +136,8 @@ static int insert_running(run_db *r, const run_config *rc, const char *sweep,
         " config_json, status, pid, host, proc_start)"
         " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
         " ?21,?22,?23,?24,?25,'running',?26,?27,?28)";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = stmt(r, &r->st_insert, sql);
+    if (!st)
         return sql_fail(r, "recording the run", err, len);
     const rms_cfg *c = &rc->cfg;
     char *json = config_json(rc);
@@ -159,7 +175,7 @@ static int insert_running(run_db *r, const run_config *rc, const char *sweep,
     sqlite3_bind_text(st, 27, r->host, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 28, r->proc_start);
     int rc_step = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc_step != SQLITE_DONE)
         return sql_fail(r, "recording the run", err, len);
     *run_id = sqlite3_last_insert_rowid(r->db);
@@ -170,10 +186,9 @@ static int insert_running(run_db *r, const run_config *rc, const char *sweep,
 static int check_existing(run_db *r, const char *hash, enum claim_outcome *out,
                           char *err, size_t len)
 {
-    sqlite3_stmt *st, *del = NULL;
-    if (sqlite3_prepare_v2(r->db,
-            "SELECT id, status, host, pid, proc_start FROM runs WHERE config_hash = ?1",
-            -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = stmt(r, &r->st_select,
+            "SELECT id, status, host, pid, proc_start FROM runs WHERE config_hash = ?1"), *del;
+    if (!st)
         return sql_fail(r, "reading earlier runs", err, len);
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
     sqlite3_int64 doomed[64];
@@ -194,23 +209,22 @@ static int check_existing(run_db *r, const char *hash, enum claim_outcome *out,
         if (ndoomed < 64)   /* stale running rows and earlier failures */
             doomed[ndoomed++] = sqlite3_column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sql_fail(r, "reading earlier runs", err, len);
     if (*out != CLAIM_OK || ndoomed == 0)
         return 0;
-    if (sqlite3_prepare_v2(r->db, "DELETE FROM runs WHERE id = ?1", -1, &del, NULL) != SQLITE_OK)
+    if (!(del = stmt(r, &r->st_delete, "DELETE FROM runs WHERE id = ?1")))
         return sql_fail(r, "removing a stale run", err, len);
     for (int i = 0; i < ndoomed; i++) {
         sqlite3_bind_int64(del, 1, doomed[i]);
         if (sqlite3_step(del) != SQLITE_DONE) {
-            sqlite3_finalize(del);
+            sqlite3_reset(del);
             return sql_fail(r, "removing a stale run", err, len);
         }
         sqlite3_reset(del);
         r->stale_removed++;
     }
-    sqlite3_finalize(del);
     return 0;
 }
 
@@ -244,12 +258,12 @@ static void bind_real(sqlite3_stmt *st, int i, double x)
 
 int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *err, size_t len)
 {
-    sqlite3_stmt *ins = NULL, *upd = NULL;
+    sqlite3_stmt *ins, *upd = NULL;
     if (db_exec(r->db, "BEGIN IMMEDIATE", err, len))
         return -1;
-    if (sqlite3_prepare_v2(r->db,
-            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns) VALUES (?1,?2,?3,?4,?5)",
-            -1, &ins, NULL) != SQLITE_OK)
+    ins = stmt(r, &r->st_curve,
+            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns) VALUES (?1,?2,?3,?4,?5)");
+    if (!ins)
         goto sqlfail;
     for (size_t i = 0; i < res->ncurve; i++) {
         const curve_point *p = &res->curve[i];
@@ -263,13 +277,12 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
         sqlite3_reset(ins);
     }
     run_db_fault("curves");
-    if (sqlite3_prepare_v2(r->db,
+    if (!(upd = stmt(r, &r->st_update,
             "UPDATE runs SET status = ?2, steps = ?3, steps_done = ?4, diverged_step = ?5,"
             " final_loss = ?6, best_loss = ?7, steps_to_target = ?8, time_to_target_ns = ?9,"
             " wall_ns = ?10, metric_name = ?11, metric_value = ?12, peak_rss_bytes = ?13,"
             " error = ?14, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-            " WHERE id = ?1 AND status = 'running'",
-            -1, &upd, NULL) != SQLITE_OK)
+            " WHERE id = ?1 AND status = 'running'")))
         goto sqlfail;
     sqlite3_bind_int64(upd, 1, run_id);
     sqlite3_bind_text(upd, 2, run_status_name(res->status), -1, SQLITE_STATIC);
@@ -300,8 +313,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
                  (long long)run_id);
         goto fail;
     }
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
+    sqlite3_reset(ins);
+    sqlite3_reset(upd);
     if (db_exec(r->db, "COMMIT", err, len)) {
         db_exec(r->db, "ROLLBACK", NULL, 0);
         return -1;
@@ -311,8 +324,10 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
 sqlfail:
     snprintf(err, len, "recording the result: %s", sqlite3_errmsg(r->db));
 fail:
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
+    if (ins)
+        sqlite3_reset(ins);
+    if (upd)
+        sqlite3_reset(upd);
     db_exec(r->db, "ROLLBACK", NULL, 0);
     return -1;
 }

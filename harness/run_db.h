@@ -22,6 +22,9 @@ typedef struct run_db {
     long long proc_start;     /* this process's start time (clock ticks) */
     int pid;
     long stale_removed;       /* stale running/failed rows replaced */
+    /* prepared once per connection: parsing SQL was a visible share of the
+     * recording cost of short runs */
+    sqlite3_stmt *st_insert, *st_select, *st_delete, *st_curve, *st_update;
 } run_db;
 
 /* Open the database (creating and migrating it), record the machine.  Call

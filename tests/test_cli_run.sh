@@ -147,7 +147,6 @@ bad "unknown preset in list" "'nosuch'" "${S[@]}" --presets seed,nosuch
 bad "jobs 0" "'0'" "${S[@]}" --jobs 0
 bad "jobs garbage" "'2x'" "${S[@]}" --jobs 2x
 bad "empty name" "--name" "${S[@]}" --name ""
-bad "sweep --no-db" "--no-db" "${S[@]}" --no-db
 bad "sweep steps nan" "'nan'" "${S[@]}" --steps nan
 bad "sweep missing problems" "--problems" "$RMSBENCH" sweep --db "$DB"
 bad "too many configs" "configs" "${S[@]}" --lr 1e-5:1:1000 --seeds 1..1000 --beta 0.1:0.9:2
