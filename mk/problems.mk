@@ -10,3 +10,6 @@ $(MLP_EPOCHS): scripts/mlp_epochs.c $(APPLIB) $(KLIB)
 ## check-mlp: train mlp_fmnist 10 epochs (seed rule, 1 BLAS thread); fails unless test accuracy reaches 0.88 after some epoch
 check-mlp: $(MLP_EPOCHS)
 	$(MLP_EPOCHS) --problem mlp_fmnist --epochs 10 --threads 1 --min-acc 0.88
+
+# tests/test_problems_list.sh checks the driver's command line.
+test-unit: $(MLP_EPOCHS)

@@ -5,7 +5,8 @@
  * (for ref64) and float (for the float kernels).  Stochastic problems draw
  * their mini-batch / noise from the instance's seeded RNG: next_batch()
  * advances it, so double and float runs with the same seed see the same
- * batches.  Adding a problem: one file and one row in problems/registry.c.
+ * batches.  After problem_create the first batch is already current.
+ * Adding a problem: one file and one row in problems/registry.c.
  */
 #ifndef PROBLEM_H
 #define PROBLEM_H
