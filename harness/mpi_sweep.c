@@ -66,6 +66,7 @@ static void help(void)
            "                       each other)\n"
            "  --jobs N             accepted for compatibility; the ranks are the workers\n"
            "  --coordinator-only   rank 0 only dispatches and records (large jobs)\n"
+           "  --no-db              run the grid without recording (no resume; timing)\n"
            "  --dry-run            print the configs (hash and text) and exit\n"
            "  --verbose            print each run's summary line on stdout (rank 0)\n"
            "  --help               this text\n\n"
@@ -139,7 +140,7 @@ typedef struct coord {
     const run_config *cfgs;
     size_t n, next;
     const char *name;
-    int verbose;
+    int verbose, no_db;
     long done, diverged, failed, skipped, busy, errors;
 } coord;
 
@@ -147,6 +148,13 @@ typedef struct coord {
 static int claim_next(coord *c, int64_t *index, int64_t *run_id)
 {
     char err[512];
+    if (c->no_db) {   /* timing only: no claims, no resume */
+        if (c->next >= c->n)
+            return 0;
+        *index = (int64_t)c->next++;
+        *run_id = -1;
+        return 1;
+    }
     while (c->next < c->n) {
         size_t i = c->next++;
         sqlite3_int64 id;
@@ -174,7 +182,7 @@ static int claim_next(coord *c, int64_t *index, int64_t *run_id)
 static void record(coord *c, int64_t index, int64_t run_id, const run_result *r)
 {
     char err[512];
-    if (run_db_finish(&c->db, run_id, r, err, sizeof err)) {
+    if (!c->no_db && run_db_finish(&c->db, run_id, r, err, sizeof err)) {
         fprintf(stderr, "rmsbench-mpi sweep: %s: %s\n", c->cfgs[index].hash, err);
         c->errors++;
     } else {
@@ -283,6 +291,8 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
     /* the throughput row; bound parameters, one transaction */
     char err[512];
     sqlite3_stmt *ins = NULL;
+    if (c->no_db)
+        return 0;
     if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
         if (sqlite3_prepare_v2(c->db.db,
                 "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
@@ -377,8 +387,6 @@ int mpi_cmd_sweep(int argc, char **argv)
     }
     if (optind < argc)
         cli_die("unexpected argument '%s'", argv[optind]);
-    if (sp.base.no_db)
-        cli_die("--no-db: a sweep needs the database (it is how it resumes); use --dry-run");
     run_config *cfgs;
     size_t n;
     if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
@@ -423,7 +431,7 @@ int mpi_cmd_sweep(int argc, char **argv)
     int ok = 1;
     coord co;
     memset(&co, 0, sizeof co);
-    if (rank == 0) {
+    if (rank == 0 && !sp.base.no_db) {
         if (ensure_default_db_dir(path)) {
             fprintf(stderr, "rmsbench sweep: cannot create the directory of '%s'\n", path);
             ok = 0;
@@ -444,8 +452,10 @@ int mpi_cmd_sweep(int argc, char **argv)
         co.n = n;
         co.name = name;
         co.verbose = verbose;
+        co.no_db = sp.base.no_db;
         status = coordinator(&co, size, coord_only, hosts);
-        run_db_close(&co.db);
+        if (!co.no_db)
+            run_db_close(&co.db);
     } else {
         worker(cfgs, n, rank);
     }
