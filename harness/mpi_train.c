@@ -7,6 +7,7 @@
  * first n%N ranks one more) and only that shard's v (and m, momentum buffer):
  * optimizer state per rank ~ 1/N.  One step:
  *   compute  gradient of rank r's rows of the batch (problem grad32_rows)
+ *   wait     a barrier: time spent waiting for the slowest rank
  *   comm     MPI_Reduce_scatter of the partial gradients -> the summed
  *            gradient of this rank's shard (counts handle uneven shards)
  *   update   the chosen kernel on the shard (rms_step_f32)
@@ -52,7 +53,8 @@ static void help(void)
            "                        %%.17g; the summary line then goes to stderr\n"
            "  --help                this text\n\n"
            "Prints one summary line: final loss, the step time split into compute,\n"
-           "communication and update (ms per step, the slowest rank's mean), and the\n"
+           "wait (a barrier: imbalance), communication and update (ms per step, the\n"
+           "slowest rank's mean), and the\n"
            "optimizer state per rank; records it in the mpi_steps table unless --no-db.\n"
            "Exit status 0 done, 1 diverged or failed, 2 on bad input.\n",
            config_options_help);
@@ -128,7 +130,7 @@ static void plan_free(shard_plan *sp)
     free(sp->scounts); free(sp->sdispls); free(sp->rcounts); free(sp->rdispls);
 }
 
-typedef struct timing { double compute, comm, update, step; } timing;
+typedef struct timing { double compute, wait, comm, update, step; } timing;
 
 static int record(const char *db_path, const run_config *rc, int size, int hosts, int fixed,
                   long chunks, long steps, const timing *tm, long long state_bytes,
@@ -145,8 +147,8 @@ static int record(const char *db_path, const run_config *rc, int size, int hosts
         sqlite3_prepare_v2(rdb.db,
             "INSERT INTO mpi_steps (machine_id, problem, kernel, config_hash, ranks, hosts,"
             " fixed_order, chunks, dim, steps, seed, step_ms, compute_ms, comm_ms, update_ms,"
-            " state_bytes_per_rank, final_loss, status)"
-            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+            " state_bytes_per_rank, final_loss, status, wait_ms)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
             -1, &st, NULL) == SQLITE_OK;
     if (ok) {
         sqlite3_bind_int64(st, 1, rdb.machine_id);
@@ -169,6 +171,7 @@ static int record(const char *db_path, const run_config *rc, int size, int hosts
         if (isfinite(final_loss))
             sqlite3_bind_double(st, 17, final_loss);
         sqlite3_bind_text(st, 18, status, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 19, tm->wait);
         ok = sqlite3_step(st) == SQLITE_DONE;
     }
     sqlite3_finalize(st);
@@ -212,8 +215,8 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
     }
     int anybad = 0;
     MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (anybad) {
-        if (rank == 0 || (bad && rank == 0))
+    if (anybad) {   /* every rank sees the same input: rank 0 speaks for all */
+        if (rank == 0)
             fprintf(stderr, "rmsbench train: %s\n", *err ? err : "failed on another rank");
         if (p)
             problem_destroy(p);
@@ -261,7 +264,7 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
     const int off = sp.displs[rank], cnt = sp.counts[rank];
     long long state_bytes = (long long)cnt * (long long)sizeof(float) *
         (1 + (cfg->centered != 0) + (cfg->momentum > 0));
-    timing tm = { 0, 0, 0, 0 };
+    timing tm = { 0, 0, 0, 0, 0 };
     double loss = NAN, t_start = MPI_Wtime(), last_progress = t_start;
     long t, diverged = -1;
     for (t = 0; t < steps; t++) {
@@ -282,6 +285,10 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
                                                rows * (c + 1) / (size_t)chunks, rows);
             }
         }
+        /* a barrier splits waiting for the slowest rank (imbalance, a rank
+         * descheduled on a busy node) from the transfer itself */
+        double t1w = MPI_Wtime();
+        MPI_Barrier(MPI_COMM_WORLD);
         double t1 = MPI_Wtime();
         if (!fixed) {
             MPI_Reduce_scatter(g, gshard, sp.counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
@@ -316,7 +323,8 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
         MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, theta, sp.counts, sp.displs,
                        MPI_FLOAT, MPI_COMM_WORLD);
         double t4 = MPI_Wtime();
-        tm.compute += t1 - t0;
+        tm.compute += t1w - t0;
+        tm.wait += t1 - t1w;
         tm.comm += (t2 - t1) + (t4 - t3);
         tm.update += t3 - t2;
         if (rank == 0 && t4 - last_progress >= 5.0) {
@@ -327,13 +335,13 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
     }
     double wall = MPI_Wtime() - t_start;
     long done = t > 0 ? t : 1;
-    double mine[4] = { tm.compute, tm.comm, tm.update, wall }, worst[4];
-    MPI_Reduce(mine, worst, 4, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    double mine[5] = { tm.compute, tm.wait, tm.comm, tm.update, wall }, worst[5];
+    MPI_Reduce(mine, worst, 5, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     long long sb = state_bytes, sbmax = 0;
     MPI_Reduce(&sb, &sbmax, 1, MPI_LONG_LONG, MPI_MAX, 0, MPI_COMM_WORLD);
     if (rank == 0) {
         timing per = { worst[0] * 1e3 / done, worst[1] * 1e3 / done, worst[2] * 1e3 / done,
-                       worst[3] * 1e3 / done };
+                       worst[3] * 1e3 / done, worst[4] * 1e3 / done };
         /* the loss at the final parameters, on the full data when the problem
          * has an exact loss (rank 0 only: theta is the same everywhere) */
         double final_loss = loss;
@@ -350,9 +358,9 @@ static int train(run_config *rc, const char *db_path, int no_db, int fixed, long
         if (fixed)
             fprintf(f, " chunks=%ld", chunks);
         fprintf(f, " steps=%ld status=%s final_loss=%.9g step_ms=%.4f compute_ms=%.4f "
-                "comm_ms=%.4f update_ms=%.4f state_bytes_per_rank=%lld dim=%zu\n",
+                "wait_ms=%.4f comm_ms=%.4f update_ms=%.4f state_bytes_per_rank=%lld dim=%zu\n",
                 diverged >= 0 ? diverged : steps, st, final_loss, per.step, per.compute,
-                per.comm, per.update, sbmax, n);
+                per.wait, per.comm, per.update, sbmax, n);
         if (print_params)
             for (size_t i = 0; i < n; i++)
                 printf("%.17g\n", (double)theta[i]);

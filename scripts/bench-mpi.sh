@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench-mpi.sh [DB] -- the MPI figures of docs/mpi.md, recorded in DB
-# (default results/rmsbench.db): sweep throughput for 1, 2 and 4 ranks with
+# (default results/rmsbench.db), with --bind-to none (a shared machine: pinned
+# ranks cannot move off a busy core; measured 1.1-1.8x slower here): sweep throughput for 1, 2 and 4 ranks with
 # the local sweep at --jobs 1 and 2 timed in the same loop (mpi_sweeps), and
 # the sharded mlp_fmnist step split into compute / communication / update for
 # 1, 2 and 4 ranks, plain and --fixed-order (mpi_steps).  Beyond the core
@@ -29,7 +30,7 @@ copy_sweep_row() {
 G=(--problems rosenbrock_nd,quadratic --dim 2000 --lr 1e-4:1e-1:6 --seeds 1..4 --steps 2000 --kernels fused)
 for rep in 1 2; do
     for np in 1 2 4; do   # a fresh scratch DB each time so every config runs
-        mpirun --oversubscribe -np $np $M sweep "${G[@]}" --db "$T/sw$rep$np.db" 2>&1 | grep "mpi sweep grid"
+        mpirun --oversubscribe --bind-to none -np $np $M sweep "${G[@]}" --db "$T/sw$rep$np.db" 2>&1 | grep "mpi sweep grid"
         copy_sweep_row "$T/sw$rep$np.db"
     done
     for j in 1 2; do
@@ -39,13 +40,13 @@ for rep in 1 2; do
 done
 for fixed in "" --fixed-order; do
     for np in 1 2 4; do
-        mpirun --oversubscribe -np $np $M train --problem mlp_fmnist --kernel auto --steps 200 \
+        mpirun --oversubscribe --bind-to none -np $np $M train --problem mlp_fmnist --kernel auto --steps 200 \
             --seed 1 --db "$DB" $fixed
     done
 done
 sqlite3 -header -column "$DB" "SELECT ranks, round(wall_s, 2) AS wall_s, round(runs_per_s, 2) AS runs_per_s
     FROM mpi_sweeps ORDER BY id DESC LIMIT 6"
 sqlite3 -header -column "$DB" "SELECT ranks, fixed_order AS fixed, kernel, steps,
-    round(step_ms, 2) AS step_ms, round(compute_ms, 2) AS compute_ms, round(comm_ms, 2) AS comm_ms,
+    round(step_ms, 2) AS step_ms, round(compute_ms, 2) AS compute_ms, round(wait_ms, 2) AS wait_ms, round(comm_ms, 2) AS comm_ms,
     round(update_ms, 3) AS update_ms, state_bytes_per_rank, final_loss FROM mpi_steps
     ORDER BY id DESC LIMIT 6"

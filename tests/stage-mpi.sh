@@ -39,7 +39,7 @@ T=$(mktemp -d /tmp/rmsbench-mpi.XXXXXX); trap 'rm -rf "$T"' EXIT
 # CI runs as root; Open MPI refuses that unless told, for this script only
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
-mpi() { local np=$1; shift; mpirun --oversubscribe -np "$np" "$M" "$@"; }
+mpi() { local np=$1; shift; mpirun --oversubscribe --bind-to none -np "$np" "$M" "$@"; }
 
 # ---------------------------------------------------------------- CLI
 check "--help exits 0" "$M" train --help >/dev/null
