@@ -34,7 +34,7 @@ for rep in 1 2; do
         copy_sweep_row "$T/sw$rep$np.db"
     done
     for j in 1 2; do
-        s=$(date +%s%N); $R sweep "${G[@]}" --jobs $j --no-db 2>/dev/null
+        s=$(date +%s%N); $R sweep "${G[@]}" --jobs $j --db "$T/local$rep$j.db" 2>/dev/null
         awk -v j=$j -v ns=$(( $(date +%s%N) - s )) 'BEGIN{printf "local sweep --jobs %d: %.2f s, %.2f runs/s\n", j, ns/1e9, 48/(ns/1e9)}'
     done
 done
