@@ -47,7 +47,7 @@ const char config_options_help[] =
     "  --epochs N            epochs, for problems that have mini-batch epochs\n"
     "  --seed S              seed of the problem's start point and data (default 1)\n"
     "  --dim N               dimension, for problems that allow it (1000, 1e6, 2^20)\n"
-    "  --every K             sample the curve every K steps (default: ~200 points)\n"
+    "  --every K             sample the curve every K steps (default: ~50 points)\n"
     "  --db FILE             results database (default results/rmsbench.db)\n"
     "  --no-db               record nothing\n";
 
@@ -219,11 +219,14 @@ static void problem_names(char *buf, size_t len)
         used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", p[i]->name);
 }
 
-/* Default curve interval: about 200 points per run, which keeps the curve
- * rows a small share of a run's cost (measured in the report). */
+/* Default curve interval: about 50 points per run.  Each curve row costs
+ * ~3 us of CPU to record; with 50 rows plus the two transactions, a batch
+ * of 50 runs of ~11 ms each spent ~5% more CPU than with --no-db (200 rows:
+ * ~10%), see scripts/bench-recording.sh.  Longer runs pay proportionally
+ * less; ask for more points with --every. */
 long config_auto_every(long steps)
 {
-    long k = steps / 200;
+    long k = steps / 50;
     return k < 1 ? 1 : k;
 }
 
@@ -286,6 +289,11 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         if (rc->steps < 1)
             rc->steps = 1;
         rc->every = o->every ? o->every : config_auto_every(rc->steps);
+        if (rc->steps / rc->every > CONFIG_CURVE_MAX) {
+            snprintf(err, len, "--every: bad value '%ld' (%ld steps would give more than "
+                     "%ld curve points)", rc->every, rc->steps, (long)CONFIG_CURVE_MAX);
+            return -1;
+        }
     }
 
     /* The hash covers what decides the result, not how it is recorded

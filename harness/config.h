@@ -32,6 +32,7 @@ enum {
 
 #define CONFIG_STEPS_MAX 1000000000000L   /* 1e12 */
 #define CONFIG_DIM_MAX   ((size_t)1 << 40)
+#define CONFIG_CURVE_MAX 10000000L        /* curve points kept in memory */
 
 typedef struct run_opts {
     const char *problem, *kernel, *preset;   /* NULL: unset */

@@ -68,8 +68,10 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, 30000);
     char msg[256];
-    /* Reading the schema is what tells a non-database file apart. */
+    /* Reading the schema is what tells a non-database file apart; a newer
+     * schema is refused before anything (even the WAL switch) is written. */
     if (db_exec(db, "SELECT count(*) FROM sqlite_master", msg, sizeof msg) ||
+        (mode != DB_READONLY && db_check_version(db, msg, sizeof msg)) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA journal_mode=WAL", msg, sizeof msg)) ||
         db_exec(db, "PRAGMA foreign_keys=ON", msg, sizeof msg) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA synchronous=NORMAL", msg, sizeof msg)) ||

@@ -138,6 +138,19 @@ static int user_version(sqlite3 *db, int *version, char *err, size_t errlen)
     return 0;
 }
 
+int db_check_version(sqlite3 *db, char *err, size_t errlen)
+{
+    int v;
+    if (user_version(db, &v, err, errlen))
+        return -1;
+    if (v > db_schema_version()) {
+        snprintf(err, errlen, "database schema version %d is newer than this rmsbench (%d)",
+                 v, db_schema_version());
+        return -1;
+    }
+    return 0;
+}
+
 /* The version is read again inside each write transaction, so two processes
  * opening a new database at once cannot both apply the same migration. */
 int db_migrate(sqlite3 *db, char *err, size_t errlen)

@@ -207,6 +207,11 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         steps = rc->epochs * (long)spe;
         if (!every)
             every = config_auto_every(steps);
+        if (steps / every > CONFIG_CURVE_MAX) {
+            fail(r, "--every too small for this many epochs (curve too long)");
+            problem_destroy(p);
+            return;
+        }
     }
     r->steps = steps;
     /* samples at 0, every, 2*every, ... plus the final point */

@@ -120,6 +120,8 @@ static int row_is_stale(run_db *r, const char *host, int pid, long long start)
 {
     if (!host || strcmp(host, r->host) != 0)
         return 0;
+    if (r->proc_start < 0)
+        return 0;   /* no /proc here: cannot tell, so never steal a config */
     if (pid == r->pid && start == r->proc_start)
         return 0;   /* our own row: cannot happen for a fresh claim, be safe */
     long long now = proc_start_time(pid);

@@ -14,9 +14,10 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 wall() {   # prints wall seconds of one sweep; its CPU seconds go to $T/cpu_$tag
     local t0=$(date +%s%N) TIMEFORMAT='%U %S'
     { time "$B" sweep "${G[@]}" "$@" >/dev/null 2>>"$T/log"; } 2>>"$T/cpu_$tag"
-    echo "scale=4; ($(date +%s%N) - $t0) / 1000000000" | bc
+    awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN {printf "%.4f\n", (b - a) / 1e9}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+calc() { awk "BEGIN {printf \"%.2f\", $1}"; }
 "$B" run --problem rosenbrock --steps 10 --db "$T/db1" >/dev/null
 "$B" run --problem rosenbrock --steps 10 --db "$T/db2" >/dev/null
 for i in $(seq "$reps"); do
@@ -30,9 +31,9 @@ echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), 
 echo "batch: 50 runs, ${G[*]} --seeds (5 new per repetition)"
 echo "jobs 1, with db:  median $d1 s over $reps"
 echo "jobs 1, --no-db:  median $n1 s"
-echo "recording overhead (wall): $(echo "scale=2; 100 * ($d1 - $n1) / $n1" | bc) %"
+echo "recording overhead (wall): $(calc "100 * ($d1 - $n1) / $n1") %"
 cpu() { awk '{print $1 + $2}' "$T/cpu_$1" | median; }
 c1=$(cpu db1); c0=$(cpu nodb1)
-echo "CPU time (user+sys), jobs 1: with db $c1 s, --no-db $c0 s: overhead $(echo "scale=2; 100 * ($c1 - $c0) / $c0" | bc) %"
+echo "CPU time (user+sys), jobs 1: with db $c1 s, --no-db $c0 s: overhead $(calc "100 * ($c1 - $c0) / $c0") %"
 grep 'recording took' "$T/log" | awk '{gsub(/[()%]/,"",$NF); s+=$NF; n++} END {printf "recording share inside workers: mean %.2f %% of %d sweeps\n", s/n, n}'
-echo "jobs 1: $(echo "scale=1; 50 / $d1" | bc) runs/s; jobs 2: $(echo "scale=1; 50 / $d2" | bc) runs/s; ratio jobs2/jobs1 $(echo "scale=2; $d1 / $d2" | bc)"
+echo "jobs 1: $(calc "50 / $d1") runs/s; jobs 2: $(calc "50 / $d2") runs/s; ratio jobs2/jobs1 $(calc "$d1 / $d2")"

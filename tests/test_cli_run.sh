@@ -87,12 +87,13 @@ bad() {   # what needle args...
 }
 R=("$RMSBENCH" run --problem rosenbrock --db "$DB")
 for opt in lr beta eps v0 momentum weight-decay steps epochs seed dim every; do
-    for v in nan -1 1e999 0x "" 1abc inf; do
+    for v in nan -1 1e999 0x "" 1abc; do
         bad "run --$opt '$v'" "'$v'" "${R[@]}" --$opt "$v"
     done
 done
 check "database byte-identical after the option matrix" [ "$(state)" = "$before" ]
 bad "run --lr=-1 form" "'-1'" "${R[@]}" --lr=-1
+bad "run --lr inf" "'inf'" "${R[@]}" --lr inf
 bad "unknown problem" "'nosuch'" "$RMSBENCH" run --problem nosuch --db "$DB"
 bad "missing problem" "--problem" "$RMSBENCH" run --db "$DB"
 bad "unknown kernel" "'nosuch'" "${R[@]}" --kernel nosuch
@@ -109,6 +110,7 @@ bad "dim on a fixed problem" "'3'" "${R[@]}" --dim 3
 bad "steps and epochs" "--epochs" "${R[@]}" --steps 10 --epochs 1
 bad "epochs on a problem without" "'rosenbrock'" "${R[@]}" --epochs 1
 bad "steps too many" "'1e13'" "${R[@]}" --steps 1e13
+bad "curve too long" "'1'" "${R[@]}" --steps 1e9 --every 1
 bad "empty db path" "--db" "$RMSBENCH" run --problem rosenbrock --db ""
 check "database byte-identical after bad run input" [ "$(state)" = "$before" ]
 # bad databases: a missing directory, a read-only file, a file that is not SQLite
@@ -118,6 +120,12 @@ cp "$DB" "$T/ro.db"; chmod 444 "$T/ro.db"; ro_sum=$(sha256sum <"$T/ro.db")
 bad "read-only db" "$T/ro.db" "$RMSBENCH" run --problem rosenbrock --steps 10 --db "$T/ro.db"
 check "read-only db unchanged" [ "$(sha256sum <"$T/ro.db")" = "$ro_sum" ]
 check "read-only db left no -wal" [ ! -e "$T/ro.db-wal" ]
+cp "$DB" "$T/newer.db"; sqlite3 "$T/newer.db" 'PRAGMA journal_mode=DELETE; PRAGMA user_version=99' >/dev/null
+nw_sum=$(sha256sum <"$T/newer.db")
+bad "newer schema" "newer" "$RMSBENCH" run --problem rosenbrock --steps 10 --db "$T/newer.db"
+check "newer-schema db unchanged (not even switched to WAL)" [ "$(sha256sum <"$T/newer.db")" = "$nw_sum" ]
+mkdir "$T/dir.db"
+bad "db is a directory" "$T/dir.db" "$RMSBENCH" run --problem rosenbrock --steps 10 --db "$T/dir.db"
 head -c 8192 /dev/urandom > "$T/junk.db"; printf 'SQLite format 3\0garbage' > "$T/fake.db"
 for f in junk fake; do
     s=$(sha256sum <"$T/$f.db")
