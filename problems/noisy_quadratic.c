@@ -5,14 +5,12 @@
  * gradient D(x - xi) carries Gaussian noise.  Minimum of the exact loss: 0 at 0. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "problem.h"
+#include "quadratic.h"
 
 #define NOISE_SD 0.1
 
-double quad_curvature(size_t i, size_t n);
-void quad_x0(const problem *p, double *x);
-
 typedef struct nq {
+    quad_tab tab;                /* curvatures */
     double *xi;                  /* the current batch's draw */
 } nq;
 
@@ -26,14 +24,21 @@ static void nq_draw(problem *p)
 static int nq_init(problem *p, char *err, size_t errlen)
 {
     nq *s = malloc(sizeof *s);
-    double *xi = malloc((p->dim ? p->dim : 1) * sizeof *xi);
-    if (!s || !xi) {
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (quad_tab_init(&s->tab, p->dim, err, errlen) != 0) {
         free(s);
-        free(xi);
+        return -1;
+    }
+    s->xi = malloc((p->dim ? p->dim : 1) * sizeof *s->xi);
+    if (!s->xi) {
+        quad_tab_free(&s->tab);
+        free(s);
         snprintf(err, errlen, "out of memory for noisy_quadratic of dimension %zu", p->dim);
         return -1;
     }
-    s->xi = xi;
     p->data = s;
     nq_draw(p);                  /* the first batch */
     return 0;
@@ -42,31 +47,34 @@ static int nq_init(problem *p, char *err, size_t errlen)
 static void nq_fini(problem *p)
 {
     nq *s = p->data;
+    quad_tab_free(&s->tab);
     free(s->xi);
     free(s);
 }
 
-#define NQ_GRAD(T, NAME)                                                      \
+#define NQ_GRAD(T, NAME, TAB)                                                 \
     static T NAME(problem *p, const T *x, T *g)                               \
     {                                                                         \
         const double *xi = ((nq *)p->data)->xi;                               \
+        const T *dd = ((nq *)p->data)->tab.TAB;                               \
         T f = 0;                                                              \
         for (size_t i = 0; i < p->dim; i++) {                                 \
-            T d = (T)quad_curvature(i, p->dim), e = (T)xi[i];                 \
+            T d = dd[i], e = (T)xi[i];                                        \
             g[i] = d * (x[i] - e);                                            \
             f += d * x[i] * (x[i] - 2 * e);                                   \
         }                                                                     \
         return f / 2;                                                         \
     }
 
-NQ_GRAD(double, nq_grad64)
-NQ_GRAD(float, nq_grad32)
+NQ_GRAD(double, nq_grad64, d)
+NQ_GRAD(float, nq_grad32, f)
 
 static double nq_loss_exact(problem *p, const double *x)
 {
+    const double *d = ((nq *)p->data)->tab.d;
     double f = 0;
     for (size_t i = 0; i < p->dim; i++)
-        f += quad_curvature(i, p->dim) * x[i] * x[i];
+        f += d[i] * x[i] * x[i];
     return f / 2;
 }
 

@@ -1,5 +1,9 @@
 /* rosenbrock.c -- the 2-D Rosenbrock valley from (-1.2, 1) and its n-D
- * generalisation sum 100(x_{i+1}-x_i^2)^2 + (1-x_i)^2; minimum 0 at ones. */
+ * generalisation sum 100(x_{i+1}-x_i^2)^2 + (1-x_i)^2; minimum 0 at ones.
+ * Targets: with a fixed lr, RMSProp's steps stay ~lr long, so the seed rule
+ * (lr 1e-3) levels off at 2.25e-4 (2-D) and 0.0223 (n = 100) instead of
+ * reaching 0; the targets sit above those levels (reached after ~4,000 and
+ * ~23,700 steps). */
 #include "problem.h"
 
 #define ROSEN_GRAD(T, NAME)                                                   \
