@@ -26,7 +26,8 @@ static void help(void)
            "                        stdout; the summary line then goes to stderr\n"
            "  --help                this text\n\n"
            "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
-           "1 when it failed (recorded as failed), 2 on bad input (nothing written).\n",
+           "1 when it failed (recorded as failed; Ctrl-C or SIGTERM ends a run this\n"
+           "way), 2 on bad input (nothing written).\n",
            config_options_help);
 }
 
@@ -91,6 +92,8 @@ int cmd_run(int argc, char **argv)
     if (config_resolve(&o, &rc, err, sizeof err))
         cli_die("%s", err);
 
+    /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */
+    run_catch_stop_signals();
     run_db rdb = { 0 };
     sqlite3_int64 run_id = -1;
     if (!o.no_db) {

@@ -90,7 +90,7 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         bump(&sh->errors);
         _exit(1);
     }
-    for (;;) {
+    while (!run_stop_requested) {
         long i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_SEQ_CST);
         if (i >= (long)n)
             break;
@@ -271,14 +271,23 @@ int cmd_sweep(int argc, char **argv)
     int tty = isatty(2);
     fflush(stdout);
     pid_t parent = getpid();
+    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
+     * ("interrupted", re-run on resume), records it, and stops; a second
+     * signal kills at once (stale rows, also re-run on resume). */
+    run_catch_stop_signals();
     double t0 = now_s(), last = t0;
-    long alive = 0, crashed = 0, respawns = 0;
+    long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
+    int stopping = 0;
+    pid_t *workers = calloc((size_t)(3 * jobs + 8), sizeof *workers);
+    if (!workers)
+        cli_die("out of memory");
     for (long j = 0; j < jobs; j++) {
         pid_t pid = fork();
         if (pid == 0)
             worker(sh, cfgs, n, path, name, verbose, parent);
         if (pid < 0)
             cli_die("fork: %s", strerror(errno));
+        workers[nworkers++] = pid;
         alive++;
     }
     while (alive > 0) {
@@ -286,6 +295,9 @@ int cmd_sweep(int argc, char **argv)
         pid_t pid = waitpid(-1, &wst, WNOHANG);
         if (pid > 0) {
             alive--;
+            for (long j = 0; j < nworkers; j++)
+                if (workers[j] == pid)
+                    workers[j] = 0;
             if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
                 crashed++;
                 fprintf(stderr, "%srmsbench sweep: worker %d %s %d\n", tty ? "\n" : "",
@@ -293,16 +305,27 @@ int cmd_sweep(int argc, char **argv)
                         WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
                 /* its config stays `running` (stale, re-run next time); keep
                  * the rest of the grid going with a replacement */
-                if (load(&sh->next) < (long)n && respawns < 2 * jobs + 8) {
+                if (!stopping && load(&sh->next) < (long)n && respawns < 2 * jobs + 8) {
                     respawns++;
                     pid_t np = fork();
                     if (np == 0)
                         worker(sh, cfgs, n, path, name, verbose, parent);
-                    if (np > 0)
+                    if (np > 0) {
+                        workers[nworkers++] = np;
                         alive++;
+                    }
                 }
             }
             continue;
+        }
+        if (run_stop_requested && !stopping) {
+            /* pass it on once (a signal sent to us alone, e.g. by kill,
+             * did not reach the workers) */
+            stopping = 1;
+            __atomic_store_n(&sh->next, (long)n, __ATOMIC_SEQ_CST);
+            for (long j = 0; j < nworkers; j++)
+                if (workers[j] > 0)
+                    kill(workers[j], SIGTERM);
         }
         double t = now_s();
         if (t - last >= (tty ? 0.2 : 2.0)) {
@@ -328,7 +351,10 @@ int cmd_sweep(int argc, char **argv)
     if (errors || crashed)
         fprintf(stderr, "sweep %s: %ld database errors, %ld crashed workers; run the sweep "
                 "again to finish it\n", name, errors, crashed);
+    if (run_stop_requested)
+        fprintf(stderr, "sweep %s: interrupted; run it again to finish\n", name);
     munmap(sh, sizeof *sh);
+    free(workers);
     free(cfgs);
-    return errors || crashed ? 1 : 0;
+    return run_stop_requested ? 130 : errors || crashed ? 1 : 0;
 }

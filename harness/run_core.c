@@ -11,6 +11,25 @@
 #include <time.h>
 #include "run_core.h"
 
+volatile sig_atomic_t run_stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    run_stop_requested = 1;
+}
+
+void run_catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 const char *run_status_name(enum run_status s)
 {
     return s == RUN_DONE ? "done" : s == RUN_DIVERGED ? "diverged" : "failed";
@@ -108,6 +127,11 @@ static void fail(run_result *r, const char *msg)
             if (!maximize && r->steps_to_target < 0 && loss <= target) {       \
                 r->steps_to_target = t;                                        \
                 r->time_to_target_ns = now_ns() - t0;                          \
+            }                                                                  \
+            if (run_stop_requested) {   /* one load per step: free */          \
+                r->status = RUN_FAILED;                                        \
+                snprintf(r->error, sizeof r->error, "interrupted at step %ld", t); \
+                break;                                                         \
             }                                                                  \
             if (sample) {                                                      \
                 r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \

@@ -3,9 +3,18 @@
 #ifndef RUN_CORE_H
 #define RUN_CORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
+
+/* Set from a SIGINT/SIGTERM handler: the current run stops before its next
+ * step and is reported failed ("interrupted"), so it is recorded, not left
+ * `running`. */
+extern volatile sig_atomic_t run_stop_requested;
+
+/* Install that handler for SIGINT and SIGTERM (once: a second signal kills). */
+void run_catch_stop_signals(void);
 
 enum run_status { RUN_DONE = 0, RUN_DIVERGED = 1, RUN_FAILED = 2 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/stage-fuzz.sh -- a brief libFuzzer run (FUZZ_BRIEF seconds, default
-# 20) of the option and range parsers; `make fuzz` runs longer.  Counts:
+# 15) of the option and range parsers; `make fuzz` runs longer.  Counts:
 # the target builds, the seed corpus replays clean, the fuzz run finds
 # nothing and really executed inputs.
 cd "$(dirname "$0")/.."
@@ -20,12 +20,12 @@ if [ -x "$bin" ]; then
     fi
     # new inputs go to the scratch dir (first corpus), never into tests/
     mkdir -p "$work/corpus"
-    if "$bin" -max_total_time="${FUZZ_BRIEF:-20}" -max_len=256 -print_final_stats=1 \
+    if "$bin" -max_total_time="${FUZZ_BRIEF:-15}" -max_len=256 -print_final_stats=1 \
             "$work/corpus" tests/fuzz/corpus >"$work/fuzz.log" 2>&1; then ok; else
         ko "fuzzing found a failure"; grep -E 'ERROR|SUMMARY|abort|==[0-9]+==' "$work/fuzz.log" | head -n 20
     fi
     runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/fuzz.log" | grep -Eo '[0-9]+$')
-    if [ "${runs:-0}" -gt 1000 ]; then ok; echo "fuzz_parse: ${runs} inputs in ${FUZZ_BRIEF:-20} s"; else
+    if [ "${runs:-0}" -gt 1000 ]; then ok; echo "fuzz_parse: ${runs} inputs in ${FUZZ_BRIEF:-15} s"; else
         ko "the fuzzer executed only ${runs:-0} inputs"; fi
 else
     ko "no fuzz binary: nothing fuzzed"; ko "no fuzz binary: nothing fuzzed"; ko "no fuzz binary"

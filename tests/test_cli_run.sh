@@ -56,6 +56,17 @@ check "--no-db creates no file" [ ! -e "$T/none.db" ]
 "$RMSBENCH" run --problem rosenbrock --preset seed --lr 0.01 --eps-in-sqrt --steps 50 --db "$DB" >/dev/null
 n=$("$RMSBENCH" export --db "$DB" --table runs --format csv | grep -c ',0.01,0.90000000000000002,1e-08,0,0,0,coupled,1,')
 check "command-line options override the preset" [ "$n" -eq 1 ]
+# Ctrl-C / SIGTERM: the run stops, is recorded failed ("interrupted"), never left running
+"$RMSBENCH" run --problem rosenbrock_nd --dim 20000 --steps 1e7 --kernel fused --db "$DB" >/dev/null 2>&1 &
+rp=$!
+for i in $(seq 100); do
+    [ "$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status='running'" 2>/dev/null)" = 1 ] && break
+    sleep 0.1
+done
+sleep 0.3; kill -TERM $rp; wait $rp; rc=$?
+check "interrupted run exits 1 (got $rc)" [ $rc -eq 1 ]
+check "interrupted run recorded failed" [ "$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status='failed' AND error LIKE 'interrupted at step %'")" -eq 1 ]
+check "nothing left running" [ "$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status='running'")" -eq 0 ]
 for c in run sweep export; do
     check "$c --help" "$RMSBENCH" $c --help >/dev/null
 done
@@ -170,8 +181,8 @@ bad "filter on machines" "machines" "${E[@]}" --table machines --problem rosenbr
 bad "missing table" "--table" "${E[@]}"
 bad "export missing db" "$T/missing.db" "$RMSBENCH" export --table runs --db "$T/missing.db"
 check "export of a missing db creates nothing" [ ! -e "$T/missing.db" ]
+check "database unchanged after all bad input" [ "$(state)" = "$before" ]
 out=$("${E[@]}" --table runs --problem "x' OR '1'='1" | tail -n +2 | wc -l)
 check "a filter is a value, not SQL" [ "$out" -eq 0 ]
-check "database unchanged after all bad input" [ "$(state)" = "$before" ]
 check "integrity_check ok" [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ]
 summary "cli run"
