@@ -24,6 +24,7 @@ const struct option config_long_options[] = {
     { "weight-decay",       required_argument, 0, OPT_WEIGHT_DECAY },
     { "wd-mode",            required_argument, 0, OPT_WD_MODE },
     { "eps-in-sqrt",        no_argument,       0, OPT_EPS_IN_SQRT },
+    { "no-eps-in-sqrt",     no_argument,       0, OPT_NO_EPS_IN_SQRT },
     { "bias-correction",    no_argument,       0, OPT_BIAS_CORRECTION },
     { "maximize",           no_argument,       0, OPT_MAXIMIZE },
     { "steps",              required_argument, 0, OPT_STEPS },
@@ -44,6 +45,7 @@ const char config_options_help[] =
     "  --lr X --beta X --eps X --v0 X --momentum X --weight-decay X\n"
     "  --wd-mode coupled|decoupled   --lr-in-momentum | --no-lr-in-momentum\n"
     "  --centered --nesterov --eps-in-sqrt --bias-correction --maximize\n"
+    "  --no-eps-in-sqrt      eps outside the root, over a preset that puts it inside\n"
     "  --steps N             steps (default: the problem's own run length)\n"
     "  --epochs N            epochs, for problems that have mini-batch epochs\n"
     "  --seed S              seed of the problem's start point and data (default 1)\n"
@@ -147,7 +149,11 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
         return 0;
     case OPT_CENTERED:        o->set |= SET_CENTERED;        o->over.centered = 1;        return 0;
     case OPT_NESTEROV:        o->set |= SET_NESTEROV;        o->over.nesterov = 1;        return 0;
-    case OPT_EPS_IN_SQRT:     o->set |= SET_EPS_IN_SQRT;     o->over.eps_in_sqrt = 1;     return 0;
+    case OPT_EPS_IN_SQRT:
+    case OPT_NO_EPS_IN_SQRT:
+        o->set |= SET_EPS_IN_SQRT;
+        o->over.eps_in_sqrt = id == OPT_EPS_IN_SQRT;
+        return 0;
     case OPT_BIAS_CORRECTION: o->set |= SET_BIAS_CORRECTION; o->over.bias_correction = 1; return 0;
     case OPT_MAXIMIZE:        o->set |= SET_MAXIMIZE;        o->over.maximize = 1;        return 0;
     case OPT_LR_IN_MOMENTUM:
