@@ -32,21 +32,26 @@ static void list_problems(void)
                p[i]->dim_settable ? "--dim" : "fixed", p[i]->target, p[i]->desc);
 }
 
+/* One block per preset: every option (so a preset reads as a complete
+ * config), then the library's own formula and where it was read. */
 static void list_presets(void)
 {
     size_t n;
     const rms_preset *p = rms_presets(&n);
     for (size_t i = 0; i < n; i++) {
         const rms_cfg *c = &p[i].cfg;
-        printf("%s (%s): lr %g, beta %g, eps %g %s sqrt, v0 %g, momentum %g%s%s, "
-               "weight decay %g %s%s%s%s\n    %s\n    source: %s\n",
-               p[i].name, p[i].library, c->lr, c->beta, c->eps,
-               c->eps_in_sqrt ? "inside" : "outside", c->v0, c->momentum,
-               c->lr_in_momentum ? " (lr inside)" : "", c->nesterov ? " nesterov" : "",
-               c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled",
-               c->centered ? ", centered" : "", c->bias_correction ? ", bias correction" : "",
-               c->maximize ? ", maximize" : "", p[i].formula, p[i].source);
+        printf("%s%-6s %s\n", i ? "\n" : "", p[i].name, p[i].library);
+        printf("  lr %g, beta %g, eps %g (%s sqrt), v0 %g\n", c->lr, c->beta, c->eps,
+               c->eps_in_sqrt ? "inside" : "outside", c->v0);
+        printf("  momentum %g (lr %s the buffer)%s, weight decay %g (%s)\n", c->momentum,
+               c->lr_in_momentum ? "inside" : "outside", c->nesterov ? ", nesterov" : "",
+               c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled");
+        printf("  centered %s, bias correction %s, maximize %s\n", c->centered ? "yes" : "no",
+               c->bias_correction ? "yes" : "no", c->maximize ? "yes" : "no");
+        printf("  formula: %s\n  source:  %s\n", p[i].formula, p[i].source);
     }
+    printf("\nrmsbench clamps v - m^2 at 0 in the centered rule (the libraries do not);\n"
+           "details and the other deliberate differences: docs/presets.md\n");
 }
 
 int cmd_list(int argc, char **argv)
@@ -57,7 +62,9 @@ int cmd_list(int argc, char **argv)
         if (c == 'h') {
             printf("usage: rmsbench list [kernels|problems|presets]\n\n"
                    "Without an argument lists all three.  Kernels show whether this CPU\n"
-                   "can run them, the ISA they need and their ulp tolerance against ref64.\n");
+                   "can run them, the ISA they need and their ulp tolerance against ref64.\n"
+                   "Presets show every option, the library's formula and its source\n"
+                   "(docs/presets.md); any option given to `rmsbench run` overrides them.\n");
             return 0;
         }
         return 2;

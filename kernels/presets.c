@@ -1,6 +1,8 @@
 /* presets.c -- the table of presets: each sets every option to reproduce a
- * library's RMSProp with that library's defaults.  Command-line options
- * override a preset field by field. */
+ * library's RMSProp with that library's defaults (docs/presets.md has the
+ * derivations and the deliberate differences).  Command-line options
+ * override a preset field by field.  Every field is spelled out, even when
+ * zero, so a row reads as the complete configuration. */
 #include <string.h>
 #include "rms.h"
 
@@ -8,7 +10,57 @@ static const rms_preset PRESETS[] = {
     { "seed", "rmsbench",
       "v = beta*v + (1-beta)*g^2; theta -= lr*g/(sqrt(v)+eps)",
       "the design's seed text",
-      { .lr = 1e-3, .beta = 0.9, .eps = 1e-8, .bc_scale = 1.0 } },
+      { .lr = 1e-3, .beta = 0.9, .eps = 1e-8, .v0 = 0.0, .momentum = 0.0,
+        .weight_decay = 0.0, .bc_scale = 1.0, .eps_in_sqrt = 0, .centered = 0,
+        .lr_in_momentum = 0, .nesterov = 0, .wd_decoupled = 0,
+        .bias_correction = 0, .maximize = 0 } },
+    /* torch.optim.RMSprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0,
+     * momentum=0, centered=False, maximize=False) */
+    { "torch", "PyTorch",
+      "g = (maximize ? -g : g) + wd*theta; v = alpha*v + (1-alpha)*g^2; "
+      "[centered: m = alpha*m + (1-alpha)*g, v~ = v - m^2]; d = sqrt(v~) + eps; "
+      "b = mu*b + g/d; theta -= lr*b  (mu = 0: theta -= lr*g/d)",
+      "torch/optim/rmsprop.py _single_tensor_rmsprop (torch 1.13; same math upstream)",
+      { .lr = 1e-2, .beta = 0.99, .eps = 1e-8, .v0 = 0.0, .momentum = 0.0,
+        .weight_decay = 0.0, .bc_scale = 1.0, .eps_in_sqrt = 0, .centered = 0,
+        .lr_in_momentum = 0, .nesterov = 0, .wd_decoupled = 0,
+        .bias_correction = 0, .maximize = 0 } },
+    /* tf.compat.v1.train.RMSPropOptimizer(learning_rate (no default; 1e-3
+     * here), decay=0.9, momentum=0.0, epsilon=1e-10, centered=False); the
+     * "rms" slot starts at ones. */
+    { "tf1", "TensorFlow 1",
+      "ms += (g^2 - ms)*(1-rho); [centered: mg += (g - mg)*(1-rho), ms~ = ms - mg^2]; "
+      "mom = momentum*mom + lr*g/sqrt(ms~ + eps); var -= mom  (ms starts at 1)",
+      "tensorflow/core/kernels/training_ops.cc ApplyRMSProp / ApplyCenteredRMSProp; "
+      "tensorflow/python/training/rmsprop.py (slot rms = ones)",
+      { .lr = 1e-3, .beta = 0.9, .eps = 1e-10, .v0 = 1.0, .momentum = 0.0,
+        .weight_decay = 0.0, .bc_scale = 1.0, .eps_in_sqrt = 1, .centered = 0,
+        .lr_in_momentum = 1, .nesterov = 0, .wd_decoupled = 0,
+        .bias_correction = 0, .maximize = 0 } },
+    /* keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0,
+     * epsilon=1e-7, centered=False, weight_decay=None) */
+    { "keras", "Keras 3",
+      "[wd: var -= var*wd*lr]; v = rho*v + (1-rho)*g^2; [centered: a = rho*a + (1-rho)*g, "
+      "v~ = v - a^2]; inc = lr*g/sqrt(v~ + eps); mom = momentum*mom + inc; var -= mom",
+      "keras/src/optimizers/rmsprop.py update_step; keras/src/optimizers/base_optimizer.py "
+      "_apply_weight_decay (decoupled, before the step)",
+      { .lr = 1e-3, .beta = 0.9, .eps = 1e-7, .v0 = 0.0, .momentum = 0.0,
+        .weight_decay = 0.0, .bc_scale = 1.0, .eps_in_sqrt = 1, .centered = 0,
+        .lr_in_momentum = 1, .nesterov = 0, .wd_decoupled = 1,
+        .bias_correction = 0, .maximize = 0 } },
+    /* optax.rmsprop(learning_rate (no default; 1e-3 here), decay=0.9,
+     * eps=1e-8, initial_scale=0., eps_in_sqrt=True, centered=False,
+     * momentum=None, nesterov=False, bias_correction=False) */
+    { "optax", "Optax",
+      "nu = (1-decay)*g^2 + decay*nu (starts at initial_scale); [bias: nu /= 1-decay^t]; "
+      "u = -lr*g/sqrt(nu + eps); [trace: t = u + mu*t; u = nesterov ? u + mu*t : t]; "
+      "params += u",
+      "optax/_src/alias.py rmsprop; optax/_src/transform.py scale_by_rms, "
+      "scale_by_stddev, trace",
+      { .lr = 1e-3, .beta = 0.9, .eps = 1e-8, .v0 = 0.0, .momentum = 0.0,
+        .weight_decay = 0.0, .bc_scale = 1.0, .eps_in_sqrt = 1, .centered = 0,
+        .lr_in_momentum = 1, .nesterov = 0, .wd_decoupled = 0,
+        .bias_correction = 0, .maximize = 0 } },
 };
 
 const rms_preset *rms_presets(size_t *count)

@@ -5,7 +5,8 @@
  * (for ref64) and float (for the float kernels).  Stochastic problems draw
  * their mini-batch / noise from the instance's seeded RNG: next_batch()
  * advances it, so double and float runs with the same seed see the same
- * batches.  Adding a problem: one file and one row in problems/registry.c.
+ * batches.  After problem_create the first batch is already current.
+ * Adding a problem: one file and one row in problems/registry.c.
  */
 #ifndef PROBLEM_H
 #define PROBLEM_H
@@ -50,6 +51,15 @@ typedef struct problem_def {
     double (*metric)(problem *p, const double *x, const char **metric);
     /* Optional: mini-batches per epoch (for --epochs); NULL: not epoch-based. */
     size_t (*steps_per_epoch)(const problem *p);
+    /* Optional, for data-parallel training (harness/mpi_train.c): rows in
+     * the current mini-batch, and the float loss summed over rows [lo, hi)
+     * of it divided by `total`, with the gradient of that into g (all of
+     * dim).  The slice with lo == 0 also carries any regulariser, so slices
+     * covering [0, rows) with total = rows add up to grad32.  lo == hi gives
+     * a zero gradient (plus the regulariser when lo == 0). */
+    size_t (*batch_rows)(const problem *p);
+    float (*grad32_rows)(problem *p, const float *x, float *g,
+                         size_t lo, size_t hi, size_t total);
 } problem_def;
 
 struct problem {
@@ -69,6 +79,11 @@ const problem_def *problem_find(const char *name);
 problem *problem_create(const problem_def *d, size_t dim, uint64_t seed,
                         char *err, size_t errlen);
 void problem_destroy(problem *p);
+
+/* Threads the BLAS-based problems (softmax_fmnist, mlp_fmnist) may use;
+ * n <= 0 keeps the library's default (OpenBLAS: $OPENBLAS_NUM_THREADS, else
+ * every core).  Process-wide. */
+void problem_set_threads(int n);
 
 /* Deterministic RNG shared by all problems (splitmix64 / xoshiro-style). */
 uint64_t problem_rng_next(uint64_t *state);
