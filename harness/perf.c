@@ -1,0 +1,236 @@
+/* perf.c -- perf_measure: warm up, time kernel and roofs interleaved (each
+ * repetition runs kernel, memory roof, compute roof in turn, so a burst of
+ * noise from the other users of the machine hits all three), take medians,
+ * then validate the kernel on fresh inputs against ref64. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "perf.h"
+#include "timing.h"
+
+/* A timed repetition covers at least this many element-steps, so small n
+ * are timed over many back-to-back steps (in cache, as in a training loop)
+ * and the clock's granularity does not matter. */
+#define PERF_MIN_ELEMS_PER_REP ((size_t)1 << 22)
+
+/* Fresh inputs in ranges where float and double agree to a few ulp: |theta|
+ * in [0.5, 2] so the update never cancels theta to nearly zero, v in
+ * [0.01, 1], |g| in [0.1, 1] (no denormals). */
+static float uniform(unsigned long long *s, float lo, float hi)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + (hi - lo) * (float)((*s >> 40) * (1.0 / 16777216.0));
+}
+
+static float sign(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (*s >> 63) ? -1.0f : 1.0f;
+}
+
+static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
+                 unsigned long long seed)
+{
+    unsigned long long s = seed * 2654435761ull + 1;
+    for (size_t i = 0; i < n; i++) {
+        theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
+        v[i] = uniform(&s, 0.01f, 1.0f);
+        g[i] = sign(&s) * uniform(&s, 0.1f, 1.0f);
+        if (m)
+            m[i] = 0.1f * sign(&s) * uniform(&s, 0.0f, 0.5f);
+        if (buf)
+            buf[i] = 1e-3f * sign(&s) * uniform(&s, 0.0f, 1.0f);
+    }
+}
+
+double perf_ulp_error(float got, double want)
+{
+    if (isnan(got) || isnan(want))
+        return isnan(got) && isnan(want) ? 0 : INFINITY;
+    if (isinf(got) || isinf(want))
+        return (double)got == want ? 0 : INFINITY;
+    int e;
+    double ulp;
+    if (want == 0) {
+        ulp = ldexp(1.0, -149);
+    } else {
+        frexp(want, &e);                     /* want = f * 2^e, f in [0.5, 1) */
+        ulp = ldexp(1.0, (e - 1 < -126 ? -126 : e - 1) - 23);
+    }
+    return fabs((double)got - want) / ulp;
+}
+
+/* Worst ulp error over the state the step writes; index of it in *where. */
+static double compare(size_t n, const float *f, const double *d, size_t off,
+                      double worst, size_t *where)
+{
+    for (size_t i = 0; i < n; i++) {
+        double e = perf_ulp_error(f[i], d[i]);
+        if (!(e <= worst)) {            /* also catches NaN */
+            worst = isnan(e) ? INFINITY : e;
+            *where = off + i;
+        }
+    }
+    return worst;
+}
+
+/* One step of k on fresh inputs through the same threaded path, checked
+ * chunk by chunk against ref64 so the doubles never need n elements. */
+static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c,
+                    unsigned long long seed, float *theta, float *v, float *m,
+                    float *buf, float *g, double *max_ulp, char *err, size_t errlen)
+{
+    enum { CHUNK = 1 << 16 };
+    fill(n, theta, v, m, buf, g, seed);
+    size_t count = n < CHUNK ? n : CHUNK;
+    double *dt = rms_alloc(count, sizeof *dt), *dv = rms_alloc(count, sizeof *dv);
+    double *dm = m ? rms_alloc(count, sizeof *dm) : NULL;
+    double *db = buf ? rms_alloc(count, sizeof *db) : NULL;
+    double *dg = rms_alloc(count, sizeof *dg);
+    float *ft = rms_alloc(n, sizeof *ft), *fv = rms_alloc(n, sizeof *fv);
+    float *fm = m ? rms_alloc(n, sizeof *fm) : NULL;
+    float *fb = buf ? rms_alloc(n, sizeof *fb) : NULL;
+    int rc = -1;
+    if (!dt || !dv || !dg || (m && (!dm || !fm)) || (buf && (!db || !fb)) || !ft || !fv) {
+        snprintf(err, errlen, "out of memory validating n = %zu", n);
+        goto out;
+    }
+    /* keep the inputs: the kernel overwrites theta, v, m, buf in place */
+    memcpy(ft, theta, n * sizeof *ft);
+    memcpy(fv, v, n * sizeof *fv);
+    if (m)
+        memcpy(fm, m, n * sizeof *fm);
+    if (buf)
+        memcpy(fb, buf, n * sizeof *fb);
+    perf_exec(k, threads, n, theta, v, m, buf, g, c);
+    double worst = 0;
+    size_t where = 0;
+    const char *what = "theta";
+    for (size_t lo = 0; lo < n; lo += CHUNK) {
+        size_t len = n - lo < CHUNK ? n - lo : CHUNK;
+        for (size_t i = 0; i < len; i++) {
+            dt[i] = ft[lo + i];
+            dv[i] = fv[lo + i];
+            dg[i] = g[lo + i];
+            if (m)
+                dm[i] = fm[lo + i];
+            if (buf)
+                db[i] = fb[lo + i];
+        }
+        rms_step_ref64(len, dt, dv, dm, db, dg, c);
+        double w = worst;
+        worst = compare(len, theta + lo, dt, lo, worst, &where);
+        if (worst > w)
+            what = "theta";
+        w = worst;
+        worst = compare(len, v + lo, dv, lo, worst, &where);
+        if (worst > w)
+            what = "v";
+        if (m) {
+            w = worst;
+            worst = compare(len, m + lo, dm, lo, worst, &where);
+            if (worst > w)
+                what = "m";
+        }
+        if (buf) {
+            w = worst;
+            worst = compare(len, buf + lo, db, lo, worst, &where);
+            if (worst > w)
+                what = "buf";
+        }
+    }
+    *max_ulp = worst;
+    if (worst > k->ulp_tol) {
+        snprintf(err, errlen, "kernel '%s' is wrong at n = %zu, %d thread(s): %s[%zu] "
+                 "is %.3g ulp from ref64 (tolerance %d ulp)",
+                 k->name, n, threads, what, where, worst, k->ulp_tol);
+        rc = 1;
+    } else {
+        rc = 0;
+    }
+out:
+    rms_free(dt); rms_free(dv); rms_free(dm); rms_free(db); rms_free(dg);
+    rms_free(ft); rms_free(fv); rms_free(fm); rms_free(fb);
+    return rc;
+}
+
+int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
+                 perf_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (!k->f32) {
+        snprintf(err, errlen, "kernel '%s' has no float32 step to time", k->name);
+        return -1;
+    }
+    if (n == 0 || threads < 1 || o->reps < 1) {
+        snprintf(err, errlen, "nothing to time (n = %zu, threads = %d, reps = %d)",
+                 n, threads, o->reps);
+        return -1;
+    }
+    rms_cfg c = o->cfg;
+    /* the first step's bias correction, as rms_step_f32 would set it */
+    c.bc_scale = c.bias_correction ? 1.0 / (1.0 - c.beta) : 1.0;
+    float *theta = rms_alloc(n, sizeof(float)), *v = rms_alloc(n, sizeof(float));
+    float *g = rms_alloc(n, sizeof(float));
+    float *m = c.centered ? rms_alloc(n, sizeof(float)) : NULL;
+    float *buf = c.momentum > 0 ? rms_alloc(n, sizeof(float)) : NULL;
+    double *kt = calloc((size_t)o->reps, sizeof *kt);
+    double *rt = calloc((size_t)o->reps, sizeof *rt);
+    double *ct = calloc((size_t)o->reps, sizeof *ct);
+    int rc = -1;
+    if (!theta || !v || !g || (c.centered && !m) || (c.momentum > 0 && !buf) ||
+        !kt || !rt || !ct) {
+        snprintf(err, errlen, "out of memory for n = %zu", n);
+        goto out;
+    }
+    fill(n, theta, v, m, buf, g, o->seed);
+    size_t inner = n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
+    double elems = (double)inner * (double)n;
+    /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores */
+    for (int rep = -1; rep < o->reps; rep++) {
+        uint64_t t0 = timing_now_ns();
+        for (size_t j = 0; j < inner; j++)
+            perf_exec(k, threads, n, theta, v, m, buf, g, &c);
+        uint64_t t1 = timing_now_ns();
+        for (size_t j = 0; j < inner; j++)
+            perf_roof_memory(threads, n, theta, v, g);
+        uint64_t t2 = timing_now_ns();
+        for (size_t j = 0; j < inner; j++)
+            perf_roof_compute(threads, n);
+        uint64_t t3 = timing_now_ns();
+        if (rep >= 0) {
+            kt[rep] = (double)(t1 - t0) / elems;
+            rt[rep] = (double)(t2 - t1) / elems;
+            ct[rep] = (double)(t3 - t2) / elems;
+        }
+        /* the roof adds g to theta and v; bring them back into range so the
+         * kernel keeps seeing ordinary values (outside the timed parts) */
+        if (rep % 8 == 7)
+            fill(n, theta, v, m, buf, g, o->seed + (unsigned long long)rep);
+    }
+    r->kernel = k->name;
+    r->source = "rmsbench";
+    r->n = n;
+    r->threads = threads;
+    r->reps = o->reps;
+    r->inner = inner;
+    r->threading = (k->isa & RMS_ISA_OPENMP) ? "kernel" : threads > 1 ? "split" : "none";
+    r->ns_per_elem = timing_median(kt, (size_t)o->reps);
+    r->ns_per_elem_min = kt[0];
+    r->ns_per_elem_max = kt[o->reps - 1];
+    r->roof_ns_per_elem = timing_median(rt, (size_t)o->reps);
+    r->compute_roof_ns_per_elem = timing_median(ct, (size_t)o->reps);
+    r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
+    r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
+    r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;
+    r->clock_ghz = o->clock_ghz;
+    r->cycles_per_elem = r->ns_per_elem * o->clock_ghz;
+    rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
+                  &r->max_ulp, err, errlen);
+    r->validated = rc == 0;
+out:
+    rms_free(theta); rms_free(v); rms_free(g); rms_free(m); rms_free(buf);
+    free(kt); free(rt); free(ct);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* perf_roof.c -- the roofs a kernel is compared with, and the threaded
+ * execution of kernels.  Built with -fopenmp (mk/perf.mk).
+ *
+ * Memory roof: theta += g; v += g.  Same traffic as a plain RMSProp step
+ * (reads theta, v, g; writes theta, v = 20 B/element, no read-for-ownership
+ * extra since every written line was read), and nothing to compute, so its
+ * time is what moving the bytes costs.  Compiled for AVX2 and baseline
+ * (target_clones) so in-cache sizes are not limited by SSE loads.
+ *
+ * Compute roof: per element the work a plain step cannot avoid, one square
+ * root and one division (plus the +eps), on data held in registers, at the
+ * widest vector width this CPU has; no loads or stores.  Four independent
+ * chains keep it throughput-bound like the kernel's independent elements. */
+#include <immintrin.h>
+#include <omp.h>
+#include "perf.h"
+
+/* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B). */
+static void slice(size_t n, int t, int nt, size_t *lo, size_t *hi)
+{
+    size_t blocks = (n + 15) / 16;
+    size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
+    *lo = b0 * 16 < n ? b0 * 16 : n;
+    *hi = b1 * 16 < n ? b1 * 16 : n;
+}
+
+void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
+               float *v, float *m, float *buf, const float *g, const rms_cfg *c)
+{
+    if (k->isa & RMS_ISA_OPENMP) {
+        omp_set_num_threads(threads);
+        k->f32(n, theta, v, m, buf, g, c);
+        return;
+    }
+    if (threads <= 1) {
+        k->f32(n, theta, v, m, buf, g, c);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t lo, hi;
+        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        if (hi > lo)
+            k->f32(hi - lo, theta + lo, v + lo, m ? m + lo : NULL,
+                   buf ? buf + lo : NULL, g + lo, c);
+    }
+}
+
+__attribute__((noinline, target_clones("avx2", "default")))
+static void roof_memory_1(size_t n, float *restrict theta, float *restrict v,
+                          const float *restrict g)
+{
+    for (size_t i = 0; i < n; i++) {
+        theta[i] = theta[i] + g[i];
+        v[i] = v[i] + g[i];
+    }
+}
+
+void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g)
+{
+    if (threads <= 1) {
+        roof_memory_1(n, theta, v, g);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t lo, hi;
+        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        if (hi > lo)
+            roof_memory_1(hi - lo, theta + lo, v + lo, g + lo);
+    }
+}
+
+/* The empty asm statements make x opaque each iteration (so the root cannot
+ * be hoisted out of the loop) and q used (so the division is not dropped). */
+#define COMPUTE_ROOF(NAME, TARGET, VT, W, SET1, SQRT, ADD, DIV, CONS)          \
+    __attribute__((noinline, target(TARGET))) static void NAME(size_t n)       \
+    {                                                                          \
+        VT x0 = SET1(0.25f), x1 = SET1(0.5f), x2 = SET1(0.75f), x3 = SET1(1.5f); \
+        const VT eps = SET1(1e-8f), num = SET1(1e-3f);                         \
+        for (size_t i = 0; i < n; i += 4 * (W)) {                              \
+            __asm__ volatile("" : "+" CONS(x0), "+" CONS(x1), "+" CONS(x2), "+" CONS(x3)); \
+            VT q0 = DIV(num, ADD(SQRT(x0), eps));                              \
+            VT q1 = DIV(num, ADD(SQRT(x1), eps));                              \
+            VT q2 = DIV(num, ADD(SQRT(x2), eps));                              \
+            VT q3 = DIV(num, ADD(SQRT(x3), eps));                              \
+            __asm__ volatile("" : : CONS(q0), CONS(q1), CONS(q2), CONS(q3));   \
+        }                                                                      \
+    }
+
+#if defined(__x86_64__)
+COMPUTE_ROOF(croof_avx512, "avx512f", __m512, 16, _mm512_set1_ps, _mm512_sqrt_ps,
+             _mm512_add_ps, _mm512_div_ps, "v")
+COMPUTE_ROOF(croof_avx2, "avx2", __m256, 8, _mm256_set1_ps, _mm256_sqrt_ps,
+             _mm256_add_ps, _mm256_div_ps, "x")
+COMPUTE_ROOF(croof_sse2, "sse2", __m128, 4, _mm_set1_ps, _mm_sqrt_ps,
+             _mm_add_ps, _mm_div_ps, "x")
+#endif
+
+static void (*croof_pick(const char **isa))(size_t)
+{
+    unsigned have = rms_cpu_isa();
+    if (have & RMS_ISA_AVX512F) {
+        *isa = "avx512f";
+        return croof_avx512;
+    }
+    if (have & RMS_ISA_AVX2) {
+        *isa = "avx2";
+        return croof_avx2;
+    }
+    *isa = "sse2";
+    return croof_sse2;
+}
+
+const char *perf_roof_compute_isa(void)
+{
+    const char *isa;
+    croof_pick(&isa);
+    return isa;
+}
+
+void perf_roof_compute(int threads, size_t n)
+{
+    const char *isa;
+    void (*f)(size_t) = croof_pick(&isa);
+    if (threads <= 1) {
+        f(n);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t lo, hi;
+        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        if (hi > lo)
+            f(hi - lo);
+    }
+}
