@@ -16,7 +16,8 @@
 
 /* Fresh inputs in ranges where float and double agree to a few ulp: |theta|
  * in [0.5, 2] so the update never cancels theta to nearly zero, v in
- * [0.01, 1], |g| in [0.1, 1] (no denormals). */
+ * [0.01, 1], |g| in [0.1, 1] (no denormals); m and buf small, with g's sign,
+ * so v - m^2 stays well above zero for the centered rule. */
 static float uniform(unsigned long long *s, float lo, float hi)
 {
     *s = *s * 6364136223846793005ull + 1442695040888963407ull;
@@ -37,10 +38,11 @@ static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *
         theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
         v[i] = uniform(&s, 0.01f, 1.0f);
         g[i] = sign(&s) * uniform(&s, 0.1f, 1.0f);
+        /* m and buf share g's sign so their updates do not cancel */
         if (m)
-            m[i] = 0.1f * sign(&s) * uniform(&s, 0.0f, 0.5f);
+            m[i] = g[i] * uniform(&s, 0.0f, 0.05f);
         if (buf)
-            buf[i] = 1e-3f * sign(&s) * uniform(&s, 0.0f, 1.0f);
+            buf[i] = g[i] * uniform(&s, 0.0f, 1e-3f);
     }
 }
 
