@@ -46,7 +46,7 @@ void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
     }
 }
 
-__attribute__((noinline, target_clones("avx2", "default")))
+__attribute__((target_clones("avx2", "default")))
 static void roof_memory_1(size_t n, float *restrict theta, float *restrict v,
                           const float *restrict g)
 {
