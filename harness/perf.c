@@ -189,22 +189,35 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     fill(n, theta, v, m, buf, g, o->seed);
     size_t inner = n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
     double elems = (double)inner * (double)n;
-    /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores */
+    /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
+     * Odd reps time the memory roof before the kernel, so neither always
+     * inherits the other's cache and prefetcher state. */
     for (int rep = -1; rep < o->reps; rep++) {
-        uint64_t t0 = timing_now_ns();
-        for (size_t j = 0; j < inner; j++)
-            perf_exec(k, threads, n, theta, v, m, buf, g, &c);
-        uint64_t t1 = timing_now_ns();
+        uint64_t dk, dr, dc, t;
+        if (rep % 2 == 0) {
+            t = timing_now_ns();
+            for (size_t j = 0; j < inner; j++)
+                perf_exec(k, threads, n, theta, v, m, buf, g, &c);
+            dk = timing_now_ns() - t;
+        }
+        t = timing_now_ns();
         for (size_t j = 0; j < inner; j++)
             perf_roof_memory(threads, n, theta, v, g);
-        uint64_t t2 = timing_now_ns();
+        dr = timing_now_ns() - t;
+        if (rep % 2 != 0) {
+            t = timing_now_ns();
+            for (size_t j = 0; j < inner; j++)
+                perf_exec(k, threads, n, theta, v, m, buf, g, &c);
+            dk = timing_now_ns() - t;
+        }
+        t = timing_now_ns();
         for (size_t j = 0; j < inner; j++)
             perf_roof_compute(threads, n);
-        uint64_t t3 = timing_now_ns();
+        dc = timing_now_ns() - t;
         if (rep >= 0) {
-            kt[rep] = (double)(t1 - t0) / elems;
-            rt[rep] = (double)(t2 - t1) / elems;
-            ct[rep] = (double)(t3 - t2) / elems;
+            kt[rep] = (double)dk / elems;
+            rt[rep] = (double)dr / elems;
+            ct[rep] = (double)dc / elems;
         }
         /* the roof adds g to theta and v; bring them back into range so the
          * kernel keeps seeing ordinary values (outside the timed parts) */
