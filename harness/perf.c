@@ -193,7 +193,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
      * Odd reps time the memory roof before the kernel, so neither always
      * inherits the other's cache and prefetcher state. */
     for (int rep = -1; rep < o->reps; rep++) {
-        uint64_t dk, dr, dc, t;
+        uint64_t dk = 0, dr, dc, t;
         if (rep % 2 == 0) {
             t = timing_now_ns();
             for (size_t j = 0; j < inner; j++)
