@@ -164,6 +164,11 @@ int perf_peer_torch(const size_t *sizes, size_t nsizes, const int *threads,
         snprintf(err, errlen, "PyTorch is not importable by %s: peer skipped", py);
         return 3;
     }
+    if (code == 4) {
+        snprintf(err, errlen, "the PyTorch peer does not reproduce preset '%s': peer skipped",
+                 preset);
+        return 3;
+    }
     if (code != 0 || bad) {
         snprintf(err, errlen, "peer %s %s failed (exit %d%s)", py, script, code,
                  bad ? ", unreadable output" : "");

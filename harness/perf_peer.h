@@ -8,7 +8,8 @@
 
 /* Run the peer on the same sizes, thread counts, reps and preset.  Appends
  * rows (source "pytorch", kernel names strdup'd: free with perf_peer_free)
- * to *rows.  Returns 0; 3 when torch is not importable (nothing appended);
+ * to *rows.  Returns 0; 3 when torch is not importable or the preset has no
+ * torch equivalent (nothing appended);
  * -1 on any other failure.  err gets a one-line reason. */
 int perf_peer_torch(const size_t *sizes, size_t nsizes, const int *threads,
                     size_t nthreads, int reps, const char *preset,

@@ -14,7 +14,8 @@ With --db FILE --machine-id ID the rows also go into the perf table (source
 'pytorch', bound parameters, one transaction).  `rmsbench perf --peer torch`
 runs this script in the same session right after our kernels and records
 the rows itself with its own machine row.
-Exit status: 0 ok, 2 bad arguments, 3 torch is not importable.
+Exit status: 0 ok, 2 bad arguments, 3 torch is not importable, 4 the preset
+is not one the peer reproduces.
 Run it with Debian's /usr/bin/python3 (python3-torch)."""
 import argparse
 import re
@@ -81,7 +82,8 @@ def main():
                     type=lambda s: [parse_size(t) for t in s.split(",")])
     ap.add_argument("--threads", default="1", type=lambda s: int_list(s, "threads"))
     ap.add_argument("--reps", default=10, type=int)
-    ap.add_argument("--preset", default="seed", choices=sorted(PRESETS))
+    ap.add_argument("--preset", default="seed",
+                    help="rmsbench preset: %s (others exit 4)" % ", ".join(sorted(PRESETS)))
     ap.add_argument("--impl", default="torch,torch_foreach",
                     help="comma-separated: torch (default impl), torch_foreach")
     ap.add_argument("--csv", action="store_true", help="CSV rows for rmsbench perf")
@@ -94,6 +96,10 @@ def main():
         ap.error("bad --reps or --impl")
     if a.db and a.machine_id is None:
         ap.error("--db needs --machine-id (the machine row rmsbench recorded)")
+    if a.preset not in PRESETS:
+        print(f"peer_torch.py: preset '{a.preset}' has no torch.optim.RMSprop equivalent here",
+              file=sys.stderr)
+        return 4
     try:
         import torch
     except ImportError as e:
