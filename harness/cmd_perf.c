@@ -243,6 +243,8 @@ int cmd_perf(int argc, char **argv)
         }
     }
     perf_print(stdout, a.format, &h, rows, nrows);
+    /* CSV and JSON stay machine-readable: the summaries go to stderr there */
+    perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {

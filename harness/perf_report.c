@@ -165,6 +165,30 @@ void perf_print_peer_ratios(FILE *f, const perf_result *rows, size_t nrows)
     }
 }
 
+void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
+{
+    int header = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const perf_result *r = &rows[i];
+        if (r->threads == 1)
+            continue;
+        for (size_t j = 0; j < nrows; j++) {
+            const perf_result *one = &rows[j];
+            if (one->threads != 1 || one->n != r->n || strcmp(one->kernel, r->kernel) ||
+                strcmp(one->source, r->source))
+                continue;
+            if (!header) {
+                fprintf(f, "# thread scaling, same run (1-thread ns/elem / N-thread ns/elem)\n");
+                fprintf(f, "%-14s %10s %7s %11s %11s %8s\n", "kernel", "n", "threads",
+                        "ns_per_elem", "ns_1thread", "speedup");
+                header = 1;
+            }
+            fprintf(f, "%-14s %10zu %7d %11.4g %11.4g %8.2f\n", r->kernel, r->n, r->threads,
+                    r->ns_per_elem, one->ns_per_elem, one->ns_per_elem / r->ns_per_elem);
+        }
+    }
+}
+
 static void bind_num(sqlite3_stmt *st, int i, double x)
 {
     if (known(x))
