@@ -44,7 +44,8 @@ static const char USAGE[] =
 "roof_ratio = memory-roof time / kernel time (1.0 = at the roof), the roof\n"
 "being theta += g; v += g with the same 20 B/element; compute_roof_ratio = the\n"
 "same for a loop doing only the per-element sqrt, +eps and division in\n"
-"registers at the widest vector width of this CPU; cycles_per_elem =\n"
+"registers at the kernel's own vector width (compute_roof_isa: avx512f for a\n"
+"kernel needing AVX-512F, avx2 for AVX2, sse2 for plain C); cycles_per_elem =\n"
 "ns_per_elem x core GHz, the core clock measured at start by timing a chain of\n"
 "dependent integer adds (1 cycle each) against CLOCK_MONOTONIC (not the TSC,\n"
 "which ticks at a fixed rate).\n"
@@ -201,7 +202,6 @@ int cmd_perf(int argc, char **argv)
     machine_collect(&h.machine);
     h.clock_ghz = timing_core_ghz();
     h.preset = a.preset;
-    h.compute_roof_isa = perf_roof_compute_isa();
     h.reps = a.reps;
     perf_opts o = { .reps = a.reps, .cfg = rms_preset_find(a.preset)->cfg,
                     .clock_ghz = h.clock_ghz, .seed = a.seed };

@@ -15,7 +15,6 @@ typedef struct perf_header {
     machine_info machine;
     double clock_ghz;
     const char *preset;
-    const char *compute_roof_isa;
     int reps;
 } perf_header;
 

@@ -9,7 +9,9 @@
  *
  * Compute roof: per element the work a plain step cannot avoid, one square
  * root and one division (plus the +eps), on data held in registers, at the
- * widest vector width this CPU has; no loads or stores.  Four independent
+ * kernel's own vector width (the "same vector" operations: AVX-512 for a
+ * kernel that needs AVX-512F, AVX2 for one that needs AVX2, SSE2 for plain C
+ * built without -m flags); no loads or stores.  Four independent
  * chains keep it throughput-bound like the kernel's independent elements. */
 #include <immintrin.h>
 #include <omp.h>
@@ -97,9 +99,11 @@ COMPUTE_ROOF(croof_sse2, "sse2", __m128, 4, _mm_set1_ps, _mm_sqrt_ps,
              _mm_add_ps, _mm_div_ps, "x")
 #endif
 
-static void (*croof_pick(const char **isa))(size_t)
+/* The kernel's vector width: AVX-512 or AVX2 when it needs them, else the
+ * baseline SSE2 that plain C kernels are built for (no -m flags). */
+static void (*croof_pick(unsigned kernel_isa, const char **isa))(size_t)
 {
-    unsigned have = rms_cpu_isa();
+    unsigned have = rms_cpu_isa() & kernel_isa;
     if (have & RMS_ISA_AVX512F) {
         *isa = "avx512f";
         return croof_avx512;
@@ -112,17 +116,17 @@ static void (*croof_pick(const char **isa))(size_t)
     return croof_sse2;
 }
 
-const char *perf_roof_compute_isa(void)
+const char *perf_roof_compute_isa(unsigned kernel_isa)
 {
     const char *isa;
-    croof_pick(&isa);
+    croof_pick(kernel_isa, &isa);
     return isa;
 }
 
-void perf_roof_compute(int threads, size_t n)
+void perf_roof_compute(int threads, size_t n, unsigned kernel_isa)
 {
     const char *isa;
-    void (*f)(size_t) = croof_pick(&isa);
+    void (*f)(size_t) = croof_pick(kernel_isa, &isa);
     if (threads <= 1) {
         f(n);
         return;
