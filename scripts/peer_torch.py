@@ -128,6 +128,7 @@ def main():
             print("%-14s %10d %7d %11.4g %11.4g %11.4g" % (r[0], r[1], r[2], r[4], r[5], r[6]))
     if a.db:
         con = sqlite3.connect(a.db)
+        con.execute("PRAGMA foreign_keys=ON")   # a machine id that is not there fails
         with con:       # one transaction
             con.executemany(
                 "INSERT INTO perf (machine_id, source, kernel, preset, n, threads, reps,"
