@@ -9,3 +9,9 @@ perf-peer: $(BIN)
 	$(BIN) perf --sizes 1e4,1e5,1e6,1e7 --threads 1 --peer torch $(PERF_ARGS)
 
 .PHONY: bench perf-peer
+
+## perf-study: every kernel at n = 1e4..2^24 on 1 and all cores, roofs and the PyTorch peer in one run, recorded
+perf-study: $(BIN)
+	$(BIN) perf --kernel all --sizes 1e4,1e5,1e6,1e7,2^24 --reps 15 --peer auto $(PERF_ARGS)
+
+.PHONY: perf-study
