@@ -212,7 +212,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         }
         t = timing_now_ns();
         for (size_t j = 0; j < inner; j++)
-            perf_roof_compute(threads, n, k->isa);
+            perf_roof_compute(threads, n, rms_cpu_isa());
         dc = timing_now_ns() - t;
         if (rep >= 0) {
             kt[rep] = (double)dk / elems;
@@ -226,7 +226,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     }
     r->kernel = k->name;
     r->source = "rmsbench";
-    r->compute_roof_isa = perf_roof_compute_isa(k->isa);
+    r->compute_roof_isa = perf_roof_compute_isa(rms_cpu_isa());
     r->n = n;
     r->threads = threads;
     r->reps = o->reps;

@@ -31,7 +31,7 @@ typedef struct perf_result {
     double gbps;                  /* 20 B x n / median step time */
     double roof_ns_per_elem, roof_ratio;                  /* memory roof */
     double compute_roof_ns_per_elem, compute_roof_ratio;  /* sqrt+div roof */
-    const char *compute_roof_isa; /* its vector ISA: the kernel's */
+    const char *compute_roof_isa; /* its vector ISA: this CPU's widest */
     double cycles_per_elem, clock_ghz;
     double max_ulp;               /* worst element of the validation step */
     int validated;                /* 1 = within the kernel's ulp tolerance */
@@ -51,10 +51,10 @@ int perf_measure(const rms_kernel *k, size_t n, int threads,
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
                float *v, float *m, float *buf, const float *g, const rms_cfg *c);
 void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g);
-/* kernel_isa: the timed kernel's RMS_ISA_* bits, which set the roof's width */
-void perf_roof_compute(int threads, size_t n, unsigned kernel_isa);
-/* ISA of the compute roof for such a kernel ("avx512f", "avx2" or "sse2"). */
-const char *perf_roof_compute_isa(unsigned kernel_isa);
+/* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
+void perf_roof_compute(int threads, size_t n, unsigned isa);
+/* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */
+const char *perf_roof_compute_isa(unsigned isa);
 
 /* Error in ulp of got against the double reference want, measured at want's
  * float exponent (SLEEF's convention); NaN vs non-NaN is infinite. */

@@ -121,9 +121,9 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
         return;
     }
     fprintf(f, "# rmsbench perf on %s (%s; %d cores); core clock %.3g GHz (dependent-add "
-               "chain); preset %s; median of %d reps; compute roof at each kernel's vector ISA\n",
+               "chain); preset %s; median of %d reps; compute roof %s\n",
             h->machine.cpu_model, h->machine.isa, h->machine.cores, h->clock_ghz,
-            h->preset, h->reps);
+            h->preset, h->reps, perf_roof_compute_isa(rms_cpu_isa()));
     fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %18s %15s %7s %5s\n", "kernel", "n",
             "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio",
             "compute_roof_ratio", "cycles_per_elem", "max_ulp", "valid");

@@ -9,9 +9,11 @@
  *
  * Compute roof: per element the work a plain step cannot avoid, one square
  * root and one division (plus the +eps), on data held in registers, at the
- * kernel's own vector width (the "same vector" operations: AVX-512 for a
- * kernel that needs AVX-512F, AVX2 for one that needs AVX2, SSE2 for plain C
- * built without -m flags); no loads or stores.  Four independent
+ * widest vector ISA this CPU has (perf passes rms_cpu_isa()): the roof is a
+ * property of the machine, not of a kernel -- a kernel's ISA bits do not say
+ * what it runs (omp hands its chunks to the best SIMD kernel), and a kernel
+ * using narrower vectors than the CPU offers is below the roof, truthfully.
+ * No loads or stores.  Four independent
  * chains keep it throughput-bound like the kernel's independent elements. */
 #include <immintrin.h>
 #include <omp.h>
@@ -99,8 +101,7 @@ COMPUTE_ROOF(croof_sse2, "sse2", __m128, 4, _mm_set1_ps, _mm_sqrt_ps,
              _mm_add_ps, _mm_div_ps, "x")
 #endif
 
-/* The kernel's vector width: AVX-512 or AVX2 when it needs them, else the
- * baseline SSE2 that plain C kernels are built for (no -m flags). */
+/* The widest of AVX-512F, AVX2, SSE2 within the isa bits given. */
 static void (*croof_pick(unsigned kernel_isa, const char **isa))(size_t)
 {
     unsigned have = rms_cpu_isa() & kernel_isa;
