@@ -5,10 +5,32 @@
 #include <string.h>
 #include "rms.h"
 
+/* "auto" takes the first row this CPU runs.  The SIMD kernels come before
+ * omp: below omp's thread threshold omp is fused on one thread, i.e. slower
+ * than avx2/avx512, and in a run the step competes for the 2 cores with the
+ * problem's gradient (OpenBLAS threads); ask for omp to use the threads.
+ * ulp: worst error allowed per element per step against ref64 on the same
+ * inputs, in float ulp of max(|new|, |old|) (kernels/rms_check.h).  16 is
+ * twice the worst seen (7.8 ulp, momentum with lr inside the buffer, over
+ * 240 option combinations x 50 steps): the float coefficients alone (0.9f,
+ * 0.1f, 1e-3f) are up to 0.8 ulp off the double ones, and the longest chain
+ * (centered, bias correction, momentum) rounds about a dozen times.  A real
+ * mistake (a wrong sign or term) shows as thousands of ulp.  All float
+ * kernels use the same operation order, so they also agree bit for bit. */
+#define ISA_AVX2   (RMS_ISA_AVX2 | RMS_ISA_FMA)
+#define ISA_AVX512 (RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA)
 static const rms_kernel KERNELS[] = {
     /* name     f32               f64             needs            ulp  description */
-    { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    4,
+    { "avx512", rms_step_avx512,  NULL,           ISA_AVX512,      16,
+      "AVX-512F intrinsics, masked head/tail, bits of fused" },
+    { "avx2",   rms_step_avx2,    NULL,           ISA_AVX2,        16,
+      "AVX2 intrinsics, masked head/tail, bits of fused" },
+    { "omp",    rms_step_omp,     NULL,           RMS_ISA_OPENMP,  16,
+      "fused split across OpenMP threads (SIMD chunks; 1 thread below 32768)" },
+    { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    16,
       "one pass, scalar C vectorised by the compiler" },
+    { "naive",  rms_step_naive,   NULL,           RMS_ISA_NONE,    16,
+      "two passes: all of v, then all of theta" },
     { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
       "double-precision reference (the oracle; proved with Frama-C)" },
 };

@@ -143,7 +143,8 @@ enum {
     RMS_ISA_AVX2   = 1u << 0,
     RMS_ISA_FMA    = 1u << 1,
     RMS_ISA_AVX512F = 1u << 2,
-    RMS_ISA_OPENMP = 1u << 3   /* built with OpenMP (not a CPU feature) */
+    RMS_ISA_OPENMP = 1u << 3,  /* built with OpenMP (not a CPU feature) */
+    RMS_ISA_AVX512VL = 1u << 4 /* rms_avx512.c is built with -mavx512vl */
 };
 
 typedef struct rms_kernel {
@@ -158,7 +159,8 @@ typedef struct rms_kernel {
 /* The table, in priority order for "auto" (best first, ref64 last). */
 const rms_kernel *rms_kernels(size_t *count);
 
-/* ISA bits of this CPU (cpuid + XGETBV for OS support), cached. */
+/* ISA bits of this CPU (cpuid + XGETBV for OS support), cached; minus the
+ * ones named in the environment variable RMS_CPU_DISABLE (for tests). */
 unsigned rms_cpu_isa(void);
 /* Human-readable list such as "avx2 fma avx512f". */
 const char *rms_isa_names(unsigned isa, char *buf, size_t len);

@@ -1,0 +1,160 @@
+/* rms_avx2.c -- AVX2 intrinsics, 8 floats per vector.
+ *
+ * Layout of a step: a masked head up to the first 32-byte boundary of theta,
+ * an aligned body of whole vectors, a masked tail; so any n (including 0)
+ * and any alignment take the same arithmetic.  Masked-off lanes load zeros
+ * and are never stored.
+ *
+ * Exact IEEE operations only: _mm256_sqrt_ps and _mm256_div_ps, no rsqrt.
+ * Multiply and add stay separate (no FMA) on purpose: the operation order
+ * and roundings are then those of fused/naive/omp, so every float kernel
+ * gives the same bits and a differing bit is a bug, not rounding.  FMA would
+ * save two of the ~8 vector operations per element, but those run on the
+ * FP add/mul pipes, not on the divide/sqrt unit that bounds this loop in
+ * cache, and at DRAM sizes the loop is bound by memory traffic anyway.
+ *
+ * The plain rule has its own loop (no option tests); every option goes
+ * through step8_general, whose tests are on loop-invariant flags. */
+#include <immintrin.h>
+#include <stdint.h>
+#include "rms.h"
+
+#define W 8
+
+typedef struct {
+    __m256 lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, sign;
+} coef8;
+
+static coef8 coef8_of(const rms_cfg *c)
+{
+    rms_coef_f32 k = rms_coef_f32_of(c);
+    coef8 q;
+    q.lr = _mm256_set1_ps(k.lr);
+    q.beta = _mm256_set1_ps(k.beta);
+    q.omb = _mm256_set1_ps(k.one_minus_beta);
+    q.eps = _mm256_set1_ps(k.eps);
+    q.mu = _mm256_set1_ps(k.mu);
+    q.wd = _mm256_set1_ps(k.wd);
+    q.lr_wd = _mm256_set1_ps(k.lr_wd);
+    q.bc = _mm256_set1_ps(k.bc_scale);
+    q.zero = _mm256_setzero_ps();
+    q.sign = _mm256_set1_ps(-0.0f);
+    return q;
+}
+
+/* theta - lr*g/(sqrt(v)+eps) with v already updated: fused's order. */
+static inline void step8_plain(__m256 *th, __m256 *v, __m256 g, const coef8 *k)
+{
+    __m256 vn = _mm256_add_ps(_mm256_mul_ps(k->beta, *v),
+                              _mm256_mul_ps(k->omb, _mm256_mul_ps(g, g)));
+    __m256 den = _mm256_add_ps(_mm256_sqrt_ps(vn), k->eps);
+    *v = vn;
+    *th = _mm256_sub_ps(*th, _mm256_div_ps(_mm256_mul_ps(k->lr, g), den));
+}
+
+/* Every option, in the order of rms.h (and of fused_elem). */
+static inline void step8_general(__m256 *th, __m256 *v, __m256 *m, __m256 *b,
+                                 __m256 g, const rms_cfg *c, const coef8 *k)
+{
+    __m256 gi = c->maximize ? _mm256_xor_ps(g, k->sign) : g;
+    if (c->weight_decay > 0.0 && !c->wd_decoupled)
+        gi = _mm256_add_ps(gi, _mm256_mul_ps(k->wd, *th));
+    if (c->weight_decay > 0.0 && c->wd_decoupled)
+        *th = _mm256_sub_ps(*th, _mm256_mul_ps(k->lr_wd, *th));
+    __m256 vn = _mm256_add_ps(_mm256_mul_ps(k->beta, *v),
+                              _mm256_mul_ps(k->omb, _mm256_mul_ps(gi, gi)));
+    *v = vn;
+    __m256 var = vn;
+    if (c->centered) {
+        __m256 mn = _mm256_add_ps(_mm256_mul_ps(k->beta, *m),
+                                  _mm256_mul_ps(k->omb, gi));
+        *m = mn;
+        /* max(0, x) keeps a NaN x, as fused's `if (var < 0) var = 0` does */
+        var = _mm256_max_ps(k->zero, _mm256_sub_ps(vn, _mm256_mul_ps(mn, mn)));
+    }
+    if (c->bias_correction)
+        var = _mm256_mul_ps(var, k->bc);
+    __m256 den = c->eps_in_sqrt ? _mm256_sqrt_ps(_mm256_add_ps(var, k->eps))
+                                : _mm256_add_ps(_mm256_sqrt_ps(var), k->eps);
+    __m256 step = _mm256_div_ps(gi, den);
+    if (c->momentum > 0.0) {
+        __m256 s = c->lr_in_momentum ? _mm256_mul_ps(k->lr, step) : step;
+        __m256 bn = _mm256_add_ps(_mm256_mul_ps(k->mu, *b), s);
+        *b = bn;
+        __m256 upd = c->nesterov ? _mm256_add_ps(s, _mm256_mul_ps(k->mu, bn)) : bn;
+        *th = _mm256_sub_ps(*th, c->lr_in_momentum ? upd : _mm256_mul_ps(k->lr, upd));
+    } else {
+        *th = _mm256_sub_ps(*th, _mm256_mul_ps(k->lr, step));
+    }
+}
+
+/* Lanes 0..r-1 on. */
+static inline __m256i mask_first(size_t r)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r),
+                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* r < W elements at offset i, through masked loads and stores. */
+static void edge(size_t i, size_t r, float *theta, float *v, float *m,
+                 float *buf, const float *g, const rms_cfg *c, const coef8 *k,
+                 int plain)
+{
+    if (r == 0)
+        return;
+    __m256i mk = mask_first(r);
+    __m256 th = _mm256_maskload_ps(theta + i, mk);
+    __m256 vv = _mm256_maskload_ps(v + i, mk);
+    __m256 gg = _mm256_maskload_ps(g + i, mk);
+    if (plain) {
+        step8_plain(&th, &vv, gg, k);
+    } else {
+        __m256 mm = c->centered ? _mm256_maskload_ps(m + i, mk) : k->zero;
+        __m256 bb = c->momentum > 0.0 ? _mm256_maskload_ps(buf + i, mk) : k->zero;
+        step8_general(&th, &vv, &mm, &bb, gg, c, k);
+        if (c->centered)
+            _mm256_maskstore_ps(m + i, mk, mm);
+        if (c->momentum > 0.0)
+            _mm256_maskstore_ps(buf + i, mk, bb);
+    }
+    _mm256_maskstore_ps(theta + i, mk, th);
+    _mm256_maskstore_ps(v + i, mk, vv);
+}
+
+void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
+                   const float *g, const rms_cfg *c)
+{
+    const coef8 k = coef8_of(c);
+    const int plain = rms_cfg_is_plain(c);
+    /* elements before theta reaches a 32-byte boundary (floats are 4-aligned) */
+    size_t head = ((32 - ((uintptr_t)theta & 31)) & 31) / sizeof(float);
+    if (head > n)
+        head = n;
+    edge(0, head, theta, v, m, buf, g, c, &k, plain);
+    size_t i = head;
+    const size_t body_end = head + (n - head) / W * W;
+    if (plain) {
+        for (; i < body_end; i += W) {
+            __m256 th = _mm256_load_ps(theta + i);
+            __m256 vv = _mm256_loadu_ps(v + i);
+            step8_plain(&th, &vv, _mm256_loadu_ps(g + i), &k);
+            _mm256_store_ps(theta + i, th);
+            _mm256_storeu_ps(v + i, vv);
+        }
+    } else {
+        for (; i < body_end; i += W) {
+            __m256 th = _mm256_load_ps(theta + i);
+            __m256 vv = _mm256_loadu_ps(v + i);
+            __m256 mm = c->centered ? _mm256_loadu_ps(m + i) : k.zero;
+            __m256 bb = c->momentum > 0.0 ? _mm256_loadu_ps(buf + i) : k.zero;
+            step8_general(&th, &vv, &mm, &bb, _mm256_loadu_ps(g + i), c, &k);
+            _mm256_store_ps(theta + i, th);
+            _mm256_storeu_ps(v + i, vv);
+            if (c->centered)
+                _mm256_storeu_ps(m + i, mm);
+            if (c->momentum > 0.0)
+                _mm256_storeu_ps(buf + i, bb);
+        }
+    }
+    edge(body_end, n - body_end, theta, v, m, buf, g, c, &k, plain);
+}

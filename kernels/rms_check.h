@@ -1,0 +1,66 @@
+/* rms_check.h -- accuracy of the float kernels against ref64, shared by
+ * `rmsbench check`, the kernel tests and perf's validation after timing.
+ *
+ * Error measure (SLEEF style): |float result - double reference| in units of
+ * the float ulp at the exponent of max(|reference|, scale), NaN and Inf
+ * handled first.  `scale` is the magnitude of the value the result was
+ * updated from (every output is new = a*old + b): when a and b nearly cancel,
+ * the float rounding of a*old -- a fraction of ulp(old) -- is a huge multiple
+ * of ulp(new), though the kernel is as exact as float allows.  Measuring in
+ * ulp of max(|new|, |old|) keeps the bound meaningful for every input while
+ * still catching any real mistake (a wrong sign or term is thousands of ulp).
+ * With momentum the scale of theta also includes the size of the momentum
+ * terms, lr*(1+mu)*(|buf_old| + |buf_new|) (rms_diff.c says why).
+ * Other intermediate sums are not covered by that scale, so the random data keeps
+ * them well-conditioned: with coupled weight decay g gets the sign that makes
+ * g + wd*theta a sum of like-signed terms (see rms_diff.c).
+ *
+ * To avoid compounding over steps, every step runs ref64 on the SAME inputs
+ * (the float state converted to double) and compares each output element of
+ * that one step (theta, v, and m / buf when the options use them). */
+#ifndef RMS_CHECK_H
+#define RMS_CHECK_H
+
+#include <stdint.h>
+#include "rms.h"
+
+/* One float ulp at magnitude |x| (subnormal spacing below FLT_MIN). */
+double rms_ulp_f32(double x);
+
+/* Error of f against reference d in float ulp at max(|d|, scale); 0 when
+ * both are the same NaN/Inf class, INFINITY when only one is non-finite. */
+double rms_ulp_err(float f, double d, double scale);
+
+/* Option combinations: eps_in_sqrt x centered x momentum {0, 0.9} x
+ * lr_in_momentum x nesterov (momentum only) x weight decay {0, coupled,
+ * decoupled} x bias_correction x maximize = 240 configs on top of base.
+ * Fills up to max configs (and a label each, e.g. "sqrt+cent+mom-lr+nest")
+ * and returns how many there are.  labels may be NULL. */
+#define RMS_COMBO_LABEL 64
+size_t rms_option_combos(const rms_cfg *base, rms_cfg *out,
+                         char (*labels)[RMS_COMBO_LABEL], size_t max);
+/* A few combinations that together switch every option on at least once
+ * (plain first), for sizes where all 240 would take too long. */
+size_t rms_option_combos_brief(const rms_cfg *base, rms_cfg *out,
+                               char (*labels)[RMS_COMBO_LABEL], size_t max);
+
+/* Result of one differential run: the worst element over all steps. */
+typedef struct rms_diff {
+    double worst_ulp;
+    const char *array;     /* "theta", "v", "m" or "buf" of the worst one */
+    size_t index;
+    long step;
+    float got;
+    double want;
+    size_t compared;       /* element comparisons made */
+    int guard_broken;      /* the kernel wrote outside its n elements */
+} rms_diff;
+
+/* Run kernel k for `steps` steps on n seeded random elements placed `offset`
+ * floats past a 64-byte boundary (offset 1 = misaligned), comparing every
+ * step with ref64 as described above, and checking that sentinels around the
+ * arrays stay untouched.  0 on success, -1 on OOM. */
+int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
+                 size_t offset, long steps, uint64_t seed, rms_diff *out);
+
+#endif

@@ -1,0 +1,218 @@
+/* rms_diff.c -- differential runs of a float kernel against ref64 and the
+ * table of option combinations (rms_check.h). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "rms_check.h"
+
+/* splitmix64: small, seedable, the same stream on every machine */
+static uint64_t next_u64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* uniform in [-1, 1) */
+static float unit(uint64_t *s)
+{
+    return (float)((double)(next_u64(s) >> 40) * 0x1p-23 - 1.0);
+}
+
+/* Gradients over a wide range of magnitudes (2^-12 .. 2^4), both signs,
+ * and an exact zero now and then, so v and the denominator see small and
+ * large values and eps matters for some elements. */
+static float gradient(uint64_t *s)
+{
+    uint64_t r = next_u64(s);
+    if ((r & 63) == 0)
+        return 0.0f;
+    return ldexpf(unit(s), (int)((r >> 8) % 17) - 12);
+}
+
+static void label_of(char *out, const rms_cfg *c)
+{
+    snprintf(out, RMS_COMBO_LABEL, "%s%s%s%s%s%s%s%s",
+             c->eps_in_sqrt ? "+sqrt" : "", c->centered ? "+cent" : "",
+             c->momentum > 0.0 ? (c->lr_in_momentum ? "+mom-lr" : "+mom") : "",
+             c->nesterov ? "+nest" : "",
+             c->weight_decay > 0.0 ? (c->wd_decoupled ? "+wd-dec" : "+wd") : "",
+             c->bias_correction ? "+bc" : "", c->maximize ? "+max" : "",
+             c->v0 > 0.0 ? "+v0" : "");
+    if (!out[0])
+        snprintf(out, RMS_COMBO_LABEL, "plain");
+    else
+        memmove(out, out + 1, strlen(out));   /* drop the leading '+' */
+}
+
+static size_t put(const rms_cfg *c, rms_cfg *out, char (*labels)[RMS_COMBO_LABEL],
+                  size_t i, size_t max)
+{
+    if (i < max) {
+        out[i] = *c;
+        if (labels)
+            label_of(labels[i], c);
+    }
+    return i + 1;
+}
+
+size_t rms_option_combos(const rms_cfg *base, rms_cfg *out,
+                         char (*labels)[RMS_COMBO_LABEL], size_t max)
+{
+    /* momentum variants: off, then 0.9 x lr_in_momentum x nesterov */
+    static const struct { double mu; int lr_in, nest; } MOM[] = {
+        { 0.0, 0, 0 }, { 0.9, 0, 0 }, { 0.9, 0, 1 }, { 0.9, 1, 0 }, { 0.9, 1, 1 },
+    };
+    static const struct { double wd; int dec; } WD[] = { { 0.0, 0 }, { 0.01, 0 }, { 0.01, 1 } };
+    size_t i = 0;
+    for (int sq = 0; sq < 2; sq++)
+        for (int ce = 0; ce < 2; ce++)
+            for (size_t mo = 0; mo < sizeof MOM / sizeof MOM[0]; mo++)
+                for (size_t w = 0; w < sizeof WD / sizeof WD[0]; w++)
+                    for (int bc = 0; bc < 2; bc++)
+                        for (int mx = 0; mx < 2; mx++) {
+                            rms_cfg c = *base;
+                            c.eps_in_sqrt = sq;
+                            c.centered = ce;
+                            c.momentum = MOM[mo].mu;
+                            c.lr_in_momentum = MOM[mo].lr_in;
+                            c.nesterov = MOM[mo].nest;
+                            c.weight_decay = WD[w].wd;
+                            c.wd_decoupled = WD[w].dec;
+                            c.bias_correction = bc;
+                            c.maximize = mx;
+                            i = put(&c, out, labels, i, max);
+                        }
+    return i;
+}
+
+size_t rms_option_combos_brief(const rms_cfg *base, rms_cfg *out,
+                               char (*labels)[RMS_COMBO_LABEL], size_t max)
+{
+    size_t i = 0;
+    rms_cfg c = *base;
+    i = put(&c, out, labels, i, max);                       /* plain */
+    c.centered = 1; c.momentum = 0.9; c.nesterov = 1;
+    c.weight_decay = 0.01; c.bias_correction = 1; c.maximize = 1;
+    i = put(&c, out, labels, i, max);
+    c = *base;
+    c.eps_in_sqrt = 1; c.momentum = 0.9; c.lr_in_momentum = 1;
+    c.weight_decay = 0.01; c.wd_decoupled = 1; c.v0 = 1.0;
+    i = put(&c, out, labels, i, max);
+    return i;
+}
+
+typedef struct {
+    float *f;      /* the kernel's array, offset applied */
+    double *d;     /* ref64's copy */
+    float *old;    /* the input of this step (scale of the error) */
+    const char *name;
+} lane;
+
+static void note(rms_diff *r, const lane *a, size_t i, long step, double scale)
+{
+    double e = rms_ulp_err(a->f[i], a->d[i], scale);
+    r->compared++;
+    if (e > r->worst_ulp || (isnan(e) && !isnan(r->worst_ulp))) {
+        r->worst_ulp = e;
+        r->array = a->name;
+        r->index = i;
+        r->step = step;
+        r->got = a->f[i];
+        r->want = a->d[i];
+    }
+}
+
+int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
+                 size_t offset, long steps, uint64_t seed, rms_diff *out)
+{
+    memset(out, 0, sizeof *out);
+    out->array = "-";
+    const int use_m = c->centered, use_b = c->momentum > 0.0;
+    /* GUARD sentinel floats after the n elements (and the offset ones
+     * before) must survive: a head/tail that writes past n shows here */
+    enum { GUARD = 16 };
+    const float sentinel = 1234.5f;
+    const size_t cap = n + offset + GUARD;
+    /* float arrays: theta v m buf g, each cap long; their inputs; doubles */
+    float *fa[5] = { 0 }, *olda[4] = { 0 };
+    double *da[5] = { 0 };
+    int ok = 1;
+    for (int j = 0; j < 5; j++) {
+        fa[j] = rms_alloc(cap, sizeof(float));
+        da[j] = rms_alloc(n, sizeof(double));
+        if (j < 4)
+            olda[j] = rms_alloc(n, sizeof(float));
+        ok = ok && fa[j] && da[j] && (j == 4 || olda[j]);
+    }
+    if (!ok) {
+        for (int j = 0; j < 5; j++) {
+            rms_free(fa[j]); rms_free(da[j]);
+            if (j < 4) rms_free(olda[j]);
+        }
+        return -1;
+    }
+    float *th = fa[0] + offset, *v = fa[1] + offset, *m = fa[2] + offset,
+          *b = fa[3] + offset, *g = fa[4] + offset;
+    uint64_t s = seed;
+    for (int j = 0; j < 5; j++)
+        for (size_t i = 0; i < cap; i++)
+            fa[j][i] = sentinel;
+    for (size_t i = 0; i < n; i++) {
+        th[i] = unit(&s);
+        v[i] = (float)c->v0;
+        m[i] = 0.0f;
+        b[i] = 0.0f;
+    }
+    lane lanes[4] = {
+        { th, da[0], olda[0], "theta" }, { v, da[1], olda[1], "v" },
+        { m, da[2], olda[2], "m" }, { b, da[3], olda[3], "buf" },
+    };
+    const int used[4] = { 1, 1, use_m, use_b };
+    rms_cfg cc = *c;
+    for (long t = 1; t <= steps; t++) {
+        cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - pow(c->beta, (double)t)) : 1.0;
+        for (size_t i = 0; i < n; i++) {
+            g[i] = gradient(&s);
+            /* Coupled decay: give g the sign that makes g_eff = (+-g) + wd*theta
+             * a sum of like-signed terms.  A cancelling sum there is
+             * ill-conditioned in the inputs (float wd vs double wd), which no
+             * float kernel can fix and the per-output scale does not see. */
+            if (c->weight_decay > 0.0 && !c->wd_decoupled)
+                g[i] = copysignf(g[i], c->maximize ? -th[i] : th[i]);
+            da[4][i] = g[i];
+        }
+        for (int j = 0; j < 4; j++)
+            for (size_t i = 0; i < n; i++) {
+                lanes[j].old[i] = lanes[j].f[i];
+                lanes[j].d[i] = lanes[j].f[i];
+            }
+        k->f32(n, th, v, use_m ? m : NULL, use_b ? b : NULL, g, &cc);
+        rms_step_ref64(n, da[0], da[1], use_m ? da[2] : NULL, use_b ? da[3] : NULL,
+                       da[4], &cc);
+        /* With momentum, theta moves by lr*(s [+ mu*b]) where s = b - mu*b_old
+         * may cancel against mu*b (Nesterov) or against theta itself: the
+         * terms are bounded by (1+mu)(|b_old| + |b|), times lr unless lr is
+         * already inside b.  Elsewhere each output's scale is its old value. */
+        const double lr_out = c->lr_in_momentum ? 1.0 : c->lr;
+        for (int j = 0; j < 4; j++)
+            if (used[j])
+                for (size_t i = 0; i < n; i++) {
+                    double scale = fabs((double)lanes[j].old[i]);
+                    if (j == 0 && use_b)
+                        scale = fmax(scale, lr_out * (1.0 + c->momentum) *
+                                     (fabs((double)olda[3][i]) + fabs(da[3][i])));
+                    note(out, &lanes[j], i, t, scale);
+                }
+        for (int j = 0; j < 5; j++)
+            for (size_t i = 0; i < cap; i++)
+                if ((i < offset || i >= offset + n) && fa[j][i] != sentinel)
+                    out->guard_broken = 1;
+    }
+    for (int j = 0; j < 5; j++) {
+        rms_free(fa[j]); rms_free(da[j]);
+        if (j < 4) rms_free(olda[j]);
+    }
+    return 0;
+}
