@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "perf.h"
+#include "rms_check.h"
 #include "timing.h"
 
 /* A timed repetition covers at least this many element-steps, so small n
@@ -46,29 +47,14 @@ static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *
     }
 }
 
-double perf_ulp_error(float got, double want)
-{
-    if (isnan(got) || isnan(want))
-        return isnan(got) && isnan(want) ? 0 : INFINITY;
-    if (isinf(got) || isinf(want))
-        return (double)got == want ? 0 : INFINITY;
-    int e;
-    double ulp;
-    if (want == 0) {
-        ulp = ldexp(1.0, -149);
-    } else {
-        frexp(want, &e);                     /* want = f * 2^e, f in [0.5, 1) */
-        ulp = ldexp(1.0, (e - 1 < -126 ? -126 : e - 1) - 23);
-    }
-    return fabs((double)got - want) / ulp;
-}
-
-/* Worst ulp error over the state the step writes; index of it in *where. */
-static double compare(size_t n, const float *f, const double *d, size_t off,
-                      double worst, size_t *where)
+/* Worst ulp error over the state the step writes; index of it in *where.
+ * The measure is rms_check.h's (the one `rmsbench check` uses), in ulp of
+ * max(|new|, |old|) with old the element's value before the step. */
+static double compare(size_t n, const float *f, const double *d, const float *old,
+                      size_t off, double worst, size_t *where)
 {
     for (size_t i = 0; i < n; i++) {
-        double e = perf_ulp_error(f[i], d[i]);
+        double e = rms_ulp_err(f[i], d[i], old[off + i]);
         if (!(e <= worst)) {            /* also catches NaN */
             worst = isnan(e) ? INFINITY : e;
             *where = off + i;
@@ -122,22 +108,22 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
         }
         rms_step_ref64(len, dt, dv, dm, db, dg, c);
         double w = worst;
-        worst = compare(len, theta + lo, dt, lo, worst, &where);
+        worst = compare(len, theta + lo, dt, ft, lo, worst, &where);
         if (worst > w)
             what = "theta";
         w = worst;
-        worst = compare(len, v + lo, dv, lo, worst, &where);
+        worst = compare(len, v + lo, dv, fv, lo, worst, &where);
         if (worst > w)
             what = "v";
         if (m) {
             w = worst;
-            worst = compare(len, m + lo, dm, lo, worst, &where);
+            worst = compare(len, m + lo, dm, fm, lo, worst, &where);
             if (worst > w)
                 what = "m";
         }
         if (buf) {
             w = worst;
-            worst = compare(len, buf + lo, db, lo, worst, &where);
+            worst = compare(len, buf + lo, db, fb, lo, worst, &where);
             if (worst > w)
                 what = "buf";
         }

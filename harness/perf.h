@@ -56,8 +56,4 @@ void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */
 const char *perf_roof_compute_isa(unsigned isa);
 
-/* Error in ulp of got against the double reference want, measured at want's
- * float exponent (SLEEF's convention); NaN vs non-NaN is infinite. */
-double perf_ulp_error(float got, double want);
-
 #endif
