@@ -35,6 +35,7 @@ typedef struct perf_result {
     double cycles_per_elem, clock_ghz;
     double max_ulp;               /* worst element of the validation step */
     int validated;                /* 1 = within the kernel's ulp tolerance */
+    int clean_reps;               /* kernel samples not switched out (of reps) */
 } perf_result;
 
 /* Time kernel k (its f32 function) and both roofs at n elements on `threads`
@@ -50,7 +51,9 @@ int perf_measure(const rms_kernel *k, size_t n, int threads,
  * as N independent copies would.  The roofs are split the same way. */
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
                float *v, float *m, float *buf, const float *g, const rms_cfg *c);
-void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g);
+/* theta += sign*g; v += sign*g (sign +1 or -1: alternate it to stay put) */
+void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
+                      float sign);
 /* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
 void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */

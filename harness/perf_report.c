@@ -9,7 +9,7 @@ static const char *CSV_HEADER =
     "kernel,source,preset,n,threads,threading,reps,inner,ns_per_elem,"
     "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,"
     "compute_roof_ns_per_elem,compute_roof_ratio,compute_roof_isa,cycles_per_elem,clock_ghz,"
-    "max_ulp,validated,cpu_model";
+    "max_ulp,validated,clean_reps,cpu_model";
 
 /* CSV field: quoted, with quotes doubled (RFC 4180). */
 static void csv_str(FILE *f, const char *s)
@@ -81,6 +81,8 @@ static void print_json(FILE *f, const perf_header *h, const perf_result *rows, s
         json_object_set_new(o, "clock_ghz", jnum(r->clock_ghz));
         json_object_set_new(o, "max_ulp", jnum(r->max_ulp));
         json_object_set_new(o, "validated", json_boolean(r->validated));
+        json_object_set_new(o, "clean_reps", strcmp(r->source, "rmsbench") ? json_null()
+                                                 : json_integer(r->clean_reps));
         json_array_append_new(arr, o);
     }
     json_object_set_new(top, "rows", arr);
@@ -115,6 +117,9 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
             num(f, r->clock_ghz, "%.6g"); fputc(',', f);
             num(f, r->max_ulp, "%.6g"); fputc(',', f);
             fprintf(f, "%d,", r->validated);
+            if (strcmp(r->source, "rmsbench") == 0)
+                fprintf(f, "%d", r->clean_reps);
+            fputc(',', f);
             csv_str(f, h->machine.cpu_model);
             fputc('\n', f);
         }
@@ -124,9 +129,9 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
                "chain); preset %s; median of %d reps; compute roof %s\n",
             h->machine.cpu_model, h->machine.isa, h->machine.cores, h->clock_ghz,
             h->preset, h->reps, perf_roof_compute_isa(rms_cpu_isa()));
-    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %18s %15s %7s %5s\n", "kernel", "n",
+    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %18s %15s %7s %5s %5s\n", "kernel", "n",
             "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio",
-            "compute_roof_ratio", "cycles_per_elem", "max_ulp", "valid");
+            "compute_roof_ratio", "cycles_per_elem", "max_ulp", "valid", "clean");
     for (size_t i = 0; i < nrows; i++) {
         const perf_result *r = &rows[i];
         fprintf(f, "%-14s %10zu %7d ", r->kernel, r->n, r->threads);
@@ -138,7 +143,10 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
         cell(f, r->compute_roof_ratio, 18, "%*.3f");
         cell(f, r->cycles_per_elem, 15, "%*.3g");
         cell(f, r->max_ulp, 7, "%*.3g");
-        fprintf(f, "%5s\n", strcmp(r->source, "rmsbench") ? "-" : r->validated ? "yes" : "NO");
+        if (strcmp(r->source, "rmsbench"))
+            fprintf(f, "%5s %5s\n", "-", "-");
+        else
+            fprintf(f, "%5s %2d/%-2d\n", r->validated ? "yes" : "NO", r->clean_reps, r->reps);
     }
 }
 

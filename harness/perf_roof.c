@@ -1,7 +1,8 @@
 /* perf_roof.c -- the roofs a kernel is compared with, and the threaded
  * execution of kernels.  Built with -fopenmp (mk/perf.mk).
  *
- * Memory roof: theta += g; v += g.  Same traffic as a plain RMSProp step
+ * Memory roof: theta += s*g; v += s*g (s = +-1, alternated by the caller so
+ * the values stay where they were).  Same traffic as a plain RMSProp step
  * (reads theta, v, g; writes theta, v = 20 B/element, no read-for-ownership
  * extra since every written line was read), and nothing to compute, so its
  * time is what moving the bytes costs.  Compiled for AVX2 and baseline
@@ -52,18 +53,19 @@ void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
 
 __attribute__((target_clones("avx2", "default")))
 static void roof_memory_1(size_t n, float *restrict theta, float *restrict v,
-                          const float *restrict g)
+                          const float *restrict g, float sign)
 {
     for (size_t i = 0; i < n; i++) {
-        theta[i] = theta[i] + g[i];
-        v[i] = v[i] + g[i];
+        theta[i] = theta[i] + sign * g[i];
+        v[i] = v[i] + sign * g[i];
     }
 }
 
-void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g)
+void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
+                      float sign)
 {
     if (threads <= 1) {
-        roof_memory_1(n, theta, v, g);
+        roof_memory_1(n, theta, v, g, sign);
         return;
     }
 #pragma omp parallel num_threads(threads)
@@ -71,7 +73,7 @@ void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float
         size_t lo, hi;
         slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
-            roof_memory_1(hi - lo, theta + lo, v + lo, g + lo);
+            roof_memory_1(hi - lo, theta + lo, v + lo, g + lo, sign);
     }
 }
 

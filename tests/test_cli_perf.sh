@@ -19,7 +19,7 @@ check "import-hyperfine --help" bash -c "'$RMSBENCH' import-hyperfine --help | g
 # --- CSV: header, field count, consistency (via sqlite3's CSV import)
 "$RMSBENCH" perf "${small[@]}" --no-db --format csv >"$tmp/p.csv" 2>"$tmp/p.err"
 check "perf csv exits 0" test $? -eq 0
-for col in kernel n threads ns_per_elem gbps roof_ratio compute_roof_ratio cycles_per_elem; do
+for col in kernel n threads ns_per_elem gbps roof_ratio compute_roof_ratio cycles_per_elem clean_reps; do
     check "csv has column $col" bash -c "head -n 1 '$tmp/p.csv' | tr ',' '\n' | grep -qx '$col'"
 done
 check "csv has 1 header + 4 rows" test "$(wc -l <"$tmp/p.csv")" -eq 5

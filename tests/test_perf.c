@@ -59,6 +59,8 @@ static void check_consistent(const perf_result *r, const char *what)
           "%s: compute_roof_ratio %g", what, r->compute_roof_ratio);
     CHECK(r->clock_ghz == 0 || rel(r->cycles_per_elem, r->ns_per_elem * r->clock_ghz) < 1e-12,
           "%s: cycles_per_elem %g", what, r->cycles_per_elem);
+    CHECK(r->clean_reps >= 0 && r->clean_reps <= r->reps, "%s: clean_reps %d of %d", what,
+          r->clean_reps, r->reps);
     CHECK(r->inner >= 1 && (double)r->inner * (double)r->n >= (double)(1 << 22),
           "%s: a rep covers %zu x %zu element-steps", what, r->inner, r->n);
 }
