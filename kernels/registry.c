@@ -6,17 +6,25 @@
 #include "rms.h"
 
 /* "auto" takes the first row this CPU runs.  The SIMD kernels come before
- * omp: below omp's thread threshold omp is fused on one thread, i.e. slower
- * than avx2/avx512, and in a run the step competes for the 2 cores with the
- * problem's gradient (OpenBLAS threads); ask for omp to use the threads.
+ * omp: below omp's thread threshold (32768) omp runs the same SIMD kernel on
+ * one thread, so it gains nothing for the usual problem sizes; above it, a
+ * run's step is a small part of its time next to the gradient (OpenBLAS
+ * threads), and sweeps run several processes on the 2 cores, so a second
+ * thread team per step would oversubscribe them.  Ask for omp by name (or
+ * RMS_KERNEL=omp) to spend the cores on the step, as perf does.
  * ulp: worst error allowed per element per step against ref64 on the same
- * inputs, in float ulp of max(|new|, |old|) (kernels/rms_check.h).  16 is
- * twice the worst seen (7.8 ulp, momentum with lr inside the buffer, over
- * 240 option combinations x 50 steps): the float coefficients alone (0.9f,
- * 0.1f, 1e-3f) are up to 0.8 ulp off the double ones, and the longest chain
- * (centered, bias correction, momentum) rounds about a dozen times.  A real
- * mistake (a wrong sign or term) shows as thousands of ulp.  All float
- * kernels use the same operation order, so they also agree bit for bit. */
+ * inputs, in float ulp of max(|new|, |old|) and the step's terms
+ * (kernels/rms_check.h).  Why 16: the float coefficients (0.9f, 0.1f, 1e-3f)
+ * are up to 0.5 ulp off the double ones, and a relative error of k*2^-24
+ * can be up to 2k ulp at the reference's exponent.  For v that bounds the
+ * error by ~5 ulp (coupled decay: g_eff 1.5u, squared 3.5u, times (1-beta)
+ * 4.5u, plus beta*v, sum: 5u); the step (sqrt, eps, divide, bias factor)
+ * and the momentum update add about 3u more, so theta and buf can reach ~16
+ * ulp when every rounding goes one way.  Seen: at most 5.5 ulp over 240
+ * option combinations x 200 steps and six hyperparameter sets (lr 1e-3..0.5,
+ * beta 0.1..0.999, eps 0..1e-7, v0 0/1).  A real mistake shows as thousands
+ * of ulp; subtler ones in the SIMD/omp/naive kernels are caught by the test
+ * that they give the bits of fused (all float kernels share one order). */
 #define ISA_AVX2   (RMS_ISA_AVX2 | RMS_ISA_FMA)
 #define ISA_AVX512 (RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA)
 static const rms_kernel KERNELS[] = {

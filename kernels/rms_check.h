@@ -9,11 +9,12 @@
  * of ulp(new), though the kernel is as exact as float allows.  Measuring in
  * ulp of max(|new|, |old|) keeps the bound meaningful for every input while
  * still catching any real mistake (a wrong sign or term is thousands of ulp).
- * With momentum the scale of theta also includes the size of the momentum
- * terms, lr*(1+mu)*(|buf_old| + |buf_new|) (rms_diff.c says why).
- * Other intermediate sums are not covered by that scale, so the random data keeps
- * them well-conditioned: with coupled weight decay g gets the sign that makes
- * g + wd*theta a sum of like-signed terms (see rms_diff.c).
+ * For theta and buf the scale also covers the terms the step adds (they can
+ * cancel against the old value; with momentum lr*(1+mu)*(|buf_old|+|buf|)),
+ * times the growth of the step's error when centered's v - m^2 cancels
+ * (v/var, capped; rms_diff.c).  The one remaining ill-conditioned sum,
+ * g + wd*theta under coupled decay, is kept well-conditioned by the random
+ * data: g gets the sign that makes both terms agree (see rms_diff.c).
  *
  * To avoid compounding over steps, every step runs ref64 on the SAME inputs
  * (the float state converted to double) and compares each output element of

@@ -124,6 +124,49 @@ static void note(rms_diff *r, const lane *a, size_t i, long step, double scale)
     }
 }
 
+/* How much the step s = g/den can be off for a correct float kernel,
+ * relative to its own rounding: 1, except when centered, where var = v - m^2
+ * may cancel.  The float v carries an error of about ulp(v), which moves var
+ * by that much: the step's relative error grows by v/var (eps inside the
+ * root: (v+eps)/(var+eps); outside: v/(sqrt(var)(sqrt(var)+eps))).  Capped
+ * at 2^24, where the whole step is allowed to be off. */
+static double centered_cond(const rms_cfg *c, double v, double m)
+{
+    if (!c->centered)
+        return 1.0;
+    double var = v - m * m, cond;
+    if (var < 0.0)
+        var = 0.0;
+    if (c->eps_in_sqrt)
+        cond = var + c->eps > 0.0 ? (v + c->eps) / (var + c->eps) : INFINITY;
+    else
+        cond = var > 0.0 ? v / (sqrt(var) * (sqrt(var) + c->eps)) : INFINITY;
+    return fmin(fmax(cond, 1.0), 0x1p24);
+}
+
+/* The scale of output j (0 theta, 1 v, 2 m, 3 buf) of element i: its old
+ * value, and for theta and buf also the size of the terms that the step adds
+ * (which may cancel against the old value), times centered_cond.
+ * With momentum theta moves by lr*(s [+ mu*b]), s = b - mu*b_old: terms
+ * bounded by (1+mu)(|b_old| + |b|), times lr unless lr is inside b. */
+static double output_scale(const rms_cfg *c, int j, size_t i, float *const *olda,
+                           double *const *da)
+{
+    double old = fabs((double)olda[j][i]);
+    if (j == 1 || j == 2)
+        return old;
+    double cond = centered_cond(c, da[1][i], c->centered ? da[2][i] : 0.0);
+    if (j == 3)   /* buf: b = mu*b_old + s */
+        return fmax(old, cond * fabs(da[3][i] - c->momentum * (double)olda[3][i]));
+    double terms = fabs(da[0][i] - (double)olda[0][i]);
+    if (c->momentum > 0.0) {
+        double lr_out = c->lr_in_momentum ? 1.0 : c->lr;
+        terms = fmax(terms, lr_out * (1.0 + c->momentum) *
+                                (fabs((double)olda[3][i]) + fabs(da[3][i])));
+    }
+    return fmax(old, cond * terms);
+}
+
 int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
                  size_t offset, long steps, uint64_t seed, rms_diff *out)
 {
@@ -191,20 +234,10 @@ int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
         k->f32(n, th, v, use_m ? m : NULL, use_b ? b : NULL, g, &cc);
         rms_step_ref64(n, da[0], da[1], use_m ? da[2] : NULL, use_b ? da[3] : NULL,
                        da[4], &cc);
-        /* With momentum, theta moves by lr*(s [+ mu*b]) where s = b - mu*b_old
-         * may cancel against mu*b (Nesterov) or against theta itself: the
-         * terms are bounded by (1+mu)(|b_old| + |b|), times lr unless lr is
-         * already inside b.  Elsewhere each output's scale is its old value. */
-        const double lr_out = c->lr_in_momentum ? 1.0 : c->lr;
         for (int j = 0; j < 4; j++)
             if (used[j])
-                for (size_t i = 0; i < n; i++) {
-                    double scale = fabs((double)lanes[j].old[i]);
-                    if (j == 0 && use_b)
-                        scale = fmax(scale, lr_out * (1.0 + c->momentum) *
-                                     (fabs((double)olda[3][i]) + fabs(da[3][i])));
-                    note(out, &lanes[j], i, t, scale);
-                }
+                for (size_t i = 0; i < n; i++)
+                    note(out, &lanes[j], i, t, output_scale(c, j, i, olda, da));
         for (int j = 0; j < 5; j++)
             for (size_t i = 0; i < cap; i++)
                 if ((i < offset || i >= offset + n) && fa[j][i] != sentinel)

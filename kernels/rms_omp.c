@@ -27,7 +27,10 @@
 
 static rms_step_f32_fn chunk_kernel(void)
 {
-    static rms_step_f32_fn fn;   /* chosen once; every candidate is exact */
+    /* chosen once; every candidate is exact.  Atomic because two threads of
+     * a caller may step different models at once. */
+    static rms_step_f32_fn cached;
+    rms_step_f32_fn fn = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (!fn) {
         unsigned isa = rms_cpu_isa();
         const unsigned avx512 = RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA;
@@ -35,6 +38,7 @@ static rms_step_f32_fn chunk_kernel(void)
         fn = (isa & avx512) == avx512 ? rms_step_avx512
            : (isa & avx2) == avx2     ? rms_step_avx2
                                       : rms_step_fused;
+        __atomic_store_n(&cached, fn, __ATOMIC_RELAXED);
     }
     return fn;
 }

@@ -32,6 +32,15 @@ expect_fail 2 "RMS_KERNEL=avx512 on a CPU without it" env RMS_CPU_DISABLE=avx512
 err=$(RMS_CPU_DISABLE=avx512f "$RMSBENCH" check --kernel avx512 2>&1 >/dev/null)
 check "the error says what it needs" grep -q "needs .*avx512f" <<<"$err"
 
+# exit 1 on a mismatch: no float kernel is within 0.5 ulp everywhere
+out=$("$RMSBENCH" check --kernel fused --steps 2 --sizes 1031 --tolerance 0.5); rc=$?
+check "check exits 1 beyond the tolerance (exit $rc)" [ $rc -eq 1 ]
+check "the mismatch is marked" grep -Eq '^fused .*MISMATCH$' <<<"$out"
+check "the worst case is reported" grep -Eq '^    worst: fused n=1031 .* got .* want .* ulp\)' <<<"$out"
+check "the verdict line says FAILED" grep -q '^check: FAILED' <<<"$out"
+expect_fail 2 "--tolerance bad" "$RMSBENCH" check --tolerance x
+expect_fail 2 "--tolerance negative" "$RMSBENCH" check --tolerance -1
+
 expect_fail 2 "RMS_KERNEL=bogus" env RMS_KERNEL=bogus "$RMSBENCH" check
 err=$(RMS_KERNEL=bogus "$RMSBENCH" check 2>&1 >/dev/null)
 check "bogus kernel named in the error" grep -q "'bogus'" <<<"$err"
