@@ -80,7 +80,8 @@ static void print_json(FILE *f, const perf_header *h, const perf_result *rows, s
         json_object_set_new(o, "cycles_per_elem", jnum(r->cycles_per_elem));
         json_object_set_new(o, "clock_ghz", jnum(r->clock_ghz));
         json_object_set_new(o, "max_ulp", jnum(r->max_ulp));
-        json_object_set_new(o, "validated", json_boolean(r->validated));
+        json_object_set_new(o, "validated", strcmp(r->source, "rmsbench") ? json_null()
+                                                : json_boolean(r->validated));
         json_object_set_new(o, "clean_reps", strcmp(r->source, "rmsbench") ? json_null()
                                                  : json_integer(r->clean_reps));
         json_array_append_new(arr, o);
@@ -116,9 +117,11 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
             num(f, r->cycles_per_elem, "%.6g"); fputc(',', f);
             num(f, r->clock_ghz, "%.6g"); fputc(',', f);
             num(f, r->max_ulp, "%.6g"); fputc(',', f);
-            fprintf(f, "%d,", r->validated);
+            /* peer rows: not validated or screened by us, so left empty */
             if (strcmp(r->source, "rmsbench") == 0)
-                fprintf(f, "%d", r->clean_reps);
+                fprintf(f, "%d,%d", r->validated, r->clean_reps);
+            else
+                fputc(',', f);
             fputc(',', f);
             csv_str(f, h->machine.cpu_model);
             fputc('\n', f);
