@@ -24,6 +24,35 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
         snprintf(err, errlen, "database '%s' does not exist", path);
         return NULL;
     }
+    if (mode != DB_READONLY) {
+        /* Say which part of the path is wrong, and respect a file's
+         * permissions even for root (SQLite would silently write to a
+         * mode-0444 file when running as root). */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            if (slash == dir)
+                slash[1] = '\0';
+            else
+                *slash = '\0';
+            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                snprintf(err, errlen, "database '%s': directory '%s' does not exist", path, dir);
+                return NULL;
+            }
+        }
+        if (stat(path, &st) == 0) {
+            if (!S_ISREG(st.st_mode)) {
+                snprintf(err, errlen, "database '%s' is not a regular file", path);
+                return NULL;
+            }
+            if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+                snprintf(err, errlen, "database '%s' is read-only (mode %03o)", path,
+                         (unsigned)(st.st_mode & 0777));
+                return NULL;
+            }
+        }
+    }
     int flags = mode == DB_READONLY ? SQLITE_OPEN_READONLY
                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -32,10 +61,17 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
         sqlite3_close(db);
         return NULL;
     }
+    if (mode != DB_READONLY && sqlite3_db_readonly(db, "main") == 1) {
+        snprintf(err, errlen, "database '%s' is read-only", path);
+        sqlite3_close(db);
+        return NULL;
+    }
     sqlite3_busy_timeout(db, 30000);
     char msg[256];
-    /* Reading the schema is what tells a non-database file apart. */
+    /* Reading the schema is what tells a non-database file apart; a newer
+     * schema is refused before anything (even the WAL switch) is written. */
     if (db_exec(db, "SELECT count(*) FROM sqlite_master", msg, sizeof msg) ||
+        (mode != DB_READONLY && db_check_version(db, msg, sizeof msg)) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA journal_mode=WAL", msg, sizeof msg)) ||
         db_exec(db, "PRAGMA foreign_keys=ON", msg, sizeof msg) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA synchronous=NORMAL", msg, sizeof msg)) ||

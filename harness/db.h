@@ -22,6 +22,10 @@ void db_close(sqlite3 *db);
 /* Schema: the list of migrations and the version they reach. */
 int db_schema_version(void);
 int db_migrate(sqlite3 *db, char *err, size_t errlen);
+/* -1 with a message when the file's schema is newer than this program's. */
+int db_check_version(sqlite3 *db, char *err, size_t errlen);
+/* Migrate only up to version target (tests build older databases). */
+int db_migrate_to(sqlite3 *db, int target, char *err, size_t errlen);
 
 /* Run SQL without results (BEGIN, COMMIT, ...).  0 or -1 with message. */
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);

@@ -69,6 +69,35 @@ static const char *const MIGRATIONS[] = {
     "  SELECT r.id, r.problem, r.kernel, r.preset, r.lr, r.beta, r.eps, r.seed, r.status,"
     "         r.final_loss, r.best_loss, r.steps_to_target, r.wall_ns / 1e9 AS wall_s,"
     "         m.cpu_model FROM runs r LEFT JOIN machines m ON m.id = r.machine_id;",
+
+    /* 1 -> 2: tell a stale `running` row (its process was killed) from one a
+     * live sweep is executing: the pid alone can be reused, pid + the
+     * process's start time (clock ticks since boot) on the same host cannot.
+     * Views for the sqlite3 shell. */
+    "ALTER TABLE runs ADD COLUMN host TEXT;"
+    "ALTER TABLE runs ADD COLUMN proc_start INTEGER;"
+    "CREATE INDEX runs_sweep ON runs(sweep, status);"
+    "CREATE VIEW lr_sensitivity AS"
+    "  SELECT problem, kernel, preset, beta, eps, momentum, lr,"
+    "         COUNT(*) AS runs, SUM(status = 'diverged') AS diverged,"
+    "         AVG(final_loss) AS mean_final_loss, MIN(final_loss) AS min_final_loss,"
+    "         MAX(final_loss) AS max_final_loss, AVG(steps_to_target) AS mean_steps_to_target"
+    "  FROM runs WHERE status IN ('done','diverged')"
+    "  GROUP BY problem, kernel, preset, beta, eps, momentum, lr;"
+    "CREATE VIEW best_lr_mean AS"
+    "  SELECT problem, kernel, preset, beta, eps, momentum, lr, mean_final_loss, runs FROM ("
+    "    SELECT *, ROW_NUMBER() OVER (PARTITION BY problem, kernel, preset"
+    "                                 ORDER BY mean_final_loss) AS rank"
+    "    FROM lr_sensitivity WHERE diverged = 0 AND mean_final_loss IS NOT NULL)"
+    "  WHERE rank = 1;"
+    "CREATE VIEW sweep_progress AS"
+    "  SELECT sweep, status, COUNT(*) AS runs, SUM(wall_ns) / 1e9 AS wall_s,"
+    "         MIN(started_at) AS first_started, MAX(finished_at) AS last_finished"
+    "  FROM runs GROUP BY sweep, status;"
+    "CREATE VIEW curve_points AS"
+    "  SELECT c.run_id, r.problem, r.kernel, r.preset, r.lr, r.beta, r.seed, r.sweep,"
+    "         c.step, c.loss, c.grad_norm, c.elapsed_ns"
+    "  FROM curves c JOIN runs r ON r.id = c.run_id;",
 };
 
 int db_schema_version(void)
@@ -88,15 +117,35 @@ static int user_version(sqlite3 *db, int *version, char *err, size_t errlen)
     return 0;
 }
 
+int db_check_version(sqlite3 *db, char *err, size_t errlen)
+{
+    int v;
+    if (user_version(db, &v, err, errlen))
+        return -1;
+    if (v > db_schema_version()) {
+        snprintf(err, errlen, "database schema version %d is newer than this rmsbench (%d)",
+                 v, db_schema_version());
+        return -1;
+    }
+    return 0;
+}
+
 /* The version is read again inside each write transaction, so two processes
  * opening a new database at once cannot both apply the same migration. */
 int db_migrate(sqlite3 *db, char *err, size_t errlen)
 {
+    return db_migrate_to(db, db_schema_version(), err, errlen);
+}
+
+int db_migrate_to(sqlite3 *db, int target, char *err, size_t errlen)
+{
+    if (target < 0 || target > db_schema_version())
+        target = db_schema_version();
     for (;;) {
         int v;
         if (user_version(db, &v, err, errlen))
             return -1;
-        if (v == db_schema_version())
+        if (v >= target && v <= db_schema_version())
             return 0;
         if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
             return -1;
@@ -107,7 +156,7 @@ int db_migrate(sqlite3 *db, char *err, size_t errlen)
                      v, db_schema_version());
             goto fail;
         }
-        if (v < db_schema_version()) {
+        if (v < target) {
             char pragma[64];
             snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
             if (db_exec(db, MIGRATIONS[v], err, errlen) || db_exec(db, pragma, err, errlen))

@@ -5,7 +5,8 @@
  * (for ref64) and float (for the float kernels).  Stochastic problems draw
  * their mini-batch / noise from the instance's seeded RNG: next_batch()
  * advances it, so double and float runs with the same seed see the same
- * batches.  Adding a problem: one file and one row in problems/registry.c.
+ * batches.  After problem_create the first batch is already current.
+ * Adding a problem: one file and one row in problems/registry.c.
  */
 #ifndef PROBLEM_H
 #define PROBLEM_H
@@ -69,6 +70,11 @@ const problem_def *problem_find(const char *name);
 problem *problem_create(const problem_def *d, size_t dim, uint64_t seed,
                         char *err, size_t errlen);
 void problem_destroy(problem *p);
+
+/* Threads the BLAS-based problems (softmax_fmnist, mlp_fmnist) may use;
+ * n <= 0 keeps the library's default (OpenBLAS: $OPENBLAS_NUM_THREADS, else
+ * every core).  Process-wide. */
+void problem_set_threads(int n);
 
 /* Deterministic RNG shared by all problems (splitmix64 / xoshiro-style). */
 uint64_t problem_rng_next(uint64_t *state);

@@ -6,12 +6,22 @@
 #include <string.h>
 #include "problem.h"
 
-extern const problem_def problem_rosenbrock;
-extern const problem_def problem_rosenbrock_nd;
+extern const problem_def problem_quadratic, problem_noisy_quadratic,
+    problem_rosenbrock, problem_rosenbrock_nd, problem_rastrigin,
+    problem_styblinski_tang, problem_logreg, problem_softmax_fmnist,
+    problem_mlp_fmnist, problem_synthetic;
 
 static const problem_def *const PROBLEMS[] = {
+    &problem_quadratic,
+    &problem_noisy_quadratic,
     &problem_rosenbrock,
     &problem_rosenbrock_nd,
+    &problem_rastrigin,
+    &problem_styblinski_tang,
+    &problem_logreg,
+    &problem_softmax_fmnist,
+    &problem_mlp_fmnist,
+    &problem_synthetic,
 };
 
 const problem_def *const *problem_defs(size_t *count)

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# scripts/study.sh -- the default study (`make study`): checks the kernels,
+# runs every deterministic problem with every kernel this CPU runs, a short
+# mlp_fmnist run, a learning-rate x beta sweep, `rmsbench perf` (with the
+# PyTorch peer when torch is installed), the proofs when Frama-C and
+# `make prove` are present, then writes the report.
+#
+#   scripts/study.sh [--fresh]
+#   env: RMSBENCH (binary, default build/rmsbench), STUDY_DB (default
+#        results/rmsbench.db), STUDY_OUT (default reports/latest),
+#        STUDY_JOBS (sweep worker processes, default 2), STUDY_PERF_REPS
+#        (default 5), STUDY_PROOFS=0 (leave the proofs out: they take minutes)
+#
+# Each stage is reported as done, skipped (with the reason: a command not in
+# this build, a missing tool) or FAILED; a failing stage keeps the data of the
+# stages before it and the study goes on.  Re-running resumes: sweeps skip the
+# configurations already done, and a stage finished for this git commit is
+# not repeated (markers in results/.study/; --fresh forgets them).
+set -u
+cd "$(dirname "$0")/.."
+BIN=${RMSBENCH:-build/rmsbench}
+DB=${STUDY_DB:-results/rmsbench.db}
+OUT=${STUDY_OUT:-reports/latest}
+MARKS=$(dirname "$DB")/.study
+PY=/usr/bin/python3                     # Debian's python, the one with torch
+SEEDS=1..3
+DETERMINISTIC="quadratic rosenbrock rosenbrock_nd rastrigin styblinski_tang logreg"
+SWEEP_PROBLEMS="quadratic rosenbrock"
+SWEEP_LR=1e-4:1e-1:7
+SWEEP_BETA=0.9,0.99
+PERF_SIZES=1000,10000,100000,1000000,2^24
+PERF_THREADS=1,2
+PERF_REPS=${STUDY_PERF_REPS:-5}           # perf default 10; the study keeps to minutes
+NSTAGES=7
+JOBS=${STUDY_JOBS:-2}
+
+case "${1:-}" in
+  --fresh) rm -rf "$MARKS" ;;
+  "") ;;
+  -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "study.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+[ -x "$BIN" ] || { echo "study.sh: $BIN not built (run make)" >&2; exit 2; }
+mkdir -p "$(dirname "$DB")" "$MARKS" || exit 1
+
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
+t_start=$(date +%s)
+n=0 failed=0
+summary=()
+
+elapsed() { local s=$(( $(date +%s) - t_start )); printf '%d:%02d' $((s / 60)) $((s % 60)); }
+has_cmd() { "$BIN" "$1" --help >/dev/null 2>&1; }   # placeholders refuse --help
+sq() { printf '%s' "$1" | tr ' ' ','; }
+
+# stage NAME COMMAND...: numbered progress, timing, status; never aborts
+stage_begin() { n=$((n + 1)); stage_name=$1; stage_t0=$(date +%s)
+                echo; echo "[$n/$NSTAGES] $stage_name  (elapsed $(elapsed))"; }
+stage_end() {   # status reason
+    local dt=$(( $(date +%s) - stage_t0 ))
+    echo "[$n/$NSTAGES] $stage_name: $1${2:+ -- $2} (${dt} s)"
+    summary+=("$(printf '  %-32s %-8s %4s s  %s' "$stage_name" "$1" "$dt" "${2:-}")")
+    [ "$1" = FAILED ] && failed=$((failed + 1))
+    return 0
+}
+skip() { stage_end skipped "$1"; }
+run_stage() {   # marker-key command...: run, record done for this commit
+    local key=$1; shift
+    if [ "$(cat "$MARKS/$key" 2>/dev/null)" = "$commit" ]; then
+        skip "already done for commit $commit (--fresh to redo)"; return
+    fi
+    echo "  \$ $*"
+    "$@"; local rc=$?
+    if [ $rc -eq 0 ]; then
+        echo "$commit" >"$MARKS/$key"; stage_end done
+    else
+        stage_end FAILED "exit $rc; the data of earlier stages is kept"
+    fi
+}
+
+# What this build offers (the other parts of rmsbench arrive separately).
+kernels=$("$BIN" list kernels 2>/dev/null | awk '$2 == "yes" { print $1 }' | paste -sd, -)
+known=" $("$BIN" list problems 2>/dev/null | awk 'NR > 1 { print $1 }' | tr '\n' ' ') "
+pick() { local out=""; for p in $1; do case "$known" in *" $p "*) out="$out $p" ;; esac; done; echo $out; }
+det=$(pick "$DETERMINISTIC")
+swp=$(pick "$SWEEP_PROBLEMS")
+echo "study: database $DB, report $OUT, commit $commit"
+echo "study: kernels this CPU runs: ${kernels:-none}; problems: ${det:-none} (deterministic)"
+
+# Run one sweep with `rmsbench sweep` (resumable by design).
+sweep() {   # key problems kernels extra-options...
+    local key=$1 probs=$2 kers=$3; shift 3
+    run_stage "$key" "$BIN" sweep --db "$DB" --problems "$(sq "$probs")" --kernels "$kers" \
+        --presets seed --seeds "$SEEDS" --jobs "$JOBS" "$@"
+}
+
+stage_begin "check kernels vs ref64"
+if has_cmd check; then run_stage check "$BIN" check
+else skip "rmsbench check is not implemented in this build"; fi
+
+stage_begin "problems x kernels"
+if [ -z "$det" ] || [ -z "$kernels" ]; then skip "no deterministic problem or kernel in this build"
+elif ! has_cmd sweep; then skip "rmsbench sweep is not implemented in this build"
+else sweep kernels "$det" "$kernels"; fi
+
+stage_begin "mlp_fmnist, 1 epoch"
+if [[ "$known" != *" mlp_fmnist "* ]]; then skip "problem mlp_fmnist is not in this build"
+elif ! has_cmd run; then skip "rmsbench run is not implemented in this build"
+elif [ ! -d /usr/share/datasets/fashion-mnist ]; then skip "dataset-fashion-mnist is not installed"
+else run_stage mlp "$BIN" run --db "$DB" --problem mlp_fmnist --kernel auto --preset seed \
+        --epochs 1 --seed 1; fi
+
+stage_begin "lr x beta sweep"
+if [ -z "$swp" ]; then skip "neither quadratic nor rosenbrock is in this build"
+elif ! has_cmd sweep; then skip "rmsbench sweep is not implemented in this build"
+else sweep lr-beta "$swp" auto --lr "$SWEEP_LR" --beta "$SWEEP_BETA"; fi
+
+stage_begin "perf (kernels x sizes x threads, PyTorch peer)"
+if ! has_cmd perf; then skip "rmsbench perf is not implemented in this build"
+else
+    # perf times PyTorch's RMSprop itself (--peer auto) when torch imports
+    "$PY" -c 'import torch' 2>/dev/null ||
+        echo "  (no PyTorch peer: python3-torch is not installed; scripts/install-deps.sh --peers)"
+    run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" --threads "$PERF_THREADS" \
+        --reps "$PERF_REPS"
+fi
+
+stage_begin "proofs (make prove)"
+if [ "${STUDY_PROOFS:-1}" = 0 ]; then skip "STUDY_PROOFS=0"
+elif ! command -v frama-c >/dev/null 2>&1; then skip "Frama-C is not installed"
+elif ! make -n prove >/dev/null 2>&1; then skip "no 'make prove' target in this build"
+else run_stage proofs make --no-print-directory prove RMS_DB="$DB" PROOFS_DB="$DB"; fi
+
+stage_begin "report"
+if ! has_cmd report; then skip "rmsbench report is not implemented in this build"
+elif [ ! -f "$DB" ]; then skip "no database: no stage recorded anything"
+else
+    echo "  \$ $BIN report --db $DB --out $OUT"
+    "$BIN" report --db "$DB" --out "$OUT"; rc=$?
+    if [ $rc -eq 0 ]; then stage_end done "open $OUT/index.html"
+    else stage_end FAILED "exit $rc"; fi
+fi
+
+echo
+echo "study finished in $(elapsed) (min:s); stages:"
+printf '%s\n' "${summary[@]}"
+[ $failed -eq 0 ] || { echo "study: $failed stage(s) failed (see above)"; exit 1; }
