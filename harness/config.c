@@ -34,6 +34,7 @@ const struct option config_long_options[] = {
     { "db",                 required_argument, 0, OPT_DB },
     { "no-db",              no_argument,       0, OPT_NO_DB },
     { "print-params",       no_argument,       0, OPT_PRINT_PARAMS },
+    { "threads",            required_argument, 0, OPT_THREADS },
     { 0, 0, 0, 0 }
 };
 
@@ -49,13 +50,16 @@ const char config_options_help[] =
     "  --dim N               dimension, for problems that allow it (1000, 1e6, 2^20)\n"
     "  --every K             sample the curve every K steps (default: ~50 points)\n"
     "  --db FILE             results database (default results/rmsbench.db)\n"
-    "  --no-db               record nothing\n";
+    "  --no-db               record nothing\n"
+    "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
+    "                        one process per core; peers are timed on one thread)\n";
 
 void run_opts_init(run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->over = rms_cfg_default();
     o->seed = 1;
+    o->threads = 1;
 }
 
 static int bad(char *err, size_t len, const char *opt, const char *arg, const char *why)
@@ -175,6 +179,13 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
         return 0;
     case OPT_NO_DB:        o->no_db = 1;        return 0;
     case OPT_PRINT_PARAMS: o->print_params = 1; return 0;
+    case OPT_THREADS: {
+        long t;
+        if (set_count(&t, "threads", arg, 1, 1024, err, len))
+            return -1;
+        o->threads = (int)t;
+        return 0;
+    }
     }
     snprintf(err, len, "unknown option id %d", id);
     return -1;
@@ -273,6 +284,7 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         snprintf(err, len, "--steps and --epochs: give one or the other");
         return -1;
     }
+    rc->threads = o->threads > 0 ? o->threads : 1;
     if (o->epochs) {
         if (!d->steps_per_epoch) {
             snprintf(err, len, "--epochs: problem '%s' has no epochs (use --steps)", d->name);
@@ -309,6 +321,12 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
              c->v0, c->momentum, c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled",
              c->eps_in_sqrt, c->centered, c->lr_in_momentum, c->nesterov,
              c->bias_correction, c->maximize);
+    /* BLAS splits work by thread count, which changes float sums: more than
+     * one thread is a different config (one thread keeps the old hashes). */
+    if (rc->threads > 1) {
+        size_t used = strlen(rc->text);
+        snprintf(rc->text + used, sizeof rc->text - used, " threads=%d", rc->threads);
+    }
     snprintf(rc->hash, sizeof rc->hash, "%016llx",
              (unsigned long long)XXH3_64bits(rc->text, strlen(rc->text)));
     return 0;

@@ -18,7 +18,7 @@ enum opt_id {
     OPT_V0, OPT_MOMENTUM, OPT_CENTERED, OPT_NESTEROV, OPT_LR_IN_MOMENTUM,
     OPT_NO_LR_IN_MOMENTUM, OPT_WEIGHT_DECAY, OPT_WD_MODE, OPT_EPS_IN_SQRT,
     OPT_BIAS_CORRECTION, OPT_MAXIMIZE, OPT_STEPS, OPT_EPOCHS, OPT_SEED, OPT_DIM,
-    OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS,
+    OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS,
     OPT_LAST_SHARED
 };
 
@@ -43,6 +43,7 @@ typedef struct run_opts {
     size_t dim;                              /* 0: the problem's default */
     const char *db;                          /* NULL: RMS_DB_DEFAULT */
     int no_db, print_params;
+    int threads;                             /* BLAS/OpenMP threads, default 1 */
 } run_opts;
 
 typedef struct run_config {
@@ -53,6 +54,7 @@ typedef struct run_config {
     size_t dim;
     uint64_t seed;
     long steps, epochs, every;   /* steps 0 with epochs: set at run time */
+    int threads;             /* BLAS and OpenMP threads (hashed when > 1) */
     char text[768];          /* canonical text: what the hash covers */
     char hash[17];           /* XXH3_64bits of text, 16 hex digits */
 } run_config;

@@ -98,6 +98,27 @@ static const char *const MIGRATIONS[] = {
     "  SELECT c.run_id, r.problem, r.kernel, r.preset, r.lr, r.beta, r.seed, r.sweep,"
     "         c.step, c.loss, c.grad_norm, c.elapsed_ns"
     "  FROM curves c JOIN runs r ON r.id = c.run_id;",
+
+    /* 2 -> 3: scale-out on MPI (harness/mpi_*.c).  mpi_sweeps: one row per
+     * MPI sweep (throughput against rank count); mpi_steps: one row per
+     * sharded data-parallel training run, the step split into compute,
+     * wait (barrier: imbalance), communication and update (each the maximum
+     * over ranks of the mean per step, in ms). */
+    "CREATE TABLE mpi_sweeps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  sweep TEXT, ranks INTEGER NOT NULL, hosts INTEGER, configs INTEGER,"
+    "  ran INTEGER, skipped INTEGER, failed INTEGER, wall_s REAL, runs_per_s REAL,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE TABLE mpi_steps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  problem TEXT NOT NULL, kernel TEXT NOT NULL, config_hash TEXT,"
+    "  ranks INTEGER NOT NULL, hosts INTEGER, fixed_order INTEGER NOT NULL, chunks INTEGER,"
+    "  dim INTEGER, steps INTEGER, seed INTEGER,"
+    "  step_ms REAL, compute_ms REAL, wait_ms REAL, comm_ms REAL, update_ms REAL,"
+    "  state_bytes_per_rank INTEGER, final_loss REAL, status TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
 };
 
 int db_schema_version(void)

@@ -214,6 +214,8 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     r->final_loss = r->best_loss = NAN;
     r->peak_rss_bytes = -1;
     int reset = hwm_reset();
+    problem_set_threads(rc->threads);
+    rms_set_threads(rc->threads);
 
     problem *p = problem_create(rc->problem, rc->dim, rc->seed, err, sizeof err);
     if (!p) {

@@ -136,6 +136,9 @@ void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
 void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
                      const float *g, const rms_cfg *c);
 
+/* Threads the omp kernel uses from now on (omp_set_num_threads). */
+void rms_set_threads(int n);
+
 /* ---------------------------------------------------------------- registry */
 
 enum {

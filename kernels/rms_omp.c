@@ -65,3 +65,9 @@ void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
              c->momentum > 0.0 ? buf + lo : buf, g + lo, c);
     }
 }
+
+void rms_set_threads(int n)
+{
+    if (n > 0)
+        omp_set_num_threads(n);
+}

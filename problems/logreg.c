@@ -104,6 +104,43 @@ static void lr_x0(const problem *p, double *x)
 LR_GRAD(double, lr_grad64, a64, exp, log1p)
 LR_GRAD(float, lr_grad32, a32, expf, log1pf)
 
+/* The same sums over samples [lo, hi) only, scaled by 1/total (the data
+ * parallel hook of problem.h); the L2 term rides with the slice at 0. */
+static float lr_grad32_rows(problem *p, const float *x, float *g, size_t lo,
+                            size_t hi, size_t total)
+{
+    lr *s = p->data;
+    const float *a = s->a32;
+    float f = 0, inv = 1.0f / (float)total;
+    for (int j = 0; j <= LR_F; j++)
+        g[j] = 0;
+    for (size_t i = lo; i < hi; i++) {
+        float m = x[LR_F];
+        for (int j = 0; j < LR_F; j++)
+            m += x[j] * a[i * LR_F + j];
+        float t = (float)s->y[i] * m;
+        float e = expf(-(t < 0 ? -t : t));
+        f += (t < 0 ? -t : 0) + log1pf(e);
+        float d = -(float)s->y[i] * (t < 0 ? 1 / (1 + e) : e / (1 + e)) * inv;
+        for (int j = 0; j < LR_F; j++)
+            g[j] += d * a[i * LR_F + j];
+        g[LR_F] += d;
+    }
+    f *= inv;
+    if (lo == 0)
+        for (int j = 0; j < LR_F; j++) {
+            f += (float)(LR_LAMBDA / 2) * x[j] * x[j];
+            g[j] += (float)LR_LAMBDA * x[j];
+        }
+    return f;
+}
+
+static size_t lr_batch_rows(const problem *p)
+{
+    (void)p;
+    return LR_M;
+}
+
 const problem_def problem_logreg = {
     .name = "logreg",
     .desc = "logistic regression + L2 (1e-2), 1000 seeded samples x 49 features + bias; exact loss",
@@ -111,4 +148,5 @@ const problem_def problem_logreg = {
     .target = 0.45, .default_steps = 3000,
     .init = lr_init, .fini = lr_fini, .x0 = lr_x0,
     .grad64 = lr_grad64, .grad32 = lr_grad32,
+    .batch_rows = lr_batch_rows, .grad32_rows = lr_grad32_rows,
 };

@@ -180,6 +180,35 @@ static float mlp_grad32(problem *p, const float *x, float *g)
     return eval32(x, &s->f, s->y, s->b.cur, g, NULL) / (float)s->b.cur;
 }
 
+/* Rows [lo, hi) of the batch (the data-parallel hook of problem.h): the
+ * same eval on a window of the gathered batch, rescaled to a share of total
+ * (exactly 1 when the slice is the whole batch). */
+static float mlp_grad32_rows(problem *p, const float *x, float *g, size_t lo,
+                             size_t hi, size_t total)
+{
+    mlp *s = p->data;
+    if (hi <= lo) {
+        for (size_t i = 0; i < MLP_DIM; i++)
+            g[i] = 0;
+        return 0;
+    }
+    fmnist_batcher_gather(&s->b, s->f.x, NULL, s->y);
+    mlp_buf win = s->f;
+    win.x = (float *)s->f.x + lo * N0;
+    float loss = eval32(x, &win, s->y + lo, hi - lo, g, NULL);
+    if (hi - lo != total) {
+        float share = (float)(hi - lo) / (float)total;
+        for (size_t i = 0; i < MLP_DIM; i++)
+            g[i] *= share;
+    }
+    return loss / (float)total;
+}
+
+static size_t mlp_batch_rows(const problem *p)
+{
+    return ((const mlp *)p->data)->b.cur;
+}
+
 static void mlp_next(problem *p)
 {
     mlp *s = p->data;
@@ -229,4 +258,5 @@ const problem_def problem_mlp_fmnist = {
     .grad64 = mlp_grad64, .grad32 = mlp_grad32, .next_batch = mlp_next,
     .loss_exact = mlp_loss_exact, .metric = mlp_metric,
     .steps_per_epoch = mlp_steps_per_epoch,
+    .batch_rows = mlp_batch_rows, .grad32_rows = mlp_grad32_rows,
 };

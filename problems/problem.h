@@ -51,6 +51,15 @@ typedef struct problem_def {
     double (*metric)(problem *p, const double *x, const char **metric);
     /* Optional: mini-batches per epoch (for --epochs); NULL: not epoch-based. */
     size_t (*steps_per_epoch)(const problem *p);
+    /* Optional, for data-parallel training (harness/mpi_train.c): rows in
+     * the current mini-batch, and the float loss summed over rows [lo, hi)
+     * of it divided by `total`, with the gradient of that into g (all of
+     * dim).  The slice with lo == 0 also carries any regulariser, so slices
+     * covering [0, rows) with total = rows add up to grad32.  lo == hi gives
+     * a zero gradient (plus the regulariser when lo == 0). */
+    size_t (*batch_rows)(const problem *p);
+    float (*grad32_rows)(problem *p, const float *x, float *g,
+                         size_t lo, size_t hi, size_t total);
 } problem_def;
 
 struct problem {

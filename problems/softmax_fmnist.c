@@ -109,6 +109,32 @@ static float sm_grad32(problem *p, const float *x, float *g)
     return sm_eval32(x, s->xf, s->y, s->b.cur, s->of, g, NULL) / (float)s->b.cur;
 }
 
+/* Rows [lo, hi) of the batch; the mean over them rescaled to a share of
+ * total (exactly 1 when the slice is the whole batch). */
+static float sm_grad32_rows(problem *p, const float *x, float *g, size_t lo,
+                            size_t hi, size_t total)
+{
+    sm *s = p->data;
+    if (hi <= lo) {
+        for (size_t i = 0; i < SM_DIM; i++)
+            g[i] = 0;
+        return 0;
+    }
+    fmnist_batcher_gather(&s->b, s->xf, NULL, s->y);
+    float loss = sm_eval32(x, s->xf + lo * FMNIST_PIXELS, s->y + lo, hi - lo, s->of, g, NULL);
+    if (hi - lo != total) {
+        float share = (float)(hi - lo) / (float)total;
+        for (size_t i = 0; i < SM_DIM; i++)
+            g[i] *= share;
+    }
+    return loss / (float)total;
+}
+
+static size_t sm_batch_rows(const problem *p)
+{
+    return ((const sm *)p->data)->b.cur;
+}
+
 static void sm_next(problem *p)
 {
     sm *s = p->data;
@@ -158,4 +184,5 @@ const problem_def problem_softmax_fmnist = {
     .grad64 = sm_grad64, .grad32 = sm_grad32, .next_batch = sm_next,
     .loss_exact = sm_loss_exact, .metric = sm_metric,
     .steps_per_epoch = sm_steps_per_epoch,
+    .batch_rows = sm_batch_rows, .grad32_rows = sm_grad32_rows,
 };
