@@ -1,0 +1,62 @@
+/* perf.h -- the measuring core of `rmsbench perf`: time one kernel at one
+ * size and thread count, interleaved with a memory roof and a compute roof,
+ * then validate the kernel against ref64 (STREAM-style: after timing).
+ * cmd_perf.c is only options and output around perf_measure(). */
+#ifndef PERF_H
+#define PERF_H
+
+#include <stddef.h>
+#include "rms.h"
+
+/* Bytes one plain step moves per element: read theta, v, g; write theta, v. */
+#define PERF_BYTES_PER_ELEM 20.0
+
+typedef struct perf_opts {
+    int reps;            /* timed repetitions (after one warm-up) */
+    rms_cfg cfg;         /* the rule being timed (a preset) */
+    double clock_ghz;    /* core clock for cycles_per_elem; 0 = unknown */
+    unsigned long seed;  /* inputs of the validation step */
+} perf_opts;
+
+typedef struct perf_result {
+    const char *kernel;
+    const char *source;           /* "rmsbench", or "pytorch" for the peer */
+    size_t n;
+    int threads;
+    int reps;
+    size_t inner;                 /* steps per timed repetition */
+    const char *threading;        /* "kernel" (its own OpenMP) or "split" */
+    double ns_per_elem;           /* median over reps */
+    double ns_per_elem_min, ns_per_elem_max;
+    double gbps;                  /* 20 B x n / median step time */
+    double roof_ns_per_elem, roof_ratio;                  /* memory roof */
+    double compute_roof_ns_per_elem, compute_roof_ratio;  /* sqrt+div roof */
+    const char *compute_roof_isa; /* its vector ISA: this CPU's widest */
+    double cycles_per_elem, clock_ghz;
+    double max_ulp;               /* worst element of the validation step */
+    int validated;                /* 1 = within the kernel's ulp tolerance */
+    int clean_reps;               /* kernel samples not switched out (of reps) */
+} perf_result;
+
+/* Time kernel k (its f32 function) and both roofs at n elements on `threads`
+ * threads, then validate.  Returns 0 when the kernel validated; 1 when it
+ * ran but gave a wrong answer (r filled, r->validated = 0, err says where);
+ * -1 when it could not run (out of memory, n == 0, no f32 function). */
+int perf_measure(const rms_kernel *k, size_t n, int threads,
+                 const perf_opts *o, perf_result *r, char *err, size_t errlen);
+
+/* Threading: a kernel built with OpenMP (isa has RMS_ISA_OPENMP) gets
+ * omp_set_num_threads(threads) and one call; any other kernel is run by
+ * `threads` OpenMP threads on contiguous 64-byte aligned slices ("split"),
+ * as N independent copies would.  The roofs are split the same way. */
+void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
+               float *v, float *m, float *buf, const float *g, const rms_cfg *c);
+/* theta += sign*g; v += sign*g (sign +1 or -1: alternate it to stay put) */
+void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
+                      float sign);
+/* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
+void perf_roof_compute(int threads, size_t n, unsigned isa);
+/* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */
+const char *perf_roof_compute_isa(unsigned isa);
+
+#endif

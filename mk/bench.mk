@@ -1,0 +1,17 @@
+# mk/bench.mk -- whole-command timings with hyperfine (SPEC section 6).
+
+## bench: hyperfine on whole rmsbench commands side by side -> results/bench-*.json -> hyperfine table
+bench: $(BIN)
+	@scripts/bench.sh $(BIN) $(or $(DB),results/rmsbench.db)
+
+## perf-peer: rmsbench perf with the PyTorch peer in the same run (1 thread, n = 1e4..1e7) and the speed-up table
+perf-peer: $(BIN)
+	$(BIN) perf --sizes 1e4,1e5,1e6,1e7 --threads 1 --peer torch $(PERF_ARGS)
+
+.PHONY: bench perf-peer
+
+## perf-study: every kernel at n = 1e4..2^24 on 1 and all cores, roofs and the PyTorch peer in one run, recorded
+perf-study: $(BIN)
+	$(BIN) perf --kernel all --sizes 1e4,1e5,1e6,1e7,2^24 --reps 15 --peer auto $(PERF_ARGS)
+
+.PHONY: perf-study

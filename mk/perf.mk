@@ -1,0 +1,2 @@
+# mk/perf.mk -- rmsbench perf: the roof/threading file needs OpenMP.
+FLAGS_perf_roof := -fopenmp
