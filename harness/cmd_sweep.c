@@ -23,8 +23,6 @@
 #include "run_print.h"
 #include "sweep_grid.h"
 
-enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, OPT_JOBS,
-       OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_HELP };
 
 /* Counters shared by the workers (MAP_SHARED), updated atomically. */
 typedef struct shared {
@@ -167,23 +165,7 @@ static void progress(const shared *sh, size_t n, double t0, int tty, int final)
 int cmd_sweep(int argc, char **argv)
 {
     struct option opts[80];
-    size_t k = 0;
-    for (; config_long_options[k].name; k++)
-        opts[k] = config_long_options[k];
-    static const struct option extra[] = {
-        { "problems", required_argument, 0, OPT_PROBLEMS },
-        { "kernels",  required_argument, 0, OPT_KERNELS },
-        { "presets",  required_argument, 0, OPT_PRESETS },
-        { "seeds",    required_argument, 0, OPT_SEEDS },
-        { "jobs",     required_argument, 0, OPT_JOBS },
-        { "dry-run",  no_argument,       0, OPT_DRY_RUN },
-        { "name",     required_argument, 0, OPT_NAME },
-        { "verbose",  no_argument,       0, OPT_VERBOSE },
-        { "help",     no_argument,       0, OPT_HELP },
-        { 0, 0, 0, 0 } };
-    for (size_t i = 0; extra[i].name; i++)
-        opts[k++] = extra[i];
-    opts[k] = (struct option){ 0, 0, 0, 0 };
+    sweep_options(opts, sizeof opts / sizeof opts[0], NULL);
 
     sweep_spec sp;
     memset(&sp, 0, sizeof sp);
@@ -200,26 +182,12 @@ int cmd_sweep(int argc, char **argv)
         case OPT_HELP: help(); return 0;
         case '?': cli_die("unknown option '%s' (see rmsbench sweep --help)", argv[optind - 1]);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_PROBLEM: case OPT_PROBLEMS: sp.problems = optarg; break;
-        case OPT_KERNEL: case OPT_KERNELS: sp.kernels = optarg; break;
-        case OPT_PRESET: case OPT_PRESETS: sp.presets = optarg; break;
-        case OPT_SEED: case OPT_SEEDS: sp.seeds = optarg; break;
-        case OPT_LR: sp.lr = optarg; break;
-        case OPT_BETA: sp.beta = optarg; break;
-        case OPT_EPS: sp.eps = optarg; break;
-        case OPT_MOMENTUM: sp.momentum = optarg; break;
         case OPT_JOBS: jobs = opt_long("--jobs", optarg, 1, 256); break;
         case OPT_DRY_RUN: dry = 1; break;
         case OPT_VERBOSE: verbose = 1; break;
-        case OPT_NAME:
-            if (!*optarg || strlen(optarg) > 128)
-                cli_die("--name: bad value '%s' (1 to 128 characters)", optarg);
-            name = optarg;
-            break;
-        case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
         default:
-            if (config_set(&sp.base, c, optarg, err, sizeof err))
-                cli_die("%s", err);
+            if (sweep_set(&sp, c, optarg, &name))
+                cli_die("unknown option id %d", c);
         }
     }
     if (optind < argc)
@@ -231,13 +199,7 @@ int cmd_sweep(int argc, char **argv)
 
     char auto_name[32];
     if (!name) {   /* the same grid gets the same label when resumed */
-        XXH3_state_t *st = XXH3_createState();
-        XXH3_64bits_reset(st);
-        for (size_t i = 0; i < n; i++)
-            XXH3_64bits_update(st, cfgs[i].hash, 16);
-        snprintf(auto_name, sizeof auto_name, "grid-%08llx",
-                 (unsigned long long)(XXH3_64bits_digest(st) >> 32));
-        XXH3_freeState(st);
+        sweep_auto_name(sweep_digest(cfgs, n), auto_name, sizeof auto_name);
         name = auto_name;
     }
     if (dry) {

@@ -36,8 +36,7 @@
 #include "sweep_grid.h"
 
 enum { DEPTH = 2, TAG_WORK = 1, TAG_RESULT = 2 };
-enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, OPT_JOBS,
-       OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_COORD_ONLY, OPT_HELP };
+enum { OPT_COORD_ONLY = OPT_LAST_GRID };
 
 /* What a worker sends back: this header, then ncurve curve points. */
 typedef struct result_msg {
@@ -83,16 +82,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static uint64_t grid_digest(const run_config *cfgs, size_t n)
-{
-    XXH3_state_t *st = XXH3_createState();
-    XXH3_64bits_reset(st);
-    for (size_t i = 0; i < n; i++)
-        XXH3_64bits_update(st, cfgs[i].hash, 16);
-    uint64_t d = XXH3_64bits_digest(st);
-    XXH3_freeState(st);
-    return d;
-}
 
 /* ---------------------------------------------------------------- worker */
 
@@ -347,24 +336,10 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
 int mpi_cmd_sweep(int argc, char **argv)
 {
     struct option opts[80];
-    size_t k = 0;
-    for (; config_long_options[k].name; k++)
-        opts[k] = config_long_options[k];
     static const struct option extra[] = {
-        { "problems", required_argument, 0, OPT_PROBLEMS },
-        { "kernels",  required_argument, 0, OPT_KERNELS },
-        { "presets",  required_argument, 0, OPT_PRESETS },
-        { "seeds",    required_argument, 0, OPT_SEEDS },
-        { "jobs",     required_argument, 0, OPT_JOBS },
-        { "dry-run",  no_argument,       0, OPT_DRY_RUN },
-        { "name",     required_argument, 0, OPT_NAME },
-        { "verbose",  no_argument,       0, OPT_VERBOSE },
         { "coordinator-only", no_argument, 0, OPT_COORD_ONLY },
-        { "help",     no_argument,       0, OPT_HELP },
         { 0, 0, 0, 0 } };
-    for (size_t i = 0; extra[i].name; i++)
-        opts[k++] = extra[i];
-    opts[k] = (struct option){ 0, 0, 0, 0 };
+    sweep_options(opts, sizeof opts / sizeof opts[0], extra);
 
     sweep_spec sp;
     memset(&sp, 0, sizeof sp);
@@ -380,27 +355,13 @@ int mpi_cmd_sweep(int argc, char **argv)
         case OPT_HELP: help(); return 0;
         case '?': cli_die("unknown option '%s' (see rmsbench-mpi sweep --help)", argv[optind - 1]);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_PROBLEM: case OPT_PROBLEMS: sp.problems = optarg; break;
-        case OPT_KERNEL: case OPT_KERNELS: sp.kernels = optarg; break;
-        case OPT_PRESET: case OPT_PRESETS: sp.presets = optarg; break;
-        case OPT_SEED: case OPT_SEEDS: sp.seeds = optarg; break;
-        case OPT_LR: sp.lr = optarg; break;
-        case OPT_BETA: sp.beta = optarg; break;
-        case OPT_EPS: sp.eps = optarg; break;
-        case OPT_MOMENTUM: sp.momentum = optarg; break;
         case OPT_JOBS: (void)opt_long("--jobs", optarg, 1, 256); break;
         case OPT_DRY_RUN: dry = 1; break;
         case OPT_VERBOSE: verbose = 1; break;
         case OPT_COORD_ONLY: coord_only = 1; break;
-        case OPT_NAME:
-            if (!*optarg || strlen(optarg) > 128)
-                cli_die("--name: bad value '%s' (1 to 128 characters)", optarg);
-            name = optarg;
-            break;
-        case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
         default:
-            if (config_set(&sp.base, c, optarg, err, sizeof err))
-                cli_die("%s", err);
+            if (sweep_set(&sp, c, optarg, &name))
+                cli_die("unknown option id %d", c);
         }
     }
     if (optind < argc)
@@ -409,10 +370,10 @@ int mpi_cmd_sweep(int argc, char **argv)
     size_t n;
     if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
         cli_die("%s", err);
-    uint64_t digest = grid_digest(cfgs, n);
+    uint64_t digest = sweep_digest(cfgs, n);
     char auto_name[32];
     if (!name) {   /* the label rmsbench sweep gives the same grid */
-        snprintf(auto_name, sizeof auto_name, "grid-%08llx", (unsigned long long)(digest >> 32));
+        sweep_auto_name(digest, auto_name, sizeof auto_name);
         name = auto_name;
     }
     if (dry) {

@@ -3,8 +3,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+#include "cli.h"
 #include "range.h"
 #include "sweep_grid.h"
+
+void sweep_options(struct option *out, size_t cap, const struct option *extra)
+{
+    static const struct option grid[] = {
+        { "problems", required_argument, 0, OPT_PROBLEMS },
+        { "kernels",  required_argument, 0, OPT_KERNELS },
+        { "presets",  required_argument, 0, OPT_PRESETS },
+        { "seeds",    required_argument, 0, OPT_SEEDS },
+        { "jobs",     required_argument, 0, OPT_JOBS },
+        { "dry-run",  no_argument,       0, OPT_DRY_RUN },
+        { "name",     required_argument, 0, OPT_NAME },
+        { "verbose",  no_argument,       0, OPT_VERBOSE },
+        { "help",     no_argument,       0, OPT_HELP },
+        { 0, 0, 0, 0 } };
+    const struct option *parts[] = { config_long_options, grid, extra };
+    size_t k = 0;
+    for (size_t p = 0; p < 3; p++)
+        for (size_t i = 0; parts[p] && parts[p][i].name; i++)
+            if (k + 1 < cap)
+                out[k++] = parts[p][i];
+    out[k] = (struct option){ 0, 0, 0, 0 };
+}
+
+int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
+{
+    char err[512];
+    switch (id) {
+    case OPT_PROBLEM: case OPT_PROBLEMS: sp->problems = arg; return 0;
+    case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
+    case OPT_PRESET: case OPT_PRESETS: sp->presets = arg; return 0;
+    case OPT_SEED: case OPT_SEEDS: sp->seeds = arg; return 0;
+    case OPT_LR: sp->lr = arg; return 0;
+    case OPT_BETA: sp->beta = arg; return 0;
+    case OPT_EPS: sp->eps = arg; return 0;
+    case OPT_MOMENTUM: sp->momentum = arg; return 0;
+    case OPT_NAME:
+        if (!*arg || strlen(arg) > 128)
+            cli_die("--name: bad value '%s' (1 to 128 characters)", arg);
+        *name = arg;
+        return 0;
+    case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
+    }
+    if (id < OPT_PROBLEM || id >= OPT_LAST_SHARED)
+        return -1;
+    if (config_set(&sp->base, id, arg, err, sizeof err))
+        cli_die("%s", err);
+    return 0;
+}
+
+uint64_t sweep_digest(const run_config *cfgs, size_t n)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_64bits_reset(st);
+    for (size_t i = 0; i < n; i++)
+        XXH3_64bits_update(st, cfgs[i].hash, 16);
+    uint64_t d = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return d;
+}
+
+void sweep_auto_name(uint64_t digest, char *buf, size_t len)
+{
+    snprintf(buf, len, "grid-%08llx", (unsigned long long)(digest >> 32));
+}
 
 typedef struct names { char *copy; char **v; size_t n; } names;
 
