@@ -114,6 +114,12 @@ help:
 	@echo "rmsbench make targets:"
 	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /' | sed 's/: /\t/' | expand -t 20
 
+# The proofs (`make prove`, part of `make test`) are defined in
+# proofs/proofs.mk, beside the ACSL they check; named here so they are found.
+.PHONY: prove prove-float
+prove:
+prove-float:
+
 # Further targets live beside the code they drive.
 -include $(sort $(wildcard mk/*.mk))
 -include proofs/proofs.mk
