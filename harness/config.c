@@ -7,6 +7,7 @@
 #include <xxhash.h>
 #include "cli.h"
 #include "config.h"
+#include "range.h"
 
 const struct option config_long_options[] = {
     { "problem",            required_argument, 0, OPT_PROBLEM },
@@ -164,13 +165,10 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
     case OPT_STEPS:  return set_count(&o->steps, "steps", arg, 1, CONFIG_STEPS_MAX, err, len);
     case OPT_EPOCHS: return set_count(&o->epochs, "epochs", arg, 1, 1000000, err, len);
     case OPT_EVERY:  return set_count(&o->every, "every", arg, 1, CONFIG_STEPS_MAX, err, len);
-    case OPT_SEED: {
-        long s;
-        if (parse_long(arg, &s) || s < 0 || arg[0] == '+' || arg[0] == '-')
+    case OPT_SEED:
+        if (range_parse_seed(arg, &o->seed))
             return bad(err, len, "seed", arg, "expected an integer >= 0");
-        o->seed = (uint64_t)s;
         return 0;
-    }
     case OPT_DIM: {
         long d;
         if (set_count(&d, "dim", arg, 1, (long)CONFIG_DIM_MAX, err, len))

@@ -151,7 +151,7 @@ fail:
     return -1;
 }
 
-static int parse_seed(const char *s, uint64_t *out)
+int range_parse_seed(const char *s, uint64_t *out)
 {
     long x;
     if (parse_long(s, &x) || x < 0 || s[0] == '+' || s[0] == '-')
@@ -181,7 +181,7 @@ int range_parse_seeds(const char *s, uint64_t **out, size_t *count, char *err, s
         }
         if (dots) {
             *dots = '\0';
-            if (parse_seed(tok, &lo) || parse_seed(dots + 2, &hi)) {
+            if (range_parse_seed(tok, &lo) || range_parse_seed(dots + 2, &hi)) {
                 *dots = '.';
                 snprintf(err, len, "bad seed range '%s' (expected a..b, integers >= 0)", tok);
                 goto fail;
@@ -192,7 +192,7 @@ int range_parse_seeds(const char *s, uint64_t **out, size_t *count, char *err, s
                 goto fail;
             }
         } else {
-            if (parse_seed(tok, &lo)) {
+            if (range_parse_seed(tok, &lo)) {
                 snprintf(err, len, "bad seed '%s' (expected an integer >= 0)", tok);
                 goto fail;
             }

@@ -14,6 +14,9 @@
 int range_parse_doubles(const char *s, double **out, size_t *count,
                         char *err, size_t errlen);
 
+/* One seed: a decimal integer >= 0 with no sign.  0, or -1. */
+int range_parse_seed(const char *s, uint64_t *out);
+
 /* "1,2,3", "1..10" (inclusive) or a mix "1..3,7".  Seeds are >= 0. */
 int range_parse_seeds(const char *s, uint64_t **out, size_t *count,
                       char *err, size_t errlen);
