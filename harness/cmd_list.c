@@ -20,6 +20,14 @@ static void list_kernels(void)
     char err[256];
     const rms_kernel *a = rms_kernel_select("auto", err, sizeof err);
     printf("%s\n", a ? a->name : err);
+    size_t forced;
+    int env = rms_omp_min_n_env(&forced);
+    size_t min_n = rms_omp_min_n();
+    if (min_n == (size_t)-1)
+        printf("omp: 1 thread (OMP_NUM_THREADS or one core), so it never splits a step\n");
+    else
+        printf("omp: splits a step across its threads from n = %zu (%s)\n", min_n,
+               env == 1 ? "RMS_OMP_MIN_N" : "measured now: twice the cost of a parallel region");
 }
 
 static void list_problems(void)

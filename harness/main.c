@@ -1,8 +1,10 @@
 /* main.c -- the rmsbench dispatcher: one table of subcommands, each in its
  * own file with its own --help. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "rms.h"
 
 static const struct command {
     const char *name;
@@ -27,7 +29,9 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-17s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(f, "\nenvironment: RMS_KERNEL=name forces the kernel that 'auto' picks.\n");
+    fprintf(f, "\nenvironment: RMS_KERNEL=name forces the kernel that 'auto' picks;\n"
+               "RMS_OMP_MIN_N=count forces the size from which omp splits a step\n"
+               "(default: measured on this machine, see rmsbench list kernels).\n");
 }
 
 int main(int argc, char **argv)
@@ -39,6 +43,12 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
+    }
+    size_t forced;
+    if (rms_omp_min_n_env(&forced) < 0) {
+        fprintf(stderr, "rmsbench: RMS_OMP_MIN_N='%s' is not a count of elements\n",
+                getenv("RMS_OMP_MIN_N"));
+        return 2;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0) {

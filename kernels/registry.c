@@ -34,7 +34,7 @@ static const rms_kernel KERNELS[] = {
     { "avx2",   rms_step_avx2,    NULL,           ISA_AVX2,        16,
       "AVX2 intrinsics, masked head/tail, bits of fused" },
     { "omp",    rms_step_omp,     NULL,           RMS_ISA_OPENMP,  16,
-      "fused split across OpenMP threads (SIMD chunks; 1 thread below 32768)" },
+      "fused split across OpenMP threads (SIMD chunks; 1 thread below a measured n)" },
     { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    16,
       "one pass, scalar C vectorised by the compiler" },
     { "naive",  rms_step_naive,   NULL,           RMS_ISA_NONE,    16,

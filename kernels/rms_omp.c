@@ -9,21 +9,32 @@
  * Chunk edges fall on multiples of 16 elements (64 bytes) so two threads
  * never write one cache line of co-aligned arrays.
  *
- * Below RMS_OMP_MIN_N elements the step runs on the calling thread without
- * entering a parallel region: waking the team costs more than it saves. */
+ * Below a threshold the step runs on the calling thread without entering a
+ * parallel region: waking the team costs more than it saves.  That cost is
+ * the machine's, not ours: a parallel region is ~0.5 us on bare metal and
+ * 3-4 us in the Firecracker VMs this was tuned on, where each of libgomp's
+ * futex wakes is a ~1 us system call.  A fixed threshold measured on one of
+ * them (it was 32768, measured under load) made 2 threads 1.4x slower than
+ * 1 at n = 32768 on a quiet one.  So the threshold is measured once per
+ * thread count, at the first step that could use it: the median cost of an
+ * empty parallel region (o) and the in-L1 cost of the chunk kernel per
+ * element (e).  T threads cut n*e to n*e/T + o; the team is used from the
+ * n where the saving is twice the region's cost,
+ *     n_min = 2*o / (e * (1 - 1/T)),
+ * so at n_min the team is ~1.33x faster and never slower once the noise of
+ * o is inside the factor 2.  RMS_OMP_MIN_N=count in the environment forces
+ * the threshold (0: always use the team), which the tests use to run the
+ * parallel path at odd sizes.  omp gives fused's bits either way, so the
+ * threshold changes speed only. */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
 #include <omp.h>
 #include "rms.h"
 
-/* Measured on this 2-core AMD EPYC (family 26, Zen 5, load ~11 from other
- * jobs), avx512 chunks, 1001 steps alternating 1 and 2 threads (throwaway
- * timer, command in the report).  2 threads / 1 thread, median (min):
- *   n = 16384: 0.97 (0.83-0.88)   24576: 1.16-1.18 (0.99-1.20)
- *   n = 32768: 1.24-1.29 (1.02-1.11)   65536: 1.57-1.59 (1.31-1.37)
- * 32768 is the first size where two threads never lost. */
-#ifndef RMS_OMP_MIN_N
-#define RMS_OMP_MIN_N ((size_t)32768)
-#endif
 #define CHUNK_ALIGN ((size_t)16)
+#define CAL_ELEMS 4096
+#define CAL_REGIONS 31
 
 static rms_step_f32_fn chunk_kernel(void)
 {
@@ -43,12 +54,116 @@ static rms_step_f32_fn chunk_kernel(void)
     return fn;
 }
 
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t calibrate(rms_step_f32_fn step, int nt)
+{
+    double region[CAL_REGIONS];
+    for (int i = -3; i < CAL_REGIONS; i++) {   /* 3 warm-ups start the team */
+        double t0 = now_ns();
+#pragma omp parallel num_threads(nt)
+        {
+            __asm__ volatile("" ::: "memory");   /* an empty region is not elided */
+        }
+        if (i >= 0)
+            region[i] = now_ns() - t0;
+    }
+    qsort(region, CAL_REGIONS, sizeof region[0], cmp_double);
+    double o = region[CAL_REGIONS / 2];
+
+    /* fastest of 5 steps over an L1-resident state: the cheapest element,
+     * so the estimate errs towards fewer threads */
+    float pth[CAL_ELEMS], pv[CAL_ELEMS], pg[CAL_ELEMS];   /* 48 KB of stack, once */
+    rms_cfg c = rms_cfg_default();
+    c.bc_scale = 1.0;
+    double e = 1e9;
+    for (int i = 0; i < CAL_ELEMS; i++) {
+        pth[i] = 1.0f;
+        pv[i] = 0.5f;
+        pg[i] = (float)(i % 13) * 0.01f + 0.1f;
+    }
+    for (int i = 0; i < 6; i++) {
+        double t0 = now_ns();
+        step(CAL_ELEMS, pth, pv, NULL, NULL, pg, &c);
+        double t = (now_ns() - t0) / CAL_ELEMS;
+        if (i > 0 && t < e)
+            e = t;
+    }
+    if (!(e > 0.01))
+        e = 0.01;   /* a clock too coarse for 4096 elements: assume 10 ps */
+    double n_min = 2.0 * o / (e * (1.0 - 1.0 / nt));
+    return n_min < 1e15 ? (size_t)n_min : (size_t)1e15;
+}
+
+/* RMS_OMP_MIN_N as a count; 1 if it is set and well formed, 0 if unset,
+ * -1 if malformed (the kernel then ignores it; the harness reports it). */
+int rms_omp_min_n_env(size_t *out)
+{
+    const char *s = getenv("RMS_OMP_MIN_N");
+    if (!s || !*s)
+        return 0;
+    char *end;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (*end || errno == ERANGE || x > (unsigned long long)SIZE_MAX)
+        return -1;
+    *out = (size_t)x;
+    return 1;
+}
+
+/* No machine gains from a team below this (bare metal: ~0.3 us regions,
+ * ~0.03 ns elements give ~40000), so smaller steps never pay to calibrate. */
+#define CAL_FLOOR ((size_t)4096)
+
+static size_t min_n_for(size_t n)
+{
+    size_t forced;
+    if (rms_omp_min_n_env(&forced) == 1)
+        return forced;
+    return n < CAL_FLOOR ? (size_t)-1 : rms_omp_min_n();
+}
+
+size_t rms_omp_min_n(void)
+{
+    /* (thread count, threshold) packed so one atomic load sees a pair */
+    static unsigned long long cached;
+    size_t forced;
+    if (rms_omp_min_n_env(&forced) == 1)
+        return forced;
+    int nt = omp_get_max_threads();
+    if (nt < 2)
+        return (size_t)-1;
+    unsigned long long got = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (got && (int)(got & 0xffff) == nt)
+        return (size_t)(got >> 16);
+    size_t n_min = calibrate(chunk_kernel(), nt);
+    if (n_min > ((size_t)1 << 47))
+        n_min = (size_t)1 << 47;
+    if (nt <= 0xffff)
+        __atomic_store_n(&cached, ((unsigned long long)n_min << 16) | (unsigned)nt,
+                         __ATOMIC_RELAXED);
+    return n_min;
+}
+
 void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
                   const float *g, const rms_cfg *c)
 {
     const rms_step_f32_fn step = chunk_kernel();
     int nt = omp_get_max_threads();
-    if (n < RMS_OMP_MIN_N || nt < 2) {
+    if (nt < 2 || omp_in_parallel() || n < min_n_for(n)) {
         step(n, theta, v, m, buf, g, c);
         return;
     }

@@ -44,6 +44,12 @@ expect_fail 2 "--tolerance negative" "$RMSBENCH" check --tolerance -1
 expect_fail 2 "RMS_KERNEL=bogus" env RMS_KERNEL=bogus "$RMSBENCH" check
 err=$(RMS_KERNEL=bogus "$RMSBENCH" check 2>&1 >/dev/null)
 check "bogus kernel named in the error" grep -q "'bogus'" <<<"$err"
+expect_fail 2 "RMS_OMP_MIN_N=12k" env RMS_OMP_MIN_N=12k "$RMSBENCH" check
+expect_fail 2 "RMS_OMP_MIN_N=-1 (any command)" env RMS_OMP_MIN_N=-1 "$RMSBENCH" list kernels
+out=$(RMS_OMP_MIN_N=4096 "$RMSBENCH" list kernels)
+check "list names a forced omp threshold" grep -q '^omp: splits a step across its threads from n = 4096 (RMS_OMP_MIN_N)' <<<"$out"
+out=$(OMP_NUM_THREADS=1 "$RMSBENCH" list kernels)
+check "list: omp with one thread never splits" grep -q '^omp: 1 thread' <<<"$out"
 expect_fail 2 "--kernel bogus" "$RMSBENCH" check --kernel bogus
 expect_fail 2 "--kernel ref64" "$RMSBENCH" check --kernel ref64
 expect_fail 2 "--kernel empty element" "$RMSBENCH" check --kernel fused,

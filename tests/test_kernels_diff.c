@@ -8,6 +8,7 @@
  * are the same before and after; a malloc freed within the step is not
  * seen -- the "allocates nothing" rule is kept by review).  Ends with the worst ulp per kernel and size. */
 #include <malloc.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -161,6 +162,31 @@ int main(void)
                 CHECK(same_bits_as_fused(k, &brief[ci], BITS_N[bi], 1),
                       "%s n=%zu %s: not the bits of fused", k->name, BITS_N[bi], brief_lab[ci]);
     }
+
+    /* omp's split path at odd sizes: its threshold is measured per machine
+     * (rms_omp.c), so force it to 0 and split across 2 and 3 threads (3
+     * also on 2 cores: uneven chunks, a short last one) */
+    const rms_kernel *omp = rms_kernel_find("omp");
+    static const size_t SPLIT_N[] = { 1, 2, 15, 16, 17, 31, 33, 47, 1031, 40000, 70001 };
+    const int threads_default = omp_get_max_threads();
+    setenv("RMS_OMP_MIN_N", "0", 1);
+    for (int t = 2; omp && t <= 3; t++) {
+        rms_set_threads(t);
+        for (size_t bi = 0; bi < sizeof SPLIT_N / sizeof SPLIT_N[0]; bi++)
+            for (size_t ci = 0; ci < nbrief; ci++) {
+                size_t n = SPLIT_N[bi];
+                CHECK(same_bits_as_fused(omp, &brief[ci], n, 1),
+                      "omp split over %d threads, n=%zu %s: not the bits of fused", t, n,
+                      brief_lab[ci]);
+                rms_diff d;
+                CHECK(rms_diff_run(omp, &brief[ci], n, 3, 2, 91 + ci, &d) == 0 &&
+                          !d.guard_broken && d.worst_ulp <= omp->ulp_tol,
+                      "omp split over %d threads, n=%zu offset 3 %s: %.3g ulp, guards %s", t, n,
+                      brief_lab[ci], d.worst_ulp, d.guard_broken ? "broken" : "kept");
+            }
+    }
+    unsetenv("RMS_OMP_MIN_N");
+    rms_set_threads(threads_default);
 
     printf("worst ulp vs ref64 per kernel (rows) and size (columns), offsets 0 and 1:\n%-8s %4s",
            "kernel", "tol");
