@@ -191,13 +191,24 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
                 strcmp(one->source, r->source))
                 continue;
             if (!header) {
-                fprintf(f, "# thread scaling, same run (1-thread ns/elem / N-thread ns/elem)\n");
-                fprintf(f, "%-14s %10s %7s %11s %11s %8s\n", "kernel", "n", "threads",
-                        "ns_per_elem", "ns_1thread", "speedup");
+                fprintf(f, "# thread scaling, same run (1-thread ns/elem / N-thread ns/elem); "
+                           "roof_speedup: the same for the memory roof, so\n"
+                           "# of_roof = speedup / roof_speedup tells the kernel's own "
+                           "overhead (< 1) from the machine's limit\n");
+                fprintf(f, "%-14s %10s %7s %11s %11s %8s %12s %8s\n", "kernel", "n", "threads",
+                        "ns_per_elem", "ns_1thread", "speedup", "roof_speedup", "of_roof");
                 header = 1;
             }
-            fprintf(f, "%-14s %10zu %7d %11.4g %11.4g %8.2f\n", r->kernel, r->n, r->threads,
-                    r->ns_per_elem, one->ns_per_elem, one->ns_per_elem / r->ns_per_elem);
+            double sp = one->ns_per_elem / r->ns_per_elem;
+            fprintf(f, "%-14s %10zu %7d %11.4g %11.4g %8.2f ", r->kernel, r->n, r->threads,
+                    r->ns_per_elem, one->ns_per_elem, sp);
+            if (known(r->roof_ns_per_elem) && known(one->roof_ns_per_elem) &&
+                r->roof_ns_per_elem > 0 && one->roof_ns_per_elem > 0) {
+                double rsp = one->roof_ns_per_elem / r->roof_ns_per_elem;
+                fprintf(f, "%12.2f %8.2f\n", rsp, sp / rsp);
+            } else {
+                fprintf(f, "%12s %8s\n", "-", "-");
+            }
         }
     }
 }
