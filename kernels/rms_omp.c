@@ -22,9 +22,9 @@
  * n where the saving is twice the region's cost,
  *     n_min = 2*o / (e * (1 - 1/T)),
  * so at n_min the team is ~1.33x faster and never slower once the noise of
- * o is inside the factor 2.  RMS_OMP_MIN_N=count in the environment forces
- * the threshold (0: always use the team), which the tests use to run the
- * parallel path at odd sizes.  omp gives fused's bits either way, so the
+ * o is inside the factor 2.  RMS_OMP_MIN_N=count in the environment (read
+ * once) or rms_omp_force_min_n() forces the threshold (0: always use the
+ * team), which the tests use to run the parallel path at odd sizes.  omp gives fused's bits either way, so the
  * threshold changes speed only. */
 #include <errno.h>
 #include <stdlib.h>
@@ -124,15 +124,43 @@ int rms_omp_min_n_env(size_t *out)
     return 1;
 }
 
+/* The forced threshold: RMS_OMP_MIN_N read once (getenv on every step
+ * cost ~35 ns, a quarter of a 1000-element step), or rms_omp_force_min_n.
+ * State 0: not read yet, 1: nothing forced, 2: forced_n. */
+static int forced_state;
+static size_t forced_n;
+
+static int forced(size_t *n)
+{
+    int st = __atomic_load_n(&forced_state, __ATOMIC_ACQUIRE);
+    if (st == 0) {
+        size_t x;
+        st = rms_omp_min_n_env(&x) == 1 ? 2 : 1;
+        if (st == 2)
+            __atomic_store_n(&forced_n, x, __ATOMIC_RELAXED);
+        __atomic_store_n(&forced_state, st, __ATOMIC_RELEASE);
+    }
+    if (st == 2)
+        *n = __atomic_load_n(&forced_n, __ATOMIC_RELAXED);
+    return st == 2;
+}
+
+void rms_omp_force_min_n(int on, size_t n)
+{
+    if (on)
+        __atomic_store_n(&forced_n, n, __ATOMIC_RELAXED);
+    __atomic_store_n(&forced_state, on ? 2 : 0, __ATOMIC_RELEASE);
+}
+
 /* No machine gains from a team below this (bare metal: ~0.3 us regions,
  * ~0.03 ns elements give ~40000), so smaller steps never pay to calibrate. */
 #define CAL_FLOOR ((size_t)4096)
 
 static size_t min_n_for(size_t n)
 {
-    size_t forced;
-    if (rms_omp_min_n_env(&forced) == 1)
-        return forced;
+    size_t f;
+    if (forced(&f))
+        return f;
     return n < CAL_FLOOR ? (size_t)-1 : rms_omp_min_n();
 }
 
@@ -140,9 +168,9 @@ size_t rms_omp_min_n(void)
 {
     /* (thread count, threshold) packed so one atomic load sees a pair */
     static unsigned long long cached;
-    size_t forced;
-    if (rms_omp_min_n_env(&forced) == 1)
-        return forced;
+    size_t f;
+    if (forced(&f))
+        return f;
     int nt = omp_get_max_threads();
     if (nt < 2)
         return (size_t)-1;
@@ -162,8 +190,9 @@ void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
                   const float *g, const rms_cfg *c)
 {
     const rms_step_f32_fn step = chunk_kernel();
-    int nt = omp_get_max_threads();
-    if (nt < 2 || omp_in_parallel() || n < min_n_for(n)) {
+    /* the size test first: below the threshold a step costs no OpenMP call */
+    int nt;
+    if (n < min_n_for(n) || (nt = omp_get_max_threads()) < 2 || omp_in_parallel()) {
         step(n, theta, v, m, buf, g, c);
         return;
     }

@@ -169,7 +169,7 @@ int main(void)
     const rms_kernel *omp = rms_kernel_find("omp");
     static const size_t SPLIT_N[] = { 1, 2, 15, 16, 17, 31, 33, 47, 1031, 40000, 70001 };
     const int threads_default = omp_get_max_threads();
-    setenv("RMS_OMP_MIN_N", "0", 1);
+    rms_omp_force_min_n(1, 0);
     for (int t = 2; omp && t <= 3; t++) {
         rms_set_threads(t);
         for (size_t bi = 0; bi < sizeof SPLIT_N / sizeof SPLIT_N[0]; bi++)
@@ -185,7 +185,7 @@ int main(void)
                       brief_lab[ci], d.worst_ulp, d.guard_broken ? "broken" : "kept");
             }
     }
-    unsetenv("RMS_OMP_MIN_N");
+    rms_omp_force_min_n(0, 0);
     rms_set_threads(threads_default);
 
     printf("worst ulp vs ref64 per kernel (rows) and size (columns), offsets 0 and 1:\n%-8s %4s",

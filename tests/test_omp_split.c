@@ -1,6 +1,7 @@
 /* test_omp_split.c -- when the omp kernel splits a step: RMS_OMP_MIN_N is
  * parsed strictly (a malformed value is reported, not half-read), forces
- * the threshold when set, and otherwise the threshold is measured once per
+ * the threshold when set (read once; rms_omp_force_min_n forces it or
+ * rereads it), and otherwise the threshold is measured once per
  * thread count, is finite with 2+ threads and infinite with 1.  (That the
  * split path gives fused's bits is in test_kernels_diff.c.) */
 #include <stdint.h>
@@ -33,10 +34,17 @@ int main(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(env_is(bad[i], -1, 0), "RMS_OMP_MIN_N='%s' is malformed", bad[i]);
 
+    /* the variable is read once (not per step); forcing off reads it again */
     setenv("RMS_OMP_MIN_N", "777", 1);
+    rms_omp_force_min_n(0, 0);
     rms_set_threads(2);
     CHECK(rms_omp_min_n() == 777, "RMS_OMP_MIN_N=777 forces the threshold: %zu", rms_omp_min_n());
+    setenv("RMS_OMP_MIN_N", "778", 1);
+    CHECK(rms_omp_min_n() == 777, "RMS_OMP_MIN_N is read once: %zu", rms_omp_min_n());
+    rms_omp_force_min_n(1, 5);
+    CHECK(rms_omp_min_n() == 5, "rms_omp_force_min_n(1, 5): %zu", rms_omp_min_n());
     unsetenv("RMS_OMP_MIN_N");
+    rms_omp_force_min_n(0, 0);
 
     rms_set_threads(1);
     CHECK(rms_omp_min_n() == SIZE_MAX, "one thread never splits: %zu", rms_omp_min_n());
