@@ -3,9 +3,10 @@
  * Each thread steps one contiguous chunk with the widest SIMD kernel this CPU
  * runs (avx512, avx2, else fused itself).  Those kernels give the bits of
  * fused for every option (tests/test_kernels_diff.c checks it), so omp is
- * numerically fused; only the instruction width differs.  fused.c is built
- * for baseline x86-64 (SSE, 4 floats) and has to stay the proved scalar C,
- * so calling it per chunk would leave half the in-cache speed on the table.
+ * numerically fused; only the instruction width differs.  fused itself is
+ * wide only where gcc's target_clones applies (not under clang, where it is
+ * baseline SSE), and it finishes a chunk's tail in scalar code; the
+ * intrinsics kernels guarantee the width and mask their edges.
  * Chunk edges fall on multiples of 16 elements (64 bytes) so two threads
  * never write one cache line of co-aligned arrays.
  *
