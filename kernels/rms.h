@@ -145,6 +145,17 @@ typedef void (*rms_step_f32_fn)(size_t n, float *theta, float *v, float *m,
 typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
                                 double *buf, const double *g, const rms_cfg *c);
 
+/* Plain-C kernels (fused, naive) are compiled for AVX-512 and AVX2 as well
+ * and one clone is picked at load time by CPU (gcc's ifunc); with
+ * -ffp-contract=off every clone gives the same bits.  Clang and Frama-C see
+ * the plain function; RMS_NO_CLONES turns it off. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__FRAMAC__) && \
+    defined(__x86_64__) && !defined(RMS_NO_CLONES)
+#define RMS_TARGET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define RMS_TARGET_CLONES
+#endif
+
 /* Proved (proofs/, real model): no runtime error, writes exactly these
  * arrays (m and buf only when their option is on), terminates, and v is the
  * update formula, >= 0 and >= (1-beta) g_eff^2.  The plain rule also gets

@@ -214,10 +214,7 @@ static void fused_step_opts(size_t n, float *restrict theta, float *restrict v,
  * AVX-512 and AVX2 too and picks one at load time (ifunc) by CPU; without
  * FMA contraction (-ffp-contract=off) every clone gives the same bits.
  * Frama-C sees the plain function: the clones are the same source. */
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__FRAMAC__) && \
-    defined(__x86_64__) && !defined(RMS_NO_CLONES)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+RMS_TARGET_CLONES
 void rms_step_fused(size_t n, float *restrict theta, float *restrict v,
                     float *restrict m, float *restrict buf,
                     const float *restrict g, const rms_cfg *c)

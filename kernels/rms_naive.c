@@ -63,10 +63,7 @@ static void naive_general(size_t n, float *restrict theta, float *restrict v,
  * for baseline SSE, naive took 4.7x fused's time in L1 (0.65 against 0.14
  * ns/element); at the same width it takes 1.2-1.4x in cache and 1.5x at
  * 2^24, where it moves 28 bytes per element to fused's 20. */
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__FRAMAC__) && \
-    defined(__x86_64__) && !defined(RMS_NO_CLONES)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+RMS_TARGET_CLONES
 void rms_step_naive(size_t n, float *restrict theta, float *restrict v,
                     float *restrict m, float *restrict buf,
                     const float *restrict g, const rms_cfg *c)
