@@ -44,6 +44,17 @@ check "progress goes to stderr" grep -q '\[4/4\]' "$tmp/p.err"
 model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/^[^:]*: //')
 check "table header names the CPU" grep -qF "$model" "$tmp/p.txt"
 
+# --- table: the thread-scaling block, speedup = ns_1thread / ns and
+# of_roof = speedup / roof_speedup (printed to 2 decimals)
+"$RMSBENCH" perf "${small[@]}" --no-db >"$tmp/s.txt" 2>/dev/null
+sed -n '/^# thread scaling/,/^# speed-up/p' "$tmp/s.txt" | awk '$1 == "fused"' >"$tmp/scal.txt"
+check "thread scaling has a row per size" test "$(wc -l <"$tmp/scal.txt")" -eq 2
+check "thread scaling: speedup, roof_speedup, of_roof agree" awk '
+    { sp = $5 / $4; if (sp - $6 > 0.006 || $6 - sp > 0.006) bad = 1
+      if ($7 <= 0) bad = 1
+      o = $6 / $7; if (o - $8 > 0.01 * o + 0.006 || $8 - o > 0.01 * o + 0.006) bad = 1 }
+    END { exit bad || NR != 2 }' "$tmp/scal.txt"
+
 # --- JSON: well-formed, same columns
 "$RMSBENCH" perf "${small[@]}" --no-db --format json >"$tmp/p.json" 2>/dev/null
 check "json is valid" test "$(q :memory: "SELECT json_valid(CAST(readfile('$tmp/p.json') AS TEXT))")" = 1
