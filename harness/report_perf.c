@@ -1,6 +1,7 @@
 /* report_perf.c -- timings from `rmsbench perf` (and the PyTorch peer):
  * time per element against n per kernel with the memory roof, speed-up bars
- * against the naive kernel and against PyTorch, and a table at the largest
+ * against the naive kernel and against PyTorch, thread scaling beside the
+ * memory roof's own, and a table at the largest
  * size.  All figures are from one machine, measured side by side. */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,12 @@ static size_t kernels_of(const rep_data *d, const char **out)
             out[n++] = d->perf[i].kernel;
     }
     return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -226,6 +233,39 @@ static void time_plot(report *r, const rep_data *d, int threads, const char **ke
     free(body.s);
 }
 
+/* Clustered bars from NAME.dat (column 1: size label, then one column per
+ * bar label), with a dashed line at 1 and, when ideal > 1, a dotted one at
+ * ideal.  lo..hi is the value range: ratios spanning decades get a log axis. */
+static void bars_render(report *r, const char *name, const char *title, const char *ylabel,
+                        const char **labels, size_t nl, double lo, double hi, double ideal,
+                        const char *cap)
+{
+    sbuf body = { 0 };
+    char q[256];
+    int logy = hi > 20 * lo;
+    sb_printf(&body,
+              "set title '%s'\n"
+              "set xlabel 'n, elements per step'\n"
+              "set ylabel '%s%s'\n"
+              "set style data histograms\nset style histogram clustered gap 1\n"
+              "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+              "set datafile missing '?'\nset grid ytics\n%s"
+              "set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb '#000000' front\n",
+              title, ylabel, logy ? ", log scale" : "",
+              logy ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n");
+    if (ideal > 1)
+        sb_printf(&body, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 1 "
+                         "dt 3 lc rgb '#555555' front\n", ideal, ideal);
+    sb_printf(&body, "plot \\\n");
+    for (size_t k = 0; k < nl; k++)
+        sb_printf(&body, "%s  '%s.dat' using %zu%s lt %zu title %s",
+                  k ? ", \\\n" : "", name, k + 2, k ? "" : ":xtic(1)", k + 1,
+                  gp_quote(q, sizeof q, labels[k]));
+    sb_printf(&body, "\n");
+    plot_render(r, name, 400, body.s, cap);
+    free(body.s);
+}
+
 /* Bars of base_ns / kernel_ns per size, one bar per kernel. */
 static void speedup_plot(report *r, const rep_data *d, const char *name, int threads,
                          const char **kern, size_t nk, int vs_pytorch)
@@ -264,36 +304,91 @@ static void speedup_plot(report *r, const rep_data *d, const char *name, int thr
         rows++;
     }
     fclose(f);
-    sbuf body = { 0 };
-    char q[256];
-    sb_printf(&body,
-                     "set title 'Speed-up over %s, %d thread%s (higher is better)'\n"
-                     "set xlabel 'n, elements per step'\n"
-                     "set ylabel 'speed-up (x, time of %s / time of kernel)%s'\n"
-                     "set style data histograms\nset style histogram clustered gap 1\n"
-                     "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
-                     "set datafile missing '?'\nset grid ytics\n%s"
-                     "set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb '#000000' front\n"
-                     "plot \\\n",
-                     vs_pytorch ? "PyTorch RMSprop" : "the naive kernel", threads,
-                     threads == 1 ? "" : "s", vs_pytorch ? "PyTorch" : "naive",
-                     hi > 20 * lo ? ", log scale" : "",
-                     /* ratios spanning decades are read on a log axis */
-                     hi > 20 * lo ? "set logscale y\nset yrange [*:*]\n" : "set yrange [0:*]\n");
-    for (size_t k = 0; k < nk; k++)
-        sb_printf(&body, "%s  '%s.dat' using %zu%s lt %zu title %s",
-                      k ? ", \\\n" : "", name, k + 2, k ? "" : ":xtic(1)", k + 1,
-                      gp_quote(q, sizeof q, kern[k]));
-    sb_printf(&body, "\n");
-    char cap[512];
+    char title[128], ylabel[128], cap[512];
+    snprintf(title, sizeof title, "Speed-up over %s, %d thread%s (higher is better)",
+             vs_pytorch ? "PyTorch RMSprop" : "the naive kernel", threads,
+             threads == 1 ? "" : "s");
+    snprintf(ylabel, sizeof ylabel, "speed-up (x, time of %s / time of kernel)",
+             vs_pytorch ? "PyTorch" : "naive");
     snprintf(cap, sizeof cap, "Speed-up of each kernel over %s at each size, %d thread%s "
              "(time ratio measured in the same run). Above the dashed line at 1 = faster.",
              vs_pytorch ? "the fastest PyTorch torch.optim.RMSprop step timed at that size"
                         : "the two-pass naive kernel",
              threads, threads == 1 ? "" : "s");
     if (rows)
-        plot_render(r, name, 400, body.s, cap);
-    free(body.s);
+        bars_render(r, name, title, ylabel, kern, nk, lo, hi, 0, cap);
+}
+
+/* Bars of (1-thread time / T-thread time) per size for each kernel, and the
+ * same for the memory roof (the median over the kernels' roof timings at
+ * that size): a kernel short of T but level with the roof is held back by
+ * the machine (shared cache or memory bandwidth), not by its own overhead. */
+static void scaling_plot(report *r, const rep_data *d, int threads, const char **kern,
+                         size_t nk)
+{
+    char name[64];
+    snprintf(name, sizeof name, "scaling_t%d", threads);
+    long long sizes[MAX_SIZES];
+    size_t nsz = sizes_of(d, threads, sizes);
+    FILE *f = plot_data(r, name);
+    if (!f) {
+        r->plot_failures++;
+        return;
+    }
+    fprintf(f, "# n");
+    for (size_t k = 0; k < nk; k++)
+        fprintf(f, " %s", kern[k]);
+    fprintf(f, " memory_roof\n");
+    size_t rows = 0;
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 0; i < nsz; i++) {
+        double line[MAX_KERNELS + 1], roof[MAX_KERNELS];
+        size_t nroof = 0, have = 0;
+        for (size_t k = 0; k < nk; k++) {
+            const rep_perf *one = perf_find(d, NULL, kern[k], sizes[i], 1);
+            const rep_perf *p = perf_find(d, NULL, kern[k], sizes[i], threads);
+            line[k] = one && p && p->ns > 0 ? one->ns / p->ns : NAN;
+            have += !isnan(line[k]);
+            if (one && p && one->roof_ns > 0 && p->roof_ns > 0)
+                roof[nroof++] = one->roof_ns / p->roof_ns;
+        }
+        if (!have)
+            continue;
+        qsort(roof, nroof, sizeof roof[0], cmp_double);
+        line[nk] = nroof ? (nroof % 2 ? roof[nroof / 2]
+                                      : 0.5 * (roof[nroof / 2 - 1] + roof[nroof / 2]))
+                         : NAN;
+        char sz[32];
+        fprintf(f, "%s", fmt_size(sz, sizeof sz, sizes[i]));
+        for (size_t k = 0; k <= nk; k++) {
+            if (isnan(line[k])) {
+                fprintf(f, " ?");
+                continue;
+            }
+            fprintf(f, " %.6g", line[k]);
+            lo = line[k] < lo ? line[k] : lo;
+            hi = line[k] > hi ? line[k] : hi;
+        }
+        fprintf(f, "\n");
+        rows++;
+    }
+    fclose(f);
+    const char *labels[MAX_KERNELS + 1];
+    for (size_t k = 0; k < nk; k++)
+        labels[k] = kern[k];
+    labels[nk] = "memory roof";
+    char title[128], ylabel[128], cap[640];
+    snprintf(title, sizeof title, "Speed-up from %d threads over 1, per kernel and for the "
+             "memory roof (higher is better)", threads);
+    snprintf(ylabel, sizeof ylabel, "1-thread time / %d-thread time", threads);
+    snprintf(cap, sizeof cap, "Each kernel's time on 1 thread divided by its time on %d, "
+             "per size, next to the same ratio for the memory roof (the same 20 B/element "
+             "timed with each kernel, median over kernels). Dotted line: %d, perfect "
+             "scaling; dashed: 1, no gain. A kernel level with the roof is held back by "
+             "the machine's shared cache or memory, not by its own overhead.",
+             threads, threads);
+    if (rows)
+        bars_render(r, name, title, ylabel, labels, nk + 1, lo, hi, threads, cap);
 }
 
 void section_perf(report *r, const rep_data *d)
@@ -333,6 +428,9 @@ void section_perf(report *r, const rep_data *d)
     } else {
         rep_para(r, "No speed-up against the naive kernel: it was not timed.");
     }
+    for (size_t i = 0; i < nt; i++)
+        if (th[i] > 1 && nt > 1 && th[0] == 1)
+            scaling_plot(r, d, th[i], kern, nk);
     if (npy) {
         char name[64];
         for (size_t i = 0; i < npy; i++) {
