@@ -62,6 +62,16 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) $(FLAGS_$(basename $(notdir $<))) -c $< -o $@
 
 $(BUILD)/harness/machine.o: ALL_CFLAGS += -DRMS_CFLAGS='"$(strip $(CFLAGS))"' -DRMS_GIT_COMMIT='"$(GIT_COMMIT)"'
+# machine.o records the commit and CFLAGS with every figure, so it must be
+# rebuilt when either changes, not only when machine.c does: the stamp is
+# rewritten (and so newer) only when its text differs.
+BUILD_STAMP := $(BUILD)/build-id.stamp
+$(BUILD)/harness/machine.o: $(BUILD_STAMP)
+$(BUILD_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_COMMIT) $(strip $(CFLAGS))' | cmp -s - $@ || echo '$(GIT_COMMIT) $(strip $(CFLAGS))' > $@
+FORCE:
+.PHONY: FORCE
 
 $(KLIB): $(KERNEL_OBJ)
 	@rm -f $@
