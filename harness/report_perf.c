@@ -266,21 +266,33 @@ static void bars_render(report *r, const char *name, const char *title, const ch
     free(body.s);
 }
 
+/* NAME.dat opened, with its header line: "# n", the kernels, then extra
+ * (a last column) if not NULL.  NULL (counted as a plot failure) if it
+ * cannot be written. */
+static FILE *bars_data(report *r, const char *name, const char **kern, size_t nk,
+                       const char *extra)
+{
+    FILE *f = plot_data(r, name);
+    if (!f) {
+        r->plot_failures++;
+        return NULL;
+    }
+    fprintf(f, "# n");
+    for (size_t k = 0; k < nk; k++)
+        fprintf(f, " %s", kern[k]);
+    fprintf(f, "%s%s\n", extra ? " " : "", extra ? extra : "");
+    return f;
+}
+
 /* Bars of base_ns / kernel_ns per size, one bar per kernel. */
 static void speedup_plot(report *r, const rep_data *d, const char *name, int threads,
                          const char **kern, size_t nk, int vs_pytorch)
 {
     long long sizes[MAX_SIZES];
     size_t nsz = sizes_of(d, threads, sizes);
-    FILE *f = plot_data(r, name);
-    if (!f) {
-        r->plot_failures++;
+    FILE *f = bars_data(r, name, kern, nk, NULL);
+    if (!f)
         return;
-    }
-    fprintf(f, "# n");
-    for (size_t k = 0; k < nk; k++)
-        fprintf(f, " %s", kern[k]);
-    fprintf(f, "\n");
     size_t rows = 0;
     double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < nsz; i++) {
@@ -330,15 +342,9 @@ static void scaling_plot(report *r, const rep_data *d, int threads, const char *
     snprintf(name, sizeof name, "scaling_t%d", threads);
     long long sizes[MAX_SIZES];
     size_t nsz = sizes_of(d, threads, sizes);
-    FILE *f = plot_data(r, name);
-    if (!f) {
-        r->plot_failures++;
+    FILE *f = bars_data(r, name, kern, nk, "memory_roof");
+    if (!f)
         return;
-    }
-    fprintf(f, "# n");
-    for (size_t k = 0; k < nk; k++)
-        fprintf(f, " %s", kern[k]);
-    fprintf(f, " memory_roof\n");
     size_t rows = 0;
     double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < nsz; i++) {

@@ -161,6 +161,21 @@ void fmnist_batcher_gather(const fmnist_batcher *b, float *xf, double *xd,
     }
 }
 
+double fmnist_eval_set64(const fmnist_set *set, size_t chunk, double *xd,
+                         fmnist_chunk_eval64 eval, void *model, const double *x, double *acc)
+{
+    double loss = 0;
+    size_t correct = 0;
+    for (size_t i = 0; i < set->n; i += chunk) {
+        size_t rows = set->n - i < chunk ? set->n - i : chunk;
+        for (size_t j = 0; j < rows * FMNIST_PIXELS; j++)
+            xd[j] = set->x[i * FMNIST_PIXELS + j];
+        loss += eval(model, x, xd, set->y + i, rows, &correct);
+    }
+    *acc = (double)correct / (double)set->n;
+    return loss / (double)set->n;
+}
+
 #define XENT(T, NAME, EXP, LOG)                                               \
     T NAME(T *o, const unsigned char *y, size_t rows, size_t *correct)        \
     {                                                                         \

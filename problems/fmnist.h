@@ -44,6 +44,14 @@ void fmnist_batcher_gather(const fmnist_batcher *b, float *xf, double *xd,
 
 #endif
 
+/* Mean loss and accuracy of a model over a whole set, in double, `chunk`
+ * rows at a time: each chunk's pixels are copied to xd (chunk x 784) and
+ * eval returns the chunk's summed loss, adding its correct rows to *correct. */
+typedef double (*fmnist_chunk_eval64)(void *model, const double *x, const double *xd,
+                                      const unsigned char *y, size_t rows, size_t *correct);
+double fmnist_eval_set64(const fmnist_set *set, size_t chunk, double *xd,
+                         fmnist_chunk_eval64 eval, void *model, const double *x, double *acc);
+
 /* Softmax cross-entropy over rows of logits o (rows x 10): returns the summed
  * loss, adds the number of rows whose argmax is the label to *correct (if
  * non-NULL), and overwrites o with d(mean loss)/d(logits) = (p - onehot)/rows. */

@@ -215,19 +215,18 @@ static void mlp_next(problem *p)
     fmnist_batcher_next(&s->b, &p->rng);
 }
 
-/* Mean loss and accuracy over a whole set in double, one batch at a time. */
+/* One chunk of a whole-set evaluation; the chunk's pixels are in s->d.x. */
+static double mlp_chunk64(void *model, const double *x, const double *xd,
+                          const unsigned char *y, size_t rows, size_t *correct)
+{
+    (void)xd;
+    mlp *s = model;
+    return eval64(x, &s->d, y, rows, NULL, correct);
+}
+
 static double mlp_full(mlp *s, const fmnist_set *set, const double *x, double *acc)
 {
-    double loss = 0, *xd = s->d.x;
-    size_t correct = 0;
-    for (size_t i = 0; i < set->n; i += MLP_BATCH) {
-        size_t rows = set->n - i < MLP_BATCH ? set->n - i : MLP_BATCH;
-        for (size_t j = 0; j < rows * N0; j++)
-            xd[j] = set->x[i * N0 + j];
-        loss += eval64(x, &s->d, set->y + i, rows, NULL, &correct);
-    }
-    *acc = (double)correct / (double)set->n;
-    return loss / (double)set->n;
+    return fmnist_eval_set64(set, MLP_BATCH, s->d.x, mlp_chunk64, s, x, acc);
 }
 
 static double mlp_loss_exact(problem *p, const double *x)

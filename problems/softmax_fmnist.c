@@ -141,19 +141,16 @@ static void sm_next(problem *p)
     fmnist_batcher_next(&s->b, &p->rng);
 }
 
-/* Mean loss and accuracy over a whole set, in chunks of one batch. */
+static double sm_chunk64(void *model, const double *x, const double *xd,
+                         const unsigned char *y, size_t rows, size_t *correct)
+{
+    sm *s = model;
+    return sm_eval64(x, xd, y, rows, s->od, NULL, correct);
+}
+
 static double sm_full(sm *s, const fmnist_set *set, const double *x, double *acc)
 {
-    double loss = 0;
-    size_t correct = 0;
-    for (size_t i = 0; i < set->n; i += SM_BATCH) {
-        size_t rows = set->n - i < SM_BATCH ? set->n - i : SM_BATCH;
-        for (size_t j = 0; j < rows * FMNIST_PIXELS; j++)
-            s->xd[j] = set->x[i * FMNIST_PIXELS + j];
-        loss += sm_eval64(x, s->xd, set->y + i, rows, s->od, NULL, &correct);
-    }
-    *acc = (double)correct / (double)set->n;
-    return loss / (double)set->n;
+    return fmnist_eval_set64(set, SM_BATCH, s->xd, sm_chunk64, s, x, acc);
 }
 
 static double sm_loss_exact(problem *p, const double *x)
