@@ -23,7 +23,7 @@ static void list_kernels(void)
     size_t forced;
     int env = rms_omp_min_n_env(&forced);
     size_t min_n = rms_omp_min_n();
-    if (min_n == (size_t)-1)
+    if (env != 1 && min_n == (size_t)-1)
         printf("omp: 1 thread (OMP_NUM_THREADS or one core), so it never splits a step\n");
     else
         printf("omp: splits a step across its threads from n = %zu (%s)\n", min_n,

@@ -252,10 +252,10 @@ void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
 
 /* Threads the omp kernel uses from now on (omp_set_num_threads). */
 void rms_set_threads(int n);
-/* Smallest n the omp kernel splits across its threads (it never splits with
- * one thread; unforced, this is then SIZE_MAX): forced (RMS_OMP_MIN_N, read once, or rms_omp_force_min_n), else
- * measured once per thread count from
- * the cost of a parallel region on this machine (rms_omp.c says how). */
+/* Smallest n the omp kernel splits across its threads: the forced value
+ * (RMS_OMP_MIN_N, read once, or rms_omp_force_min_n), else measured once per
+ * thread count from the cost of a parallel region on this machine (rms_omp.c
+ * says how), SIZE_MAX with one thread.  It never splits with one thread. */
 size_t rms_omp_min_n(void);
 /* RMS_OMP_MIN_N parsed: 1 and *out if set and a count, 0 if unset, -1 if
  * malformed (the kernel ignores a malformed value; callers report it). */

@@ -25,8 +25,8 @@
  * so at n_min the team is ~1.33x faster and never slower once the noise of
  * o is inside the factor 2.  RMS_OMP_MIN_N=count in the environment (read
  * once) or rms_omp_force_min_n() forces the threshold (0: always use the
- * team), which the tests use to run the parallel path at odd sizes.  omp gives fused's bits either way, so the
- * threshold changes speed only. */
+ * team), which the tests use to run the parallel path at odd sizes.  omp
+ * gives fused's bits either way, so the threshold changes speed only. */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
@@ -103,8 +103,9 @@ static size_t calibrate(rms_step_f32_fn step, int nt)
     }
     if (!(e > 0.01))
         e = 0.01;   /* a clock too coarse for 4096 elements: assume 10 ps */
+    /* capped at 2^47 so it packs beside the thread count in one word */
     double n_min = 2.0 * o / (e * (1.0 - 1.0 / nt));
-    return n_min < 1e15 ? (size_t)n_min : (size_t)1e15;
+    return n_min < 0x1p47 ? (size_t)n_min : (size_t)1 << 47;
 }
 
 /* RMS_OMP_MIN_N as a count; 1 if it is set and well formed, 0 if unset,
@@ -157,21 +158,12 @@ void rms_omp_force_min_n(int on, size_t n)
  * ~0.03 ns elements give ~40000), so smaller steps never pay to calibrate. */
 #define CAL_FLOOR ((size_t)4096)
 
-static size_t min_n_for(size_t n)
+/* The measured threshold for the current thread count (SIZE_MAX with one
+ * thread), calibrated on first use per thread count. */
+static size_t measured_min_n(void)
 {
-    size_t f;
-    if (forced(&f))
-        return f;
-    return n < CAL_FLOOR ? (size_t)-1 : rms_omp_min_n();
-}
-
-size_t rms_omp_min_n(void)
-{
-    /* (thread count, threshold) packed so one atomic load sees a pair */
+    /* (threshold << 16 | thread count) so one atomic load sees a pair */
     static unsigned long long cached;
-    size_t f;
-    if (forced(&f))
-        return f;
     int nt = omp_get_max_threads();
     if (nt < 2)
         return (size_t)-1;
@@ -179,21 +171,28 @@ size_t rms_omp_min_n(void)
     if (got && (int)(got & 0xffff) == nt)
         return (size_t)(got >> 16);
     size_t n_min = calibrate(chunk_kernel(), nt);
-    if (n_min > ((size_t)1 << 47))
-        n_min = (size_t)1 << 47;
     if (nt <= 0xffff)
         __atomic_store_n(&cached, ((unsigned long long)n_min << 16) | (unsigned)nt,
                          __ATOMIC_RELAXED);
     return n_min;
 }
 
+size_t rms_omp_min_n(void)
+{
+    size_t f;
+    return forced(&f) ? f : measured_min_n();
+}
+
 void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
                   const float *g, const rms_cfg *c)
 {
     const rms_step_f32_fn step = chunk_kernel();
-    /* the size test first: below the threshold a step costs no OpenMP call */
+    /* the size test first: below the threshold a step costs no OpenMP call,
+     * and below CAL_FLOOR it never calibrates */
+    size_t f;
     int nt;
-    if (n < min_n_for(n) || (nt = omp_get_max_threads()) < 2 || omp_in_parallel()) {
+    if ((forced(&f) ? n < f : (n < CAL_FLOOR || n < measured_min_n())) ||
+        (nt = omp_get_max_threads()) < 2 || omp_in_parallel()) {
         step(n, theta, v, m, buf, g, c);
         return;
     }
