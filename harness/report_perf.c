@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cli.h"
 #include "report.h"
+#include "timing.h"
 
 #define MAX_KERNELS 16
 #define MAX_SIZES 64
@@ -31,12 +32,6 @@ static size_t kernels_of(const rep_data *d, const char **out)
             out[n++] = d->perf[i].kernel;
     }
     return n;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -360,10 +355,7 @@ static void scaling_plot(report *r, const rep_data *d, int threads, const char *
         }
         if (!have)
             continue;
-        qsort(roof, nroof, sizeof roof[0], cmp_double);
-        line[nk] = nroof ? (nroof % 2 ? roof[nroof / 2]
-                                      : 0.5 * (roof[nroof / 2 - 1] + roof[nroof / 2]))
-                         : NAN;
+        line[nk] = nroof ? timing_median(roof, nroof) : NAN;
         char sz[32];
         fprintf(f, "%s", fmt_size(sz, sizeof sz, sizes[i]));
         for (size_t k = 0; k <= nk; k++) {
