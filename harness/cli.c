@@ -180,3 +180,18 @@ size_t *opt_size_list(const char *opt, const char *s, size_t *count)
     *count = n;
     return out;
 }
+
+void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}

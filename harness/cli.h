@@ -4,6 +4,7 @@
 #define CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Subcommand entry points (one file each: harness/cmd_<name>.c). */
 int cmd_list(int argc, char **argv);
@@ -42,5 +43,9 @@ size_t *opt_size_list(const char *opt, const char *s, size_t *count);
  * (empty tokens rejected).  Caller frees with free_list. */
 char **opt_name_list(const char *opt, const char *s, size_t *count);
 void   free_list(char **list, size_t count);
+
+/* One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
+ * comma, quote, CR/LF or an edge space; as it is otherwise. */
+void csv_field(FILE *f, const char *s);
 
 #endif

@@ -62,21 +62,6 @@ static const struct table *find_table(const char *name)
     return NULL;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
-
 /* Rows are streamed (one JSON object at a time), so exporting a large
  * curves table needs no more memory than one row. */
 static int write_rows(sqlite3_stmt *st, FILE *f, int json, char *err, size_t len)

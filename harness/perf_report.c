@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
+#include "cli.h"
 #include "perf_report.h"
 
 static const char *CSV_HEADER =
@@ -10,18 +11,6 @@ static const char *CSV_HEADER =
     "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,"
     "compute_roof_ns_per_elem,compute_roof_ratio,compute_roof_isa,cycles_per_elem,clock_ghz,"
     "max_ulp,validated,clean_reps,cpu_model";
-
-/* CSV field: quoted, with quotes doubled (RFC 4180). */
-static void csv_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* A missing figure (peer rows have no ulp, an unknown clock no cycles). */
 static int known(double x) { return isfinite(x) && x >= 0; }
@@ -123,7 +112,7 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
             else
                 fputc(',', f);
             fputc(',', f);
-            csv_str(f, h->machine.cpu_model);
+            csv_field(f, h->machine.cpu_model);
             fputc('\n', f);
         }
         return;
