@@ -40,7 +40,9 @@ static int find_script(char *out, size_t len)
     return access(out, R_OK);
 }
 
-static char *join_sizes(const size_t *xs, size_t n)
+/* "a,b,c" from n counts: sizes, or (when sizes is NULL) thread counts,
+ * which are >= 1 and so print the same as %zu.  Caller frees. */
+static char *join_counts(const size_t *sizes, const int *threads, size_t n)
 {
     size_t cap = n * 24 + 1;
     char *s = malloc(cap);
@@ -49,20 +51,8 @@ static char *join_sizes(const size_t *xs, size_t n)
         return NULL;
     s[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        used += (size_t)snprintf(s + used, cap - used, "%s%zu", i ? "," : "", xs[i]);
-    return s;
-}
-
-static char *join_ints(const int *xs, size_t n)
-{
-    size_t cap = n * 12 + 1;
-    char *s = malloc(cap);
-    size_t used = 0;
-    if (!s)
-        return NULL;
-    s[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        used += (size_t)snprintf(s + used, cap - used, "%s%d", i ? "," : "", xs[i]);
+        used += (size_t)snprintf(s + used, cap - used, "%s%zu", i ? "," : "",
+                                 sizes ? sizes[i] : (size_t)threads[i]);
     return s;
 }
 
@@ -111,7 +101,7 @@ int perf_peer_torch(const size_t *sizes, size_t nsizes, const int *threads,
     const char *py = getenv("RMS_PYTHON");
     if (!py || !*py)
         py = "/usr/bin/python3";
-    char *sz = join_sizes(sizes, nsizes), *th = join_ints(threads, nthreads);
+    char *sz = join_counts(sizes, NULL, nsizes), *th = join_counts(NULL, threads, nthreads);
     snprintf(repstr, sizeof repstr, "%d", reps);
     int fds[2];
     if (!sz || !th || pipe(fds)) {
