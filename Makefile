@@ -35,9 +35,11 @@ FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
 FLAGS_rms_omp    := -fopenmp
 FLAGS_roof       := -mavx2 -mfma
 
+# harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).
+HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys
 KERNEL_SRC  := $(sort $(wildcard kernels/*.c))
 PROBLEM_SRC := $(sort $(wildcard problems/*.c))
-HARNESS_SRC := $(sort $(filter-out harness/main.c harness/mpi_%.c,$(wildcard harness/*.c)))
+HARNESS_SRC := $(sort $(filter-out harness/cli/main.c,$(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))))
 TEST_SRC    := $(sort $(wildcard tests/test_*.c))
 
 KERNEL_OBJ  := $(KERNEL_SRC:%.c=$(BUILD)/%.o)
@@ -61,12 +63,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(FLAGS_$(basename $(notdir $<))) -c $< -o $@
 
-$(BUILD)/harness/machine.o: ALL_CFLAGS += -DRMS_CFLAGS='"$(strip $(CFLAGS))"' -DRMS_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(BUILD)/harness/sys/machine.o: ALL_CFLAGS += -DRMS_CFLAGS='"$(strip $(CFLAGS))"' -DRMS_GIT_COMMIT='"$(GIT_COMMIT)"'
 # machine.o records the commit and CFLAGS with every figure, so it must be
 # rebuilt when either changes, not only when machine.c does: the stamp is
 # rewritten (and so newer) only when its text differs.
 BUILD_STAMP := $(BUILD)/build-id.stamp
-$(BUILD)/harness/machine.o: $(BUILD_STAMP)
+$(BUILD)/harness/sys/machine.o: $(BUILD_STAMP)
 $(BUILD_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(GIT_COMMIT) $(strip $(CFLAGS))' | cmp -s - $@ || echo '$(GIT_COMMIT) $(strip $(CFLAGS))' > $@
@@ -81,7 +83,7 @@ $(APPLIB): $(APP_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/harness/main.o $(APPLIB) $(KLIB)
+$(BIN): $(BUILD)/harness/cli/main.o $(APPLIB) $(KLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(APPLIB) $(KLIB)
@@ -134,5 +136,5 @@ prove-float:
 -include $(sort $(wildcard mk/*.mk))
 -include proofs/proofs.mk
 
--include $(KERNEL_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(BUILD)/harness/main.d
+-include $(KERNEL_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(BUILD)/harness/cli/main.d $(TEST_BIN:=.d)
 

@@ -8,12 +8,12 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 300
 FUZZ_DIR   := $(BUILD)/fuzz
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC   := harness/config.c harness/range.c harness/cli.c
+FUZZ_SRC   := harness/cli/config.c harness/cli/range.c harness/cli/cli.c
 FUZZ_BIN   := $(FUZZ_DIR)/fuzz_parse
 
 .PHONY: fuzz fuzz-build
 
-$(FUZZ_BIN): tests/fuzz/fuzz_parse.c $(FUZZ_SRC) harness/config.h harness/range.h harness/cli.h $(APPLIB) $(KLIB)
+$(FUZZ_BIN): tests/fuzz/fuzz_parse.c $(FUZZ_SRC) harness/cli/config.h harness/cli/range.h harness/cli/cli.h $(APPLIB) $(KLIB)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -MF /dev/null -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_SRC) \
 	    $(APPLIB) $(KLIB) $(LIBS) -lgomp

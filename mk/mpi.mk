@@ -1,8 +1,8 @@
-# mk/mpi.mk -- build/rmsbench-mpi, the Open MPI front end (harness/mpi_*.c:
+# mk/mpi.mk -- build/rmsbench-mpi, the Open MPI front end (harness/mpi/:
 # distributed sweep and sharded data-parallel training).  Only `make mpi`
 # builds it, with mpicc; the plain build never needs MPI.
 MPICC    ?= mpicc
-MPI_SRC  := $(sort $(wildcard harness/mpi_*.c))
+MPI_SRC  := $(sort $(wildcard harness/mpi/*.c))
 MPI_OBJ  := $(MPI_SRC:%.c=$(BUILD)/%.o)
 MPI_BIN  := $(BUILD)/rmsbench-mpi
 
@@ -11,7 +11,7 @@ MPI_BIN  := $(BUILD)/rmsbench-mpi
 ## mpi: build/rmsbench-mpi with mpicc (mpirun -np N build/rmsbench-mpi sweep|train ...)
 mpi: $(MPI_BIN)
 
-$(BUILD)/harness/mpi_%.o: harness/mpi_%.c
+$(BUILD)/harness/mpi/%.o: harness/mpi/%.c
 	@command -v $(MPICC) >/dev/null || { echo "make mpi: $(MPICC) not found (scripts/install-deps.sh installs libopenmpi-dev)" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(MPICC) $(ALL_CFLAGS) -c $< -o $@

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "cli.h"
+#include "cli/cli.h"
 #include "problem.h"
 #include "rms.h"
 

@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
-#include "config.h"
-#include "db.h"
-#include "range.h"
-#include "run_db.h"
+#include "cli/config.h"
+#include "store/db.h"
+#include "cli/range.h"
+#include "store/run_db.h"
 
 static char dir[] = "/tmp/rmsbench-test-db-XXXXXX";
 

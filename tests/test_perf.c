@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "check.h"
-#include "perf.h"
+#include "perf/perf.h"
 
 static void wrong_theta(size_t n, float *theta, float *v, float *m, float *buf,
                         const float *g, const rms_cfg *c)

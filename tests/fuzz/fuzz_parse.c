@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "config.h"
-#include "range.h"
+#include "cli/cli.h"
+#include "cli/config.h"
+#include "cli/range.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

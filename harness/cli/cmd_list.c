@@ -1,0 +1,97 @@
+/* cmd_list.c -- rmsbench list [kernels|problems|presets] */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "problem.h"
+#include "rms.h"
+
+static void list_kernels(void)
+{
+    size_t n;
+    const rms_kernel *k = rms_kernels(&n);
+    char need[64], have[64];
+    printf("%-8s %-9s %-20s %-4s %s\n", "kernel", "runs here", "needs", "ulp", "description");
+    for (size_t i = 0; i < n; i++)
+        printf("%-8s %-9s %-20s %-4d %s\n", k[i].name,
+               rms_kernel_supported(&k[i]) ? "yes" : "no",
+               rms_isa_names(k[i].isa, need, sizeof need), k[i].ulp_tol, k[i].desc);
+    printf("\nthis CPU: %s; auto picks: ", rms_isa_names(rms_cpu_isa(), have, sizeof have));
+    char err[256];
+    const rms_kernel *a = rms_kernel_select("auto", err, sizeof err);
+    printf("%s\n", a ? a->name : err);
+    size_t forced;
+    int env = rms_omp_min_n_env(&forced);
+    size_t min_n = rms_omp_min_n();
+    if (env != 1 && min_n == (size_t)-1)
+        printf("omp: 1 thread (OMP_NUM_THREADS or one core), so it never splits a step\n");
+    else
+        printf("omp: splits a step across its threads from n = %zu (%s)\n", min_n,
+               env == 1 ? "RMS_OMP_MIN_N" : "measured now: twice the cost of a parallel region");
+}
+
+static void list_problems(void)
+{
+    size_t n;
+    const problem_def *const *p = problem_defs(&n);
+    printf("%-16s %9s %-5s %-10s %s\n", "problem", "dim", "dim?", "target", "description");
+    for (size_t i = 0; i < n; i++)
+        printf("%-16s %9zu %-5s %-10g %s\n", p[i]->name, p[i]->dim_default,
+               p[i]->dim_settable ? "--dim" : "fixed", p[i]->target, p[i]->desc);
+}
+
+/* One block per preset: every option (so a preset reads as a complete
+ * config), then the library's own formula and where it was read. */
+static void list_presets(void)
+{
+    size_t n;
+    const rms_preset *p = rms_presets(&n);
+    for (size_t i = 0; i < n; i++) {
+        const rms_cfg *c = &p[i].cfg;
+        printf("%s%-6s %s\n", i ? "\n" : "", p[i].name, p[i].library);
+        printf("  lr %g, beta %g, eps %g (%s sqrt), v0 %g\n", c->lr, c->beta, c->eps,
+               c->eps_in_sqrt ? "inside" : "outside", c->v0);
+        printf("  momentum %g (lr %s the buffer)%s, weight decay %g (%s)\n", c->momentum,
+               c->lr_in_momentum ? "inside" : "outside", c->nesterov ? ", nesterov" : "",
+               c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled");
+        printf("  centered %s, bias correction %s, maximize %s\n", c->centered ? "yes" : "no",
+               c->bias_correction ? "yes" : "no", c->maximize ? "yes" : "no");
+        printf("  formula: %s\n  source:  %s\n", p[i].formula, p[i].source);
+    }
+    printf("\nrmsbench clamps v - m^2 at 0 in the centered rule (the libraries do not);\n"
+           "details and the other deliberate differences: docs/presets.md\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = { { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: rmsbench list [kernels|problems|presets]\n\n"
+                   "Without an argument lists all three.  Kernels show whether this CPU\n"
+                   "can run them, the ISA they need and their ulp tolerance against ref64.\n"
+                   "Presets show every option, the library's formula and its source\n"
+                   "(docs/presets.md); any option given to `rmsbench run` overrides them.\n");
+            return 0;
+        }
+        return 2;
+    }
+    const char *what = optind < argc ? argv[optind] : "all";
+    if (optind + 1 < argc)
+        cli_die("unexpected argument '%s'", argv[optind + 1]);
+    int all = !strcmp(what, "all");
+    if (!all && strcmp(what, "kernels") && strcmp(what, "problems") && strcmp(what, "presets"))
+        cli_die("unknown list '%s' (kernels, problems or presets)", what);
+    if (all || !strcmp(what, "kernels"))
+        list_kernels();
+    if (all)
+        printf("\n");
+    if (all || !strcmp(what, "problems"))
+        list_problems();
+    if (all)
+        printf("\n");
+    if (all || !strcmp(what, "presets"))
+        list_presets();
+    return 0;
+}

@@ -1,0 +1,446 @@
+/* mpi_sweep.c -- rmsbench-mpi sweep: `rmsbench sweep` spread over MPI ranks.
+ *
+ * Every rank parses the same command line and expands the same grid
+ * (sweep_expand), so a config travels as its index; rank 0 checks at start
+ * that every rank's grid has the same hashes (a host whose `auto` kernel or
+ * RMS_KERNEL differs would otherwise record a different config).
+ *
+ * Rank 0 is the only process that opens the database.  It claims a config
+ * exactly as the local sweep does (run_db_claim: skip done/diverged rows and
+ * rows of a live process, replace stale ones), then hands it to a worker: a
+ * work queue, DEPTH configs in flight per worker so a worker never waits for
+ * rank 0, refilled as results come back.  Workers run the config with the
+ * run core (run_execute) and send back the run_result and its curve; rank 0
+ * records them with run_db_finish.  Between messages rank 0 runs configs
+ * itself (unless --coordinator-only), so 2 ranks keep 2 cores busy.
+ *
+ * Failures: the `running` rows carry rank 0's host, pid and start time.  When
+ * any rank dies Open MPI (ULFM aside) aborts the whole job, rank 0 included;
+ * the rows of the configs then in flight are stale (their process is gone),
+ * so the next run of the same sweep removes and reruns exactly those, and
+ * skips every config already recorded: nothing lost, nothing counted twice. */
+#include <getopt.h>
+#include <mpi.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+#include "cli/cli.h"
+#include "store/db.h"
+#include "mpi/mpi_common.h"
+#include "store/run_db.h"
+#include "run/run_print.h"
+#include "run/sweep_grid.h"
+
+enum { DEPTH = 2, TAG_WORK = 1, TAG_RESULT = 2 };
+enum { OPT_COORD_ONLY = OPT_LAST_GRID };
+
+/* What a worker sends back: this header, then ncurve curve points. */
+typedef struct result_msg {
+    int64_t index, run_id;
+    run_result r;                 /* curve/params pointers not meaningful */
+} result_msg;
+
+static void help(void)
+{
+    printf("usage: mpirun -np N rmsbench-mpi sweep --problems LIST [grid options] [run options]\n\n"
+           "`rmsbench sweep` across MPI ranks: the same options, the same config hashes,\n"
+           "the same rows and the same resume rule.  Rank 0 expands the grid, skips\n"
+           "configs already recorded, hands out the rest one by one (a work queue: runs\n"
+           "differ in cost) and is the only writer of the database; workers run configs\n"
+           "and send back the result and curve.  Rank 0 runs configs too between\n"
+           "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
+           "configs in flight as stale `running` rows: run the same command again and\n"
+           "only those and the unstarted ones run.\n\n"
+           "grid (LIST: a,b,c; R: 0.1,0.01 or lo:hi:count; S: 1,2,3 or 1..10):\n"
+           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
+           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n\n"
+           "run options, applied to every config:\n%s\n"
+           "sweep:\n"
+           "  --name NAME          label stored with each run (default: grid-<hash>, as\n"
+           "                       rmsbench sweep, so local and MPI runs of a grid resume\n"
+           "                       each other)\n"
+           "  --jobs N             accepted for compatibility; the ranks are the workers\n"
+           "  --coordinator-only   rank 0 only dispatches and records (large jobs)\n"
+           "  --no-db              run the grid without recording (no resume; timing)\n"
+           "  --dry-run            print the configs (hash and text) and exit\n"
+           "  --verbose            print each run's summary line on stdout (rank 0)\n"
+           "  --help               this text\n\n"
+           "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
+           "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
+           "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
+           "receiving its K-th config.\n", config_options_help);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+
+/* ---------------------------------------------------------------- worker */
+
+static void fault_check(int rank, long received)
+{
+    const char *env = getenv("RMSBENCH_MPI_FAULT");
+    long r, k;
+    if (env && sscanf(env, "%ld:%ld", &r, &k) == 2 && r == rank && k == received) {
+        fprintf(stderr, "rmsbench-mpi sweep: rank %d: RMSBENCH_MPI_FAULT: dying now\n", rank);
+        raise(SIGKILL);
+    }
+}
+
+/* Wait for the next message from rank 0 without spinning: Open MPI's
+ * blocking receive polls at full speed, which on a shared or oversubscribed
+ * node takes the core from the ranks doing the work (rank 0 included).  A
+ * 1 ms nap is nothing beside a run. */
+static void recv_work(int64_t work[2])
+{
+    MPI_Request rq;
+    int done = 0;
+    MPI_Irecv(work, 2, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, &rq);
+    for (;;) {
+        MPI_Test(&rq, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        struct timespec nap = { 0, 1000 * 1000 };
+        nanosleep(&nap, NULL);
+    }
+}
+
+static void worker(const run_config *cfgs, size_t n, int rank)
+{
+    long received = 0;
+    for (;;) {
+        int64_t work[2];
+        recv_work(work);
+        if (work[0] < 0 || work[0] >= (int64_t)n)
+            break;
+        fault_check(rank, ++received);
+        result_msg h;
+        run_execute(&cfgs[work[0]], 0, &h.r);
+        h.index = work[0];
+        h.run_id = work[1];
+        size_t bytes = sizeof h + h.r.ncurve * sizeof(curve_point);
+        char *buf = malloc(bytes);
+        if (!buf) {   /* cannot report: the config stays `running` (stale) */
+            fprintf(stderr, "rmsbench-mpi sweep: rank %d: out of memory\n", rank);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        memcpy(buf, &h, sizeof h);
+        memcpy(buf + sizeof h, h.r.curve, h.r.ncurve * sizeof(curve_point));
+        MPI_Send(buf, (int)bytes, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        free(buf);
+        run_result_free(&h.r);
+    }
+}
+
+/* ---------------------------------------------------------------- rank 0 */
+
+typedef struct coord {
+    run_db db;
+    const run_config *cfgs;
+    size_t n, next;
+    const char *name;
+    int verbose, no_db;
+    long done, diverged, failed, skipped, busy, errors;
+} coord;
+
+/* Claim the next config that needs running; 0 when the grid is exhausted. */
+static int claim_next(coord *c, int64_t *index, int64_t *run_id)
+{
+    char err[512];
+    if (c->no_db) {   /* timing only: no claims, no resume */
+        if (c->next >= c->n)
+            return 0;
+        *index = (int64_t)c->next++;
+        *run_id = -1;
+        return 1;
+    }
+    while (c->next < c->n) {
+        size_t i = c->next++;
+        sqlite3_int64 id;
+        enum claim_outcome out;
+        if (run_db_claim(&c->db, &c->cfgs[i], c->name, 1, &id, &out, err, sizeof err)) {
+            fprintf(stderr, "rmsbench-mpi sweep: %s: %s\n", c->cfgs[i].hash, err);
+            c->errors++;
+            continue;
+        }
+        if (out == CLAIM_DONE) {
+            c->skipped++;
+            continue;
+        }
+        if (out == CLAIM_BUSY) {
+            c->busy++;
+            continue;
+        }
+        *index = (int64_t)i;
+        *run_id = id;
+        return 1;
+    }
+    return 0;
+}
+
+static void record(coord *c, int64_t index, int64_t run_id, const run_result *r)
+{
+    char err[512];
+    if (!c->no_db && run_db_finish(&c->db, run_id, r, err, sizeof err)) {
+        fprintf(stderr, "rmsbench-mpi sweep: %s: %s\n", c->cfgs[index].hash, err);
+        c->errors++;
+    } else {
+        (*(r->status == RUN_DONE ? &c->done : r->status == RUN_DIVERGED ? &c->diverged
+                                                                         : &c->failed))++;
+    }
+    if (c->verbose) {
+        run_print_summary(stdout, &c->cfgs[index], r, (long long)run_id);
+        fflush(stdout);
+    }
+}
+
+static void progress(const coord *c, double t0)
+{
+    long ran = c->done + c->diverged + c->failed;
+    double el = now_s() - t0;
+    fprintf(stderr, "mpi sweep: %zu/%zu claimed, done %ld, diverged %ld, failed %ld, "
+            "skipped %ld, %.2f runs/s\n", c->next, c->n, c->done, c->diverged, c->failed,
+            c->skipped + c->busy, el > 0 ? ran / el : 0.0);
+}
+
+static int coordinator(coord *c, int size, int coord_only, int hosts)
+{
+    int *inflight = calloc((size_t)size, sizeof *inflight);
+    char *stopped = calloc((size_t)size, 1);
+    if (!inflight || !stopped) {
+        fprintf(stderr, "rmsbench-mpi sweep: out of memory\n");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    int64_t stop[2] = { -1, -1 }, work[2];
+    double t0 = now_s(), last = t0;
+    for (int w = 1; w < size; w++) {
+        for (int d = 0; d < DEPTH && claim_next(c, &work[0], &work[1]); d++) {
+            MPI_Send(work, 2, MPI_INT64_T, w, TAG_WORK, MPI_COMM_WORLD);
+            inflight[w]++;
+        }
+        if (!inflight[w]) {
+            MPI_Send(stop, 2, MPI_INT64_T, w, TAG_WORK, MPI_COMM_WORLD);
+            stopped[w] = 1;
+        }
+    }
+    long outstanding = 0;
+    for (int w = 1; w < size; w++)
+        outstanding += inflight[w];
+    for (;;) {
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &st);
+        if (flag) {
+            int bytes, src = st.MPI_SOURCE;
+            MPI_Get_count(&st, MPI_BYTE, &bytes);
+            char *buf = malloc((size_t)bytes);
+            if (!buf) {
+                fprintf(stderr, "rmsbench-mpi sweep: out of memory\n");
+                MPI_Abort(MPI_COMM_WORLD, 1);
+            }
+            MPI_Recv(buf, bytes, MPI_BYTE, src, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            result_msg h;
+            memcpy(&h, buf, sizeof h);
+            h.r.curve = (curve_point *)(buf + sizeof h);   /* read in place */
+            h.r.params = NULL;
+            record(c, h.index, h.run_id, &h.r);
+            free(buf);
+            inflight[src]--;
+            outstanding--;
+            if (claim_next(c, &work[0], &work[1])) {
+                MPI_Send(work, 2, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD);
+                inflight[src]++;
+                outstanding++;
+            } else if (!stopped[src]) {   /* after its queued configs */
+                MPI_Send(stop, 2, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD);
+                stopped[src] = 1;
+            }
+        } else if ((!coord_only || size == 1) && claim_next(c, &work[0], &work[1])) {
+            run_result r;
+            run_execute(&c->cfgs[work[0]], 0, &r);
+            record(c, work[0], work[1], &r);
+            run_result_free(&r);
+        } else if (outstanding == 0) {
+            break;
+        } else {
+            struct timespec nap = { 0, 1000 * 1000 };
+            nanosleep(&nap, NULL);
+        }
+        if (now_s() - last >= 2.0) {
+            progress(c, t0);
+            last = now_s();
+        }
+    }
+    for (int w = 1; w < size; w++)
+        if (!stopped[w])
+            MPI_Send(stop, 2, MPI_INT64_T, w, TAG_WORK, MPI_COMM_WORLD);
+    free(inflight);
+    free(stopped);
+
+    double wall = now_s() - t0;
+    long ran = c->done + c->diverged + c->failed;
+    fprintf(stderr, "mpi sweep %s: %zu configs on %d ranks (%d hosts): ran %ld (done %ld, "
+            "diverged %ld, failed %ld), skipped %ld already recorded, in %.2f s, "
+            "%.2f runs/s\n", c->name, c->n, size, hosts, ran, c->done, c->diverged,
+            c->failed, c->skipped, wall, wall > 0 ? ran / wall : 0.0);
+    if (c->busy)
+        fprintf(stderr, "mpi sweep %s: %ld configs are being run by another live process; "
+                "not run here\n", c->name, c->busy);
+
+    /* the throughput row; bound parameters, one transaction */
+    char err[512];
+    sqlite3_stmt *ins = NULL;
+    if (c->no_db)
+        return 0;
+    if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
+        if (sqlite3_prepare_v2(c->db.db,
+                "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
+                " failed, wall_s, runs_per_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                -1, &ins, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(ins, 1, c->db.machine_id);
+            sqlite3_bind_text(ins, 2, c->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 3, size);
+            sqlite3_bind_int(ins, 4, hosts);
+            sqlite3_bind_int64(ins, 5, (sqlite3_int64)c->n);
+            sqlite3_bind_int64(ins, 6, ran);
+            sqlite3_bind_int64(ins, 7, c->skipped + c->busy);
+            sqlite3_bind_int64(ins, 8, c->failed);
+            sqlite3_bind_double(ins, 9, wall);
+            sqlite3_bind_double(ins, 10, wall > 0 ? ran / wall : 0.0);
+        }
+        if (!ins || sqlite3_step(ins) != SQLITE_DONE ||
+            db_exec(c->db.db, "COMMIT", err, sizeof err)) {
+            fprintf(stderr, "rmsbench-mpi sweep: recording the throughput: %s\n",
+                    sqlite3_errmsg(c->db.db));
+            db_exec(c->db.db, "ROLLBACK", NULL, 0);
+            c->errors++;
+        }
+        sqlite3_finalize(ins);
+    } else {
+        fprintf(stderr, "rmsbench-mpi sweep: %s\n", err);
+        c->errors++;
+    }
+    return c->errors ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- command */
+
+int mpi_cmd_sweep(int argc, char **argv)
+{
+    struct option opts[80];
+    static const struct option extra[] = {
+        { "coordinator-only", no_argument, 0, OPT_COORD_ONLY },
+        { 0, 0, 0, 0 } };
+    sweep_options(opts, sizeof opts / sizeof opts[0], extra);
+
+    sweep_spec sp;
+    memset(&sp, 0, sizeof sp);
+    run_opts_init(&sp.base);
+    int dry = 0, verbose = 0, coord_only = 0;
+    const char *name = NULL;
+    char err[512];
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_HELP: help(); return 0;
+        case '?': cli_die("unknown option '%s' (see rmsbench-mpi sweep --help)", argv[optind - 1]);
+        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
+        case OPT_JOBS: (void)opt_long("--jobs", optarg, 1, 256); break;
+        case OPT_DRY_RUN: dry = 1; break;
+        case OPT_VERBOSE: verbose = 1; break;
+        case OPT_COORD_ONLY: coord_only = 1; break;
+        default:
+            if (sweep_set(&sp, c, optarg, &name))
+                cli_die("unknown option id %d", c);
+        }
+    }
+    if (optind < argc)
+        cli_die("unexpected argument '%s'", argv[optind]);
+    run_config *cfgs;
+    size_t n;
+    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
+        cli_die("%s", err);
+    uint64_t digest = sweep_digest(cfgs, n);
+    char auto_name[32];
+    if (!name) {   /* the label rmsbench sweep gives the same grid */
+        sweep_auto_name(digest, auto_name, sizeof auto_name);
+        name = auto_name;
+    }
+    if (dry) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
+        fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", name, n);
+        free(cfgs);
+        return 0;
+    }
+    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    problem_set_threads(1);   /* one rank per core: no BLAS threads on top */
+
+    /* every rank must have expanded the same grid */
+    uint64_t d0 = digest;
+    MPI_Bcast(&d0, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    int mismatch = d0 != digest, any = 0;
+    MPI_Allreduce(&mismatch, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (any) {
+        if (mismatch)
+            fprintf(stderr, "rmsbench-mpi sweep: rank %d expanded a different grid than rank 0 "
+                    "(different binary, RMS_KERNEL or CPU for --kernels auto?)\n", rank);
+        MPI_Finalize();
+        free(cfgs);
+        return 2;
+    }
+    int hosts = mpi_host_count();
+
+    /* rank 0 opens (and creates/migrates) the database before any work */
+    int ok = 1;
+    coord co;
+    memset(&co, 0, sizeof co);
+    if (rank == 0 && !sp.base.no_db) {
+        if (ensure_default_db_dir(path)) {
+            fprintf(stderr, "rmsbench sweep: cannot create the directory of '%s'\n", path);
+            ok = 0;
+        } else if (run_db_open(&co.db, path, err, sizeof err)) {
+            fprintf(stderr, "rmsbench sweep: %s\n", err);
+            ok = 0;
+        }
+    }
+    MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!ok) {
+        MPI_Finalize();
+        free(cfgs);
+        return 2;
+    }
+    int status = 0;
+    if (rank == 0) {
+        co.cfgs = cfgs;
+        co.n = n;
+        co.name = name;
+        co.verbose = verbose;
+        co.no_db = sp.base.no_db;
+        status = coordinator(&co, size, coord_only, hosts);
+        if (!co.no_db)
+            run_db_close(&co.db);
+    } else {
+        worker(cfgs, n, rank);
+    }
+    /* no collective here: workers would spin in it while rank 0 finishes its
+     * last run; mpirun's exit status is rank 0's when it is non-zero */
+    MPI_Finalize();
+    free(cfgs);
+    return status;
+}

@@ -1,0 +1,285 @@
+/* perf.c -- perf_measure: warm up, time kernel and roofs interleaved (each
+ * repetition runs kernel, memory roof, compute roof in turn, so a burst of
+ * noise from the other users of the machine hits all three), take medians,
+ * then validate the kernel on fresh inputs against ref64. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "perf/perf.h"
+#include "rms_check.h"
+#include "sys/timing.h"
+
+/* A timed repetition covers at least this many element-steps, so small n
+ * are timed over many back-to-back steps (in cache, as in a training loop)
+ * and the clock's granularity does not matter. */
+#define PERF_MIN_ELEMS_PER_REP ((size_t)1 << 22)
+#define PERF_ATTEMPTS 3
+
+/* Fresh inputs in ranges where float and double agree to a few ulp: |theta|
+ * in [0.5, 2] so the update never cancels theta to nearly zero, v in
+ * [0.01, 1], |g| in [0.1, 1] (no denormals); m and buf small, with g's sign,
+ * so v - m^2 stays well above zero for the centered rule. */
+static float uniform(unsigned long long *s, float lo, float hi)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + (hi - lo) * (float)((*s >> 40) * (1.0 / 16777216.0));
+}
+
+static float sign(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (*s >> 63) ? -1.0f : 1.0f;
+}
+
+static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
+                 unsigned long long seed)
+{
+    unsigned long long s = seed * 2654435761ull + 1;
+    for (size_t i = 0; i < n; i++) {
+        theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
+        v[i] = uniform(&s, 0.01f, 1.0f);
+        g[i] = sign(&s) * uniform(&s, 0.1f, 1.0f);
+        /* m and buf share g's sign so their updates do not cancel */
+        if (m)
+            m[i] = g[i] * uniform(&s, 0.0f, 0.05f);
+        if (buf)
+            buf[i] = g[i] * uniform(&s, 0.0f, 1e-3f);
+    }
+}
+
+/* Worst ulp error over the state the step writes; index of it in *where.
+ * The measure is rms_check.h's (the one `rmsbench check` uses), in ulp of
+ * max(|new|, |old|) with old the element's value before the step. */
+static double compare(size_t n, const float *f, const double *d, const float *old,
+                      size_t off, double worst, size_t *where)
+{
+    for (size_t i = 0; i < n; i++) {
+        double e = rms_ulp_err(f[i], d[i], old[off + i]);
+        if (!(e <= worst)) {            /* also catches NaN */
+            worst = isnan(e) ? INFINITY : e;
+            *where = off + i;
+        }
+    }
+    return worst;
+}
+
+/* One step of k on fresh inputs through the same threaded path, checked
+ * chunk by chunk against ref64 so the doubles never need n elements. */
+static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c,
+                    unsigned long long seed, float *theta, float *v, float *m,
+                    float *buf, float *g, double *max_ulp, char *err, size_t errlen)
+{
+    enum { CHUNK = 1 << 16 };
+    fill(n, theta, v, m, buf, g, seed);
+    size_t count = n < CHUNK ? n : CHUNK;
+    double *dt = rms_alloc(count, sizeof *dt), *dv = rms_alloc(count, sizeof *dv);
+    double *dm = m ? rms_alloc(count, sizeof *dm) : NULL;
+    double *db = buf ? rms_alloc(count, sizeof *db) : NULL;
+    double *dg = rms_alloc(count, sizeof *dg);
+    float *ft = rms_alloc(n, sizeof *ft), *fv = rms_alloc(n, sizeof *fv);
+    float *fm = m ? rms_alloc(n, sizeof *fm) : NULL;
+    float *fb = buf ? rms_alloc(n, sizeof *fb) : NULL;
+    int rc = -1;
+    if (!dt || !dv || !dg || (m && (!dm || !fm)) || (buf && (!db || !fb)) || !ft || !fv) {
+        snprintf(err, errlen, "out of memory validating n = %zu", n);
+        goto out;
+    }
+    /* keep the inputs: the kernel overwrites theta, v, m, buf in place */
+    memcpy(ft, theta, n * sizeof *ft);
+    memcpy(fv, v, n * sizeof *fv);
+    if (m)
+        memcpy(fm, m, n * sizeof *fm);
+    if (buf)
+        memcpy(fb, buf, n * sizeof *fb);
+    perf_exec(k, threads, n, theta, v, m, buf, g, c);
+    double worst = 0;
+    size_t where = 0;
+    const char *what = "theta";
+    for (size_t lo = 0; lo < n; lo += CHUNK) {
+        size_t len = n - lo < CHUNK ? n - lo : CHUNK;
+        for (size_t i = 0; i < len; i++) {
+            dt[i] = ft[lo + i];
+            dv[i] = fv[lo + i];
+            dg[i] = g[lo + i];
+            if (m)
+                dm[i] = fm[lo + i];
+            if (buf)
+                db[i] = fb[lo + i];
+        }
+        rms_step_ref64(len, dt, dv, dm, db, dg, c);
+        double w = worst;
+        worst = compare(len, theta + lo, dt, ft, lo, worst, &where);
+        if (worst > w)
+            what = "theta";
+        w = worst;
+        worst = compare(len, v + lo, dv, fv, lo, worst, &where);
+        if (worst > w)
+            what = "v";
+        if (m) {
+            w = worst;
+            worst = compare(len, m + lo, dm, fm, lo, worst, &where);
+            if (worst > w)
+                what = "m";
+        }
+        if (buf) {
+            w = worst;
+            worst = compare(len, buf + lo, db, fb, lo, worst, &where);
+            if (worst > w)
+                what = "buf";
+        }
+    }
+    *max_ulp = worst;
+    if (worst > k->ulp_tol) {
+        snprintf(err, errlen, "kernel '%s' is wrong at n = %zu, %d thread(s): %s[%zu] "
+                 "is %.3g ulp from ref64 (tolerance %d ulp)",
+                 k->name, n, threads, what, where, worst, k->ulp_tol);
+        rc = 1;
+    } else {
+        rc = 0;
+    }
+out:
+    rms_free(dt); rms_free(dv); rms_free(dm); rms_free(db); rms_free(dg);
+    rms_free(ft); rms_free(fv); rms_free(fm); rms_free(fb);
+    return rc;
+}
+
+/* What one timed block runs: `inner` back-to-back steps of the kernel or of
+ * one of the roofs.  The memory roof alternates the sign it adds g with, so
+ * theta and v stay ordinary numbers however often it runs. */
+typedef struct perf_block {
+    const rms_kernel *k;
+    int threads;
+    size_t n, inner;
+    float *theta, *v, *m, *buf, *g;
+    const rms_cfg *c;
+    float roof_sign;
+} perf_block;
+
+enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
+
+static long involuntary_switches(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_nivcsw : -1;
+}
+
+/* Time one block.  On a machine shared with other busy users a block is
+ * often switched out in the middle (SPEC: noisy, 2 cores), which multiplies
+ * its time: such a sample (an involuntary context switch of any of our
+ * threads during it, from getrusage) is timed again, up to PERF_ATTEMPTS
+ * times; if every attempt was switched out, the fastest one is kept and
+ * *clean = 0. */
+static uint64_t time_block(perf_block *b, int what, int *clean)
+{
+    uint64_t best = UINT64_MAX;
+    for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
+        long cs0 = involuntary_switches();
+        uint64_t t0 = timing_now_ns();
+        for (size_t j = 0; j < b->inner; j++) {
+            if (what == BLOCK_KERNEL) {
+                perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
+            } else if (what == BLOCK_MEMORY_ROOF) {
+                perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
+                b->roof_sign = -b->roof_sign;
+            } else {
+                perf_roof_compute(b->threads, b->n, rms_cpu_isa());
+            }
+        }
+        uint64_t dt = timing_now_ns() - t0;
+        if (involuntary_switches() == cs0) {
+            *clean = 1;
+            return dt;
+        }
+        if (dt < best)
+            best = dt;
+    }
+    *clean = 0;
+    return best;
+}
+
+int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
+                 perf_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (!k->f32) {
+        snprintf(err, errlen, "kernel '%s' has no float32 step to time", k->name);
+        return -1;
+    }
+    if (n == 0 || threads < 1 || o->reps < 1) {
+        snprintf(err, errlen, "nothing to time (n = %zu, threads = %d, reps = %d)",
+                 n, threads, o->reps);
+        return -1;
+    }
+    rms_cfg c = o->cfg;
+    /* the first step's bias correction, as rms_step_f32 would set it */
+    c.bc_scale = c.bias_correction ? 1.0 / (1.0 - c.beta) : 1.0;
+    float *theta = rms_alloc(n, sizeof(float)), *v = rms_alloc(n, sizeof(float));
+    float *g = rms_alloc(n, sizeof(float));
+    float *m = c.centered ? rms_alloc(n, sizeof(float)) : NULL;
+    float *buf = c.momentum > 0 ? rms_alloc(n, sizeof(float)) : NULL;
+    double *kt = calloc((size_t)o->reps, sizeof *kt);
+    double *rt = calloc((size_t)o->reps, sizeof *rt);
+    double *ct = calloc((size_t)o->reps, sizeof *ct);
+    int rc = -1;
+    if (!theta || !v || !g || (c.centered && !m) || (c.momentum > 0 && !buf) ||
+        !kt || !rt || !ct) {
+        snprintf(err, errlen, "out of memory for n = %zu", n);
+        goto out;
+    }
+    fill(n, theta, v, m, buf, g, o->seed);
+    size_t inner = n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
+    double elems = (double)inner * (double)n;
+    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f };
+    int clean = 0;
+    /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
+     * Odd reps time the memory roof before the kernel, so neither always
+     * inherits the other's cache and prefetcher state. */
+    for (int rep = -1; rep < o->reps; rep++) {
+        uint64_t dk = 0, dr, dc;
+        int ck = 0, cr, cc;
+        if (rep % 2 == 0)
+            dk = time_block(&blk, BLOCK_KERNEL, &ck);
+        dr = time_block(&blk, BLOCK_MEMORY_ROOF, &cr);
+        if (rep % 2 != 0)
+            dk = time_block(&blk, BLOCK_KERNEL, &ck);
+        dc = time_block(&blk, BLOCK_COMPUTE_ROOF, &cc);
+        if (rep >= 0) {
+            kt[rep] = (double)dk / elems;
+            rt[rep] = (double)dr / elems;
+            ct[rep] = (double)dc / elems;
+            clean += ck;
+        }
+        /* many kernel steps drift theta; fresh values now and then (outside
+         * the timed parts) keep every rep on ordinary inputs */
+        if (rep % 8 == 7)
+            fill(n, theta, v, m, buf, g, o->seed + (unsigned long long)rep);
+    }
+    r->kernel = k->name;
+    r->clean_reps = clean;
+    r->source = "rmsbench";
+    r->compute_roof_isa = perf_roof_compute_isa(rms_cpu_isa());
+    r->n = n;
+    r->threads = threads;
+    r->reps = o->reps;
+    r->inner = inner;
+    r->threading = (k->isa & RMS_ISA_OPENMP) ? "kernel" : threads > 1 ? "split" : "none";
+    r->ns_per_elem = timing_median(kt, (size_t)o->reps);
+    r->ns_per_elem_min = kt[0];
+    r->ns_per_elem_max = kt[o->reps - 1];
+    r->roof_ns_per_elem = timing_median(rt, (size_t)o->reps);
+    r->compute_roof_ns_per_elem = timing_median(ct, (size_t)o->reps);
+    r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
+    r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
+    r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;
+    r->clock_ghz = o->clock_ghz;
+    r->cycles_per_elem = r->ns_per_elem * o->clock_ghz;
+    rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
+                  &r->max_ulp, err, errlen);
+    r->validated = rc == 0;
+out:
+    rms_free(theta); rms_free(v); rms_free(g); rms_free(m); rms_free(buf);
+    free(kt); free(rt); free(ct);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/* perf_peer.h -- the PyTorch peer: runs scripts/peer_torch.py in this same
+ * `rmsbench perf` invocation, right after our kernels, and reads its rows. */
+#ifndef PERF_PEER_H
+#define PERF_PEER_H
+
+#include <stddef.h>
+#include "perf/perf.h"
+
+/* Run the peer on the same sizes, thread counts, reps and preset.  Appends
+ * rows (source "pytorch", kernel names strdup'd: free with perf_peer_free)
+ * to *rows.  Returns 0; 3 when torch is not importable or the preset has no
+ * torch equivalent (nothing appended);
+ * -1 on any other failure.  err gets a one-line reason. */
+int perf_peer_torch(const size_t *sizes, size_t nsizes, const int *threads,
+                    size_t nthreads, int reps, const char *preset,
+                    perf_result **rows, size_t *nrows, char *err, size_t errlen);
+void perf_peer_free(perf_result *rows, size_t nrows);
+
+#endif

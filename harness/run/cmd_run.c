@@ -1,0 +1,129 @@
+/* cmd_run.c -- rmsbench run: one optimisation run, recorded in the database.
+ * Every option is validated before the database is opened, so bad input
+ * never touches it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "store/db.h"
+#include "run/run_core.h"
+#include "store/run_db.h"
+#include "run/run_print.h"
+
+static void help(void)
+{
+    printf("usage: rmsbench run --problem P [options]\n\n"
+           "One optimisation run of problem P with one RMSProp kernel.  Prints one\n"
+           "summary line (key=value) and records the run and its curve (loss and\n"
+           "gradient norm every K steps) in the database.\n\n"
+           "  --problem P           a problem of `rmsbench list problems` (required)\n"
+           "  --kernel K            auto (default; RMS_KERNEL overrides), or a kernel of\n"
+           "                        `rmsbench list kernels`; ref64 runs in double\n"
+           "%s"
+           "  --print-params        print the final parameters, one per line (%%.17g) on\n"
+           "                        stdout; the summary line then goes to stderr\n"
+           "  --help                this text\n\n"
+           "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
+           "1 when it failed (recorded as failed; Ctrl-C or SIGTERM ends a run this\n"
+           "way), 2 on bad input (nothing written).\n",
+           config_options_help);
+}
+
+/* Progress on a terminal, for long runs: at most twice a second, and only
+ * once the run has lasted a second. */
+typedef struct progress_state { double start, last; int shown; } progress_state;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(long step, long steps, double loss, void *ctx)
+{
+    progress_state *ps = ctx;
+    double now = mono_s();
+    if (now - ps->start < 1.0 || now - ps->last < 0.5)
+        return;
+    ps->last = now;
+    ps->shown = 1;
+    double el = now - ps->start;
+    fprintf(stderr, "\rstep %ld/%ld (%.0f%%)  loss %.6g  %.0f s, ETA %.0f s\033[K", step, steps,
+            100.0 * (double)step / (double)steps, loss, el,
+            step > 0 ? el * (double)(steps - step) / (double)step : 0.0);
+}
+
+/* getopt_long over the shared options; unknown options and missing values
+ * become one-line errors of ours, not getopt's. */
+int cmd_run(int argc, char **argv)
+{
+    enum { OPT_HELP = 'h' };
+    struct option opts[64];
+    size_t n = 0;
+    for (; config_long_options[n].name; n++)
+        opts[n] = config_long_options[n];
+    opts[n++] = (struct option){ "help", no_argument, 0, OPT_HELP };
+    opts[n] = (struct option){ 0, 0, 0, 0 };
+
+    run_opts o;
+    run_opts_init(&o);
+    char err[512];
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help();
+            return 0;
+        }
+        if (c == '?')
+            cli_die("unknown option '%s' (see rmsbench run --help)", argv[optind - 1]);
+        if (c == ':')
+            cli_die("option '%s' needs a value", argv[optind - 1]);
+        if (config_set(&o, c, optarg, err, sizeof err))
+            cli_die("%s", err);
+    }
+    if (optind < argc)
+        cli_die("unexpected argument '%s'", argv[optind]);
+    run_config rc;
+    if (config_resolve(&o, &rc, err, sizeof err))
+        cli_die("%s", err);
+
+    /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */
+    run_catch_stop_signals();
+    run_db rdb = { 0 };
+    sqlite3_int64 run_id = -1;
+    if (!o.no_db) {
+        const char *path = o.db ? o.db : RMS_DB_DEFAULT;
+        enum claim_outcome out;
+        if (ensure_default_db_dir(path))
+            cli_die("cannot create the directory of '%s'", path);
+        if (run_db_open(&rdb, path, err, sizeof err))
+            cli_die("%s", err);
+        if (run_db_claim(&rdb, &rc, NULL, 0, &run_id, &out, err, sizeof err)) {
+            run_db_close(&rdb);
+            cli_die("%s", err);
+        }
+    }
+    run_result r;
+    progress_state ps = { mono_s(), 0, 0 };
+    run_execute_progress(&rc, o.print_params, &r, isatty(2) ? show_progress : NULL, &ps);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    int status = r.status == RUN_FAILED ? 1 : 0;
+    if (!o.no_db) {
+        if (run_db_finish(&rdb, run_id, &r, err, sizeof err)) {
+            fprintf(stderr, "rmsbench run: %s\n", err);
+            status = 1;
+        }
+        run_db_close(&rdb);
+    }
+    run_print_summary(o.print_params ? stderr : stdout, &rc, &r, (long long)run_id);
+    for (size_t i = 0; o.print_params && i < r.nparams; i++)
+        printf("%.17g\n", r.params[i]);
+    run_result_free(&r);
+    return status;
+}
