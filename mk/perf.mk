@@ -1,2 +1,3 @@
-# mk/perf.mk -- rmsbench perf: the roof/threading file needs OpenMP.
+# mk/perf.mk -- rmsbench perf: the roof/threading files need OpenMP.
 FLAGS_perf_roof := -fopenmp
+FLAGS_perf_roof_mem := -fopenmp

@@ -86,6 +86,24 @@ check "rows carry a machine with the CPU model" test "$(q "$db" \
     "SELECT count(*) FROM perf p JOIN machines m ON m.id = p.machine_id WHERE m.cpu_model = '$model' AND p.validated = 1 AND p.source = 'rmsbench'")" = 4
 check "db gbps = 20/ns" test "$(q "$db" 'SELECT count(*) FROM perf WHERE abs(gbps - 20.0/ns_per_elem) > 1e-9*gbps')" = 0
 
+# --- the memory roof: which loop it was is a column; the bandwidth profile
+# lands one row per size x thread count, consistent, with a known loop
+check "csv has column roof_variant" bash -c "head -n 1 '$tmp/p.csv' | tr ',' '\n' | grep -qx roof_variant"
+check "csv roof_variant is a known loop" test "$(q "$tmp/csv.db" \
+    "SELECT count(*) FROM perf WHERE roof_variant NOT IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt')")" = 0
+check "db perf rows carry roof_variant" test "$(q "$db" \
+    "SELECT count(*) FROM perf WHERE roof_variant IS NOT NULL AND roof_variant != ''")" = 4
+"$RMSBENCH" perf --kernel fused --sizes 1000 --threads 1,2 --reps 1 --peer none --profile 1000,5000,20000 \
+    --db "$db" >"$tmp/prof.txt" 2>/dev/null
+check "perf --profile exits 0" test $? -eq 0
+check "profile block printed, a row per size x thread count" test "$(sed -n '/^# bandwidth profile/,$p' "$tmp/prof.txt" | \
+    awk '$1 ~ /^[0-9]+$/ && $5 > 0 && $6 > 0' | wc -l)" -eq 6
+check "profile rows recorded (3 sizes x 2 thread counts)" test "$(q "$db" \
+    "SELECT count(DISTINCT n || ':' || threads) FROM perf_roof_profile WHERE n IN (1000, 5000, 20000) AND machine_id IS NOT NULL")" = 6
+check "profile gbps = 20/ns, known loop" test "$(q "$db" \
+    "SELECT count(*) FROM perf_roof_profile WHERE NOT (ns_per_elem > 0 AND abs(gbps - 20.0/ns_per_elem) <= 1e-9*gbps
+       AND variant IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt'))")" = 0
+
 # --- bad input: one line, exit 2, database byte-identical
 cp "$db" "$tmp/before.db"
 expect_fail 2 "sizes 0" "$RMSBENCH" perf --sizes 0 --db "$db"
@@ -100,6 +118,8 @@ expect_fail 2 "peer xyz" "$RMSBENCH" perf --peer xyz --db "$db"
 expect_fail 2 "preset unknown" "$RMSBENCH" perf --preset nosuch --db "$db"
 expect_fail 2 "db and no-db" "$RMSBENCH" perf --db "$db" --no-db
 expect_fail 2 "stray argument" "$RMSBENCH" perf stray --db "$db"
+expect_fail 2 "profile 0" "$RMSBENCH" perf --profile 0 --db "$db"
+expect_fail 2 "profile abc" "$RMSBENCH" perf --profile abc --db "$db"
 expect_fail 2 "unknown option" "$RMSBENCH" perf --bogus --db "$db"
 expect_fail 2 "db in a missing directory" "$RMSBENCH" perf --kernel fused --sizes 10 --db "$tmp/no/such/dir.db"
 check "no file created for the missing directory" test ! -e "$tmp/no"

@@ -9,13 +9,14 @@
 #include "store/db.h"
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
+#include "perf/perf_profile.h"
 #include "perf/perf_report.h"
 #include "sys/timing.h"
 
 static const char USAGE[] =
 "usage: rmsbench perf [--kernel LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
 "                     [--preset NAME] [--format table|csv|json] [--db FILE | --no-db]\n"
-"                     [--peer auto|torch|none] [--seed S]\n"
+"                     [--peer auto|torch|none] [--seed S] [--profile auto|none|LIST]\n"
 "\n"
 "Time one RMSProp step per kernel, size and thread count, each repetition\n"
 "interleaved with two roofs timed in the same run, then validate the kernel.\n"
@@ -38,11 +39,18 @@ static const char USAGE[] =
 "                  after our kernels, and print the speed-up table; torch: the same\n"
 "                  but an error if torch is missing; none: no peer\n"
 "  --seed S        seed of the inputs (default 1)\n"
+"  --profile P     also time the memory roof alone against n (the machine's\n"
+"                  bandwidth through L1, L2, L3 and DRAM) on each thread count:\n"
+"                  auto = 2^10 .. 2^26 in octaves, or a list of sizes;\n"
+"                  none (default).  Rows go to the perf_roof_profile table\n"
 "\n"
 "Columns: ns_per_elem is the median over reps (min, max beside it);\n"
 "gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
 "roof_ratio = memory-roof time / kernel time (1.0 = at the roof), the roof\n"
-"being theta += g; v += g with the same 20 B/element; compute_roof_ratio = the\n"
+"being theta += g; v += g with the same 20 B/element, the fastest of a few\n"
+"same-traffic loops (roof_loop: c = the compiler's, avx2x1/x4, avx512x1/x4 =\n"
+"intrinsics with 1 or 4 vectors per iteration, avx512nt = streaming stores) at\n"
+"every vector width this CPU has, chosen per size and thread count; compute_roof_ratio = the\n"
 "same for a loop doing only the per-element sqrt, +eps and division (operands\n"
 "from a 4 KiB L1 table, no stores) at the widest vector ISA of this CPU (compute_roof_isa: avx512f,\n"
 "avx2 or sse2; the roof is the machine's, not the kernel's); cycles_per_elem =\n"
@@ -70,6 +78,7 @@ typedef struct perf_args {
     const char *db_path;     /* NULL: --no-db */
     const char *peer;
     unsigned long seed;
+    size_t *profile, nprofile;   /* sizes of the bandwidth profile (none: 0) */
 } perf_args;
 
 static void parse_kernels(perf_args *a, const char *list)
@@ -125,9 +134,11 @@ static void parse_args(perf_args *a, int argc, char **argv)
         { "preset", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' }, { "no-db", no_argument, NULL, 'D' },
         { "peer", required_argument, NULL, 'P' }, { "seed", required_argument, NULL, 'S' },
+        { "profile", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     const char *kernels = "all", *sizes = "1e4,1e5,1e6,1e7,2^24", *threads = NULL;
+    const char *profile = "none";
     int no_db = 0, have_db = 0;
     memset(a, 0, sizeof *a);
     a->reps = 10;
@@ -159,6 +170,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
             a->peer = optarg;
             break;
         case 'S': a->seed = (unsigned long)opt_long("--seed", optarg, 0, 1L << 62); break;
+        case 'R': profile = optarg; break;
         case 'h': fputs(USAGE, stdout); exit(0);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
         default:  cli_die("unknown option '%s' (try rmsbench perf --help)", argv[optind - 1]);
@@ -176,6 +188,15 @@ static void parse_args(perf_args *a, int argc, char **argv)
     for (size_t i = 0; i < a->nsizes; i++)
         if (a->sizes[i] == 0)
             cli_die("--sizes: 0 elements cannot be timed (sizes must be >= 1)");
+    if (strcmp(profile, "auto") == 0) {
+        if (!(a->profile = perf_profile_default_sizes(&a->nprofile)))
+            cli_die("out of memory");
+    } else if (strcmp(profile, "none") != 0) {
+        a->profile = opt_size_list("--profile", profile, &a->nprofile);
+        for (size_t i = 0; i < a->nprofile; i++)
+            if (a->profile[i] == 0)
+                cli_die("--profile: 0 elements cannot be timed (sizes must be >= 1)");
+    }
     char defthreads[32];
     if (!threads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -245,12 +266,28 @@ int cmd_perf(int argc, char **argv)
                 status = 1;
         }
     }
+    perf_profile_point *prof = NULL;
+    size_t nprof = 0;
+    if (a.nprofile) {
+        fprintf(stderr, "  bandwidth profile: memory roof at %zu sizes x %zu thread counts\n",
+                a.nprofile, a.nthreads);
+        if (perf_profile(a.profile, a.nprofile, a.threads, a.nthreads, 3, &prof, &nprof,
+                         err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+        }
+    }
     perf_print(stdout, a.format, &h, rows, nrows);
     /* CSV and JSON stay machine-readable: the summaries go to stderr there */
     perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
+    perf_profile_print(a.format == PERF_TABLE ? stdout : stderr, prof, nprof);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+        }
+        if (perf_profile_record(db, prof, nprof, err, sizeof err)) {
             fprintf(stderr, "rmsbench perf: %s\n", err);
             status = 1;
         }
@@ -261,5 +298,7 @@ int cmd_perf(int argc, char **argv)
     free(a.kernels);
     free(a.sizes);
     free(a.threads);
+    free(a.profile);
+    free(prof);
     return status;
 }

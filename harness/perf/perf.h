@@ -30,6 +30,7 @@ typedef struct perf_result {
     double ns_per_elem_min, ns_per_elem_max;
     double gbps;                  /* 20 B x n / median step time */
     double roof_ns_per_elem, roof_ratio;                  /* memory roof */
+    const char *roof_variant;     /* the memory roof's fastest loop here */
     double compute_roof_ns_per_elem, compute_roof_ratio;  /* sqrt+div roof */
     const char *compute_roof_isa; /* its vector ISA: this CPU's widest */
     double cycles_per_elem, clock_ghz;
@@ -51,9 +52,26 @@ int perf_measure(const rms_kernel *k, size_t n, int threads,
  * as N independent copies would.  The roofs are split the same way. */
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
                float *v, float *m, float *buf, const float *g, const rms_cfg *c);
-/* theta += sign*g; v += sign*g (sign +1 or -1: alternate it to stay put) */
-void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
-                      float sign);
+/* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B):
+ * how kernels and roofs are split across threads. */
+void perf_slice(size_t n, int t, int nt, size_t *lo, size_t *hi);
+/* Memory roof (perf_roof_mem.c): theta += sign*g; v += sign*g (sign +1 or -1:
+ * alternate it to stay put), by one of a few same-traffic streaming variants
+ * (widths, unrolling, streaming stores); perf times them all and takes the
+ * fastest.  Variants are numbered 0 .. perf_roof_variant_count()-1; 0 ("c",
+ * the compiler's loop) runs everywhere, a variant the CPU cannot run falls
+ * back to it. */
+int perf_roof_variant_count(void);
+const char *perf_roof_variant_name(int variant);
+int perf_roof_variant_runs(int variant);
+void perf_roof_memory_variant(int variant, int threads, size_t n, float *theta,
+                              float *v, const float *g, float sign);
+/* The fastest variant at n on `threads` threads: each runnable variant is
+ * timed `rounds` times, interleaved (each time >= 2^22 element-steps); the
+ * one with the lowest median wins.  *ns gets that median in ns/element.
+ * theta, v, g: n floats each, 64-byte aligned.  Returns the variant. */
+int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
+                   int rounds, double *ns);
 /* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
 void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */

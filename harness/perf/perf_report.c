@@ -8,7 +8,7 @@
 
 static const char *CSV_HEADER =
     "kernel,source,preset,n,threads,threading,reps,inner,ns_per_elem,"
-    "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,"
+    "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,roof_variant,"
     "compute_roof_ns_per_elem,compute_roof_ratio,compute_roof_isa,cycles_per_elem,clock_ghz,"
     "max_ulp,validated,clean_reps,cpu_model";
 
@@ -62,6 +62,8 @@ static void print_json(FILE *f, const perf_header *h, const perf_result *rows, s
         json_object_set_new(o, "gbps", jnum(r->gbps));
         json_object_set_new(o, "roof_ns_per_elem", jnum(r->roof_ns_per_elem));
         json_object_set_new(o, "roof_ratio", jnum(r->roof_ratio));
+        json_object_set_new(o, "roof_variant",
+                            r->roof_variant ? json_string(r->roof_variant) : json_null());
         json_object_set_new(o, "compute_roof_ns_per_elem", jnum(r->compute_roof_ns_per_elem));
         json_object_set_new(o, "compute_roof_ratio", jnum(r->compute_roof_ratio));
         json_object_set_new(o, "compute_roof_isa",
@@ -100,6 +102,7 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
             num(f, r->gbps, "%.6g"); fputc(',', f);
             num(f, r->roof_ns_per_elem, "%.6g"); fputc(',', f);
             num(f, r->roof_ratio, "%.6g"); fputc(',', f);
+            fprintf(f, "%s,", r->roof_variant ? r->roof_variant : "");
             num(f, r->compute_roof_ns_per_elem, "%.6g"); fputc(',', f);
             num(f, r->compute_roof_ratio, "%.6g"); fputc(',', f);
             fprintf(f, "%s,", r->compute_roof_isa ? r->compute_roof_isa : "");
@@ -121,8 +124,8 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
                "chain); preset %s; median of %d reps; compute roof %s\n",
             h->machine.cpu_model, h->machine.isa, h->machine.cores, h->clock_ghz,
             h->preset, h->reps, perf_roof_compute_isa(rms_cpu_isa()));
-    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %18s %15s %7s %5s %5s\n", "kernel", "n",
-            "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio",
+    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %-9s %18s %15s %7s %5s %5s\n", "kernel",
+            "n", "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio", "roof_loop",
             "compute_roof_ratio", "cycles_per_elem", "max_ulp", "valid", "clean");
     for (size_t i = 0; i < nrows; i++) {
         const perf_result *r = &rows[i];
@@ -132,6 +135,7 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
         cell(f, r->ns_per_elem_max, 11, "%*.4g");
         cell(f, r->gbps, 8, "%*.4g");
         cell(f, r->roof_ratio, 10, "%*.3f");
+        fprintf(f, "%-9s ", r->roof_variant ? r->roof_variant : "-");
         cell(f, r->compute_roof_ratio, 18, "%*.3f");
         cell(f, r->cycles_per_elem, 15, "%*.3g");
         cell(f, r->max_ulp, 7, "%*.3g");
@@ -223,8 +227,8 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
         "INSERT INTO perf (machine_id, source, kernel, preset, n, threads, reps,"
         " ns_per_elem, ns_per_elem_min, ns_per_elem_max, gbps, roof_ns_per_elem,"
         " roof_ratio, compute_roof_ns_per_elem, compute_roof_ratio, cycles_per_elem,"
-        " clock_ghz, validated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-        "?14,?15,?16,?17,?18)";
+        " clock_ghz, validated, roof_variant) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+        "?12,?13,?14,?15,?16,?17,?18,?19)";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         goto sqlfail;
     for (size_t i = 0; i < nrows; i++) {
@@ -252,6 +256,10 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
             sqlite3_bind_int(st, 18, r->validated);
         else
             sqlite3_bind_null(st, 18);
+        if (r->roof_variant)
+            sqlite3_bind_text(st, 19, r->roof_variant, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 19);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
