@@ -32,6 +32,8 @@ ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
 # ISA and OpenMP flags only on the files that need them (BLIS make_defs).
 FLAGS_rms_avx2   := -mavx2 -mfma
 FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
+FLAGS_rms_avx2_fast   := -mavx2 -mfma
+FLAGS_rms_avx512_fast := -mavx512f -mavx512vl -mfma
 FLAGS_rms_omp    := -fopenmp
 FLAGS_roof       := -mavx2 -mfma
 

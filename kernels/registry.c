@@ -41,6 +41,33 @@ static const rms_kernel KERNELS[] = {
       "two passes: all of v, then all of theta" },
     { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
       "double-precision reference (the oracle; proved with Frama-C)" },
+    /* Fast kernels: after every exact row, so "auto" never picks them (it
+     * takes the first float row this CPU runs); asked for by name.  sqrt
+     * and division by hardware estimates + one Newton-Raphson step + FMA
+     * (kernels/rms_fast_impl.h).  Their bound, in the ulp of rms_check.h
+     * (u = 2^-24; a relative error of k u is at most 2k ulp there):
+     *  - the estimates: rsqrt14/rcp14 (AVX-512) |e0| <= 2^-14; rsqrtps/
+     *    rcpps (AVX2) |e0| <= 1.5 * 2^-12.  One Newton step leaves
+     *    1.5 e0^2 for the root and e0^2 for the quotient: 0.09 u and 0.06 u
+     *    (AVX-512), 3.4 u and 2.3 u (AVX2);
+     *  - roundings of the refinement: s0 = x r0 (0.5 u), e = 1 - s0 r0 (its
+     *    rounding scaled by 1/2: 0.25 u, plus s0's 0.5 u passed on), s1
+     *    (0.5 u): sqrt within 1.8 u + the estimate term; + eps (0.5 u);
+     *    the quotient y1 within 1.0 u + the estimate term of the divisor's
+     *    value; so a / (sqrt(x) + eps) is within 3.4 u (AVX-512) or 9.0 u
+     *    (AVX2) of the exact quotient of the computed x, against 1.5 u for
+     *    the exact kernels (sqrt, +eps, divide: 0.5 u each);
+     *  - everything else is the exact kernels' budget (16 ulp: coefficients,
+     *    v, bias factor, momentum; FMA only removes roundings).
+     * So the extra is (3.4 - 1.5) u -> 4 ulp (AVX-512) and (9.0 - 1.5) u ->
+     * 15 ulp (AVX2), theta and buf alike (the step enters buf and theta
+     * once).  Rows: 16 + 4 = 20 and 16 + 15 = 31, rounded up to 24 and 32.
+     * Seen (tests/test_kernels_diff.c, 240 option combinations): see the
+     * table it prints; the plain rule's worst is a few ulp. */
+    { "avx512_fast", rms_step_avx512_fast, NULL,  ISA_AVX512,      24,
+      "AVX-512F, sqrt and divide by rsqrt14/rcp14 + Newton-Raphson + FMA (<= 24 ulp)" },
+    { "avx2_fast", rms_step_avx2_fast, NULL,      ISA_AVX2,        32,
+      "AVX2 + FMA, sqrt and divide by rsqrtps/rcpps + Newton-Raphson (<= 32 ulp)" },
 };
 
 const rms_kernel *rms_kernels(size_t *count)

@@ -249,6 +249,10 @@ void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
                    const float *g, const rms_cfg *c);
 void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
                      const float *g, const rms_cfg *c);
+void rms_step_avx2_fast(size_t n, float *theta, float *v, float *m, float *buf,
+                        const float *g, const rms_cfg *c);
+void rms_step_avx512_fast(size_t n, float *theta, float *v, float *m, float *buf,
+                          const float *g, const rms_cfg *c);
 
 /* Threads the omp kernel uses from now on (omp_set_num_threads). */
 void rms_set_threads(int n);

@@ -16,16 +16,19 @@
  * writes leave the core.  It counts as a roof because a kernel could do the
  * same (and it is never chosen where the data fits in cache: it is slower
  * there).  Built with -fopenmp (mk/perf.mk) for the split across threads. */
-#include <immintrin.h>
 #include <omp.h>
 #include <stdint.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include "perf/perf.h"
 
 typedef void (*roof_fn)(size_t n, float *restrict theta, float *restrict v,
                         const float *restrict g, float s);
 
-/* The compiler's own vectorisation of the plain loop, one clone per ISA. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+/* The compiler's own vectorisation of the plain loop, one clone per vector
+ * level (RMS_TARGET_CLONES, as the plain-C kernels). */
+RMS_TARGET_CLONES
 static void roof_c(size_t n, float *restrict theta, float *restrict v,
                    const float *restrict g, float s)
 {
