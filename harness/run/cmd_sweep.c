@@ -33,14 +33,20 @@ typedef struct shared {
 static void help(void)
 {
     printf("usage: rmsbench sweep --problems LIST [grid options] [run options]\n\n"
-           "Runs the cross product problems x kernels x presets x lr x beta x eps x\n"
-           "momentum x seeds and records every run.  Resumable: a config whose hash\n"
+           "Runs the cross product problems x kernels x solvers x option axes x seeds\n"
+           "and records every run.  Resumable: a config whose hash\n"
            "already has a done or diverged row is skipped; a row left `running` by a\n"
            "killed process is removed and the config run again.\n\n"
            "grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
            "1e-4:1e-1:13; S: 1,2,3 or 1..10):\n"
-           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
-           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n"
+           "  --problems LIST  --kernels LIST (default auto)  --seeds S (default 1)\n"
+           "  --solvers LIST   solver labels PRESET[+OPTION[=VALUE]]..., e.g.\n"
+           "                   torch,torch+centered,keras+momentum=0.9 (default seed;\n"
+           "                   --presets is the same option)\n"
+           "  every option is an axis: --lr R --beta R --eps R --v0 R --momentum R\n"
+           "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
+           "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
+           "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
            "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
            "run options, applied to every config:\n%s\n"
            "sweep:\n"
@@ -164,7 +170,7 @@ static void progress(const shared *sh, size_t n, double t0, int tty, int final)
 
 int cmd_sweep(int argc, char **argv)
 {
-    struct option opts[80];
+    struct option opts[96];
     sweep_options(opts, sizeof opts / sizeof opts[0], NULL);
 
     sweep_spec sp;
