@@ -59,7 +59,9 @@ check "command-line options override the preset" [ "$n" -eq 1 ]
 # Ctrl-C / SIGTERM: the run stops, is recorded failed ("interrupted"), never left running
 "$RMSBENCH" run --problem rosenbrock_nd --dim 20000 --steps 1e7 --kernel fused --db "$DB" >/dev/null 2>&1 &
 rp=$!
-for i in $(seq 100); do
+# wait for the run to be recorded running (up to 120 s: a loaded machine can
+# take seconds to start it; the loop leaves as soon as it is)
+for i in $(seq 1200); do
     [ "$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status='running'" 2>/dev/null)" = 1 ] && break
     sleep 0.1
 done
