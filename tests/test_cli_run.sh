@@ -155,7 +155,7 @@ bad "range lo 0" "'0:1:3'" "${S[@]}" --lr 0:1:3
 bad "range malformed" "'1e-4:1e-1'" "${S[@]}" --beta 1e-4:1e-1
 bad "lr list with nan" "'nan'" "${S[@]}" --lr 0.1,nan
 bad "lr list with negative" "-1" "${S[@]}" --lr 0.1,-1
-bad "beta list out of range" "beta = 1" "${S[@]}" --beta 0.9,1
+bad "beta list out of range" "--beta: bad value '1'" "${S[@]}" --beta 0.9,1
 bad "eps trailing garbage" "'1e-8x'" "${S[@]}" --eps 1e-8x
 bad "momentum 1e999" "'1e999'" "${S[@]}" --momentum 1e999
 bad "seeds reversed" "'5..1'" "${S[@]}" --seeds 5..1
