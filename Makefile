@@ -35,6 +35,7 @@ FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
 FLAGS_rms_avx2_fast   := -mavx2 -mfma
 FLAGS_rms_avx512_fast := -mavx512f -mavx512vl -mfma
 FLAGS_rms_omp    := -fopenmp
+FLAGS_rms_multi  := -fopenmp
 FLAGS_roof       := -mavx2 -mfma
 
 # harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).

@@ -39,10 +39,9 @@ static const rms_kernel KERNELS[] = {
       "one pass, scalar C vectorised by the compiler" },
     { "naive",  rms_step_naive,   NULL,           RMS_ISA_NONE,    16,
       "two passes: all of v, then all of theta" },
-    { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
-      "double-precision reference (the oracle; proved with Frama-C)" },
-    /* Fast kernels: after every exact row, so "auto" never picks them (it
-     * takes the first float row this CPU runs); asked for by name.  sqrt
+    /* Fast kernels: after fused (which every CPU runs), so "auto" never
+     * picks them (it takes the first float row this CPU runs); asked for
+     * by name.  sqrt
      * and division by hardware estimates + one Newton-Raphson step + FMA
      * (kernels/rms_fast_impl.h).  Their bound, in the ulp of rms_check.h
      * (u = 2^-24; a relative error of k u is at most 2k ulp there):
@@ -68,6 +67,8 @@ static const rms_kernel KERNELS[] = {
       "AVX-512F, sqrt and divide by rsqrt14/rcp14 + Newton-Raphson + FMA (<= 24 ulp)" },
     { "avx2_fast", rms_step_avx2_fast, NULL,      ISA_AVX2,        32,
       "AVX2 + FMA, sqrt and divide by rsqrtps/rcpps + Newton-Raphson (<= 32 ulp)" },
+    { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
+      "double-precision reference (the oracle; proved with Frama-C)" },
 };
 
 const rms_kernel *rms_kernels(size_t *count)

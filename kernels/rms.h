@@ -254,6 +254,24 @@ void rms_step_avx2_fast(size_t n, float *theta, float *v, float *m, float *buf,
 void rms_step_avx512_fast(size_t n, float *theta, float *v, float *m, float *buf,
                           const float *g, const rms_cfg *c);
 
+/* ---------------------------------------------------------- multi-tensor */
+
+/* One tensor of a model: n elements of theta, v, m (centered) and buf
+ * (momentum) and its gradient g, as a kernel takes them. */
+typedef struct rms_tensor {
+    size_t n;
+    float *theta, *v, *m, *buf;
+    const float *g;
+} rms_tensor;
+
+/* One step of kernel function f over every tensor of t[0..nt-1] (a whole
+ * model) on `threads` OpenMP threads (< 1: omp_get_max_threads()): the
+ * tensors' elements are split evenly across the threads, large tensors cut
+ * at 64-byte multiples (kernels/rms_multi.c).  Bit for bit the result of
+ * calling f on each tensor alone.  c->bc_scale as the caller sets it. */
+void rms_step_multi(rms_step_f32_fn f, size_t nt, const rms_tensor *t, int threads,
+                    const rms_cfg *c);
+
 /* Threads the omp kernel uses from now on (omp_set_num_threads). */
 void rms_set_threads(int n);
 /* Smallest n the omp kernel splits across its threads: the forced value

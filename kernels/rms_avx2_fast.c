@@ -35,8 +35,10 @@
 #define V_RSQRT _mm256_rsqrt_ps
 #define V_RCP _mm256_rcp_ps
 /* normal positive finite (ordered compares: NaN fails both) */
-#define V_ALL_NORMAL(x) (_mm256_movemask_ps(_mm256_and_ps(                          \
-    _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ),                          \
-    _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))) == 0xff)
+#define NT __m256
+#define V_NORMAL(x) _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ), \
+                                  _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))
+#define V_ALL(ok) (_mm256_movemask_ps(ok) == 0xff)
+#define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, ok)
 
 #include "rms_fast_impl.h"

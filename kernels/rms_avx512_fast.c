@@ -35,8 +35,11 @@
 #define V_RCP _mm512_rcp14_ps
 /* normal positive finite: the bits minus FLT_MIN's, unsigned, below the span
  * up to FLT_MAX (zero, denormals, negatives, inf and NaN all fall outside) */
-#define V_ALL_NORMAL(x) (_mm512_cmplt_epu32_mask(                                   \
+#define NT __mmask16
+#define V_NORMAL(x) _mm512_cmplt_epu32_mask(                                        \
     _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_set1_epi32(0x00800000)),        \
-    _mm512_set1_epi32(0x7f000000)) == 0xffff)
+    _mm512_set1_epi32(0x7f000000))
+#define V_ALL(ok) ((ok) == 0xffff)
+#define V_PICK(ok, a, b) _mm512_mask_blend_ps(ok, b, a)
 
 #include "rms_fast_impl.h"

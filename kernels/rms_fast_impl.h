@@ -15,9 +15,9 @@
  *
  * The estimates are valid for normal positive finite x only (rsqrt(0) = inf
  * gives 0*inf; legacy RSQRTPS/RCPPS flush denormals; rsqrt(inf) = 0).  A
- * vector with any lane outside [FLT_MIN, FLT_MAX] (zero, denormal, inf, NaN)
- * takes the exact sqrt and division instead, so those inputs give what the
- * exact kernels give.  Masked-off lanes of an edge load 1.0 (never stored),
+ * lane outside [FLT_MIN, FLT_MAX] (zero, denormal, inf, NaN) takes the exact
+ * sqrt and division instead, so those inputs give what the exact kernels
+ * give.  Masked-off lanes of an edge load 1.0 (never stored),
  * so edges take the estimates like the body.
  *
  * Every option of rms.h is supported, in fused's order of operations.
@@ -31,7 +31,9 @@
  *   V_ADD, V_SUB, V_MUL, V_MAX, V_SQRT, V_DIV,
  *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b,
  *   V_NEG(x), V_RSQRT(x), V_RCP(x) (the hardware estimates),
- *   V_ALL_NORMAL(x)     1 when every lane is in [FLT_MIN, FLT_MAX]
+ *   NT, V_NORMAL(x)     lane mask (type NT): x in [FLT_MIN, FLT_MAX]
+ *   V_ALL(ok)           1 when every lane of the mask is on
+ *   V_PICK(ok, a, b)    a where ok, else b
  *   ALIGN               bytes the body's theta loads/stores are aligned to
  *   KERNEL_NAME         the exported step function */
 
@@ -58,14 +60,9 @@ static FN(coef) FN(coef_of)(const rms_cfg *c)
 }
 
 /* a / (sqrt(x) + eps), or a / sqrt(x + eps) when eps_in_sqrt (then x is
- * already var + eps): the estimates where every lane of x is normal, the
- * exact operations otherwise. */
-static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
+ * already var + eps), by the estimates: valid where x is normal. */
+static inline VT FN(estimate)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
 {
-    if (!V_ALL_NORMAL(x)) {
-        VT den = eps_in_sqrt ? V_SQRT(x) : V_ADD(V_SQRT(x), k->eps);
-        return V_DIV(a, den);
-    }
     VT r0 = V_RSQRT(x);
     if (eps_in_sqrt) {
         VT e = V_FNMA(V_MUL(x, r0), r0, k->one);            /* 1 - x r0^2 */
@@ -79,6 +76,20 @@ static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
     VT q0 = V_RCP(den);
     VT y0 = V_MUL(a, q0);
     return V_FMA(V_FNMA(den, y0, a), q0, y0);              /* a / den */
+}
+
+/* The same quotient, lane by lane: the estimate where x is normal, the
+ * exact sqrt and division elsewhere (a rare vector pays for both).  Each
+ * lane depends on its own inputs only, so a step gives the same bits
+ * however the array is split or aligned (rms_step_multi relies on it). */
+static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
+{
+    NT ok = V_NORMAL(x);
+    VT q = FN(estimate)(a, x, eps_in_sqrt, k);
+    if (V_ALL(ok))
+        return q;
+    VT den = eps_in_sqrt ? V_SQRT(x) : V_ADD(V_SQRT(x), k->eps);
+    return V_PICK(ok, q, V_DIV(a, den));
 }
 
 /* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps). */

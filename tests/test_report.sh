@@ -70,6 +70,8 @@ check "bandwidth profile: the 2-thread roof at 2^24 is 20 GB/s" \
     bash -c "sed -n '/^# roof, 2 thread/,/^\$/p' '$out/plots/bandwidth_profile.dat' | grep -qx '16777216 20 avx512x4'"
 check "bandwidth profile: avx2 on 1 thread at 2^24 as a point (20 / 0.600012)" \
     bash -c "sed -n '/^# avx2, 1 thread/,/^\$/p' '$out/plots/bandwidth_profile.dat' | grep -q '^16777216 33.33'"
+check "whole-model table: avx2 on resnet50, roof 0.8, 1.5x PyTorch's fastest" \
+    grep -q '<td>resnet50</td><td>avx2</td><td class="num">1</td><td class="num">161</td><td class="num">25557032</td><td class="num">20</td><td class="num">0.8</td><td class="num">1.5</td>' "$html"
 check "diverged configuration counted" grep -q '<td>1 of 6</td>' "$html"
 check "unfinished runs not used" grep -q 'Runs: 37 done, 3 diverged, 1 failed, 1 unfinished' "$html"
 check "machine shown" grep -q 'Fixture CPU &lt;A&gt; &amp; Co' "$html"

@@ -10,6 +10,7 @@
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
 #include "perf/perf_profile.h"
+#include "perf/perf_model.h"
 #include "perf/perf_report.h"
 #include "sys/timing.h"
 
@@ -17,6 +18,7 @@ static const char USAGE[] =
 "usage: rmsbench perf [--kernel LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
 "                     [--preset NAME] [--format table|csv|json] [--db FILE | --no-db]\n"
 "                     [--peer auto|torch|none] [--seed S] [--profile auto|none|LIST]\n"
+"                     [--model NAME[,NAME...]]\n"
 "\n"
 "Time one RMSProp step per kernel, size and thread count, each repetition\n"
 "interleaved with two roofs timed in the same run, then validate the kernel.\n"
@@ -43,6 +45,13 @@ static const char USAGE[] =
 "                  bandwidth through L1, L2, L3 and DRAM) on each thread count:\n"
 "                  auto = 2^10 .. 2^26 in octaves, or a list of sizes;\n"
 "                  none (default).  Rows go to the perf_roof_profile table\n"
+"  --model LIST    time one step over every tensor of whole models instead of the\n"
+"                  sizes (unless --sizes is given too): shape lists\n"
+"                  data/models/NAME.tsv (resnet50, bert_base, gpt2_small) or paths;\n"
+"                  rms_step_multi splits the tensors across the threads; the\n"
+"                  roof is the memory roof over the same tensors; the peer times\n"
+"                  torch.optim.RMSprop.step() over the same shapes.  Rows go to\n"
+"                  the perf_models table\n"
 "\n"
 "Columns: ns_per_elem is the median over reps (min, max beside it);\n"
 "gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
@@ -79,6 +88,8 @@ typedef struct perf_args {
     const char *peer;
     unsigned long seed;
     size_t *profile, nprofile;   /* sizes of the bandwidth profile (none: 0) */
+    char **models;               /* --model names (NULL: none) */
+    size_t nmodels;
 } perf_args;
 
 static void parse_kernels(perf_args *a, const char *list)
@@ -134,11 +145,12 @@ static void parse_args(perf_args *a, int argc, char **argv)
         { "preset", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' }, { "no-db", no_argument, NULL, 'D' },
         { "peer", required_argument, NULL, 'P' }, { "seed", required_argument, NULL, 'S' },
-        { "profile", required_argument, NULL, 'R' },
+        { "profile", required_argument, NULL, 'R' }, { "model", required_argument, NULL, 'M' },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     const char *kernels = "all", *sizes = "1e4,1e5,1e6,1e7,2^24", *threads = NULL;
-    const char *profile = "none";
+    const char *profile = "none", *models = NULL;
+    int sizes_given = 0;
     int no_db = 0, have_db = 0;
     memset(a, 0, sizeof *a);
     a->reps = 10;
@@ -152,7 +164,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'k': kernels = optarg; break;
-        case 's': sizes = optarg; break;
+        case 's': sizes = optarg; sizes_given = 1; break;
         case 't': threads = optarg; break;
         case 'r': a->reps = (int)opt_long("--reps", optarg, 1, 100000); break;
         case 'p': a->preset = optarg; break;
@@ -171,6 +183,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
             break;
         case 'S': a->seed = (unsigned long)opt_long("--seed", optarg, 0, 1L << 62); break;
         case 'R': profile = optarg; break;
+        case 'M': models = optarg; break;
         case 'h': fputs(USAGE, stdout); exit(0);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
         default:  cli_die("unknown option '%s' (try rmsbench perf --help)", argv[optind - 1]);
@@ -184,7 +197,16 @@ static void parse_args(perf_args *a, int argc, char **argv)
         a->db_path = NULL;
     if (!rms_preset_find(a->preset))
         cli_die("--preset: unknown preset '%s' (see rmsbench list presets)", a->preset);
-    a->sizes = opt_size_list("--sizes", sizes, &a->nsizes);
+    if (models) {
+        char path[4096];
+        a->models = opt_name_list("--model", models, &a->nmodels);
+        for (size_t i = 0; i < a->nmodels; i++)
+            if (perf_model_path(a->models[i], path, sizeof path))
+                cli_die("--model: no shape list '%s' (looked for %s; see data/models/)",
+                        a->models[i], path);
+    }
+    a->sizes = models && !sizes_given ? calloc(1, sizeof *a->sizes)
+                                      : opt_size_list("--sizes", sizes, &a->nsizes);
     for (size_t i = 0; i < a->nsizes; i++)
         if (a->sizes[i] == 0)
             cli_die("--sizes: 0 elements cannot be timed (sizes must be >= 1)");
@@ -210,6 +232,58 @@ static void parse_args(perf_args *a, int argc, char **argv)
     parse_kernels(a, kernels);
     if (a->nkernels == 0)
         cli_die("--kernel: no float kernel runs on this CPU");
+}
+
+/* Every --model x kernel x thread count, then the peer on each model.  The
+ * model names stay owned by a (the rows point at them).  0, or 1 when
+ * something failed or did not validate (said on stderr). */
+static int perf_models_run(const perf_args *a, const perf_opts *o, perf_model_result **rows,
+                           size_t *nrows, size_t *nours)
+{
+    int status = 0;
+    char err[512], path[4096];
+    static perf_model *models;   /* kept for the process: rows point at names */
+    models = calloc(a->nmodels ? a->nmodels : 1, sizeof *models);
+    size_t total = a->nmodels * a->nkernels * a->nthreads;
+    *rows = calloc(total ? total : 1, sizeof **rows);
+    if (!models || !*rows)
+        cli_die("out of memory");
+    for (size_t mi = 0; mi < a->nmodels; mi++) {
+        perf_model_path(a->models[mi], path, sizeof path);
+        if (perf_model_load(path, &models[mi], err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+            continue;
+        }
+        for (size_t t = 0; t < a->nthreads; t++)
+            for (size_t k = 0; k < a->nkernels; k++) {
+                fprintf(stderr, "  model %s (%zu tensors, %zu parameters) %s threads=%d\n",
+                        models[mi].name, models[mi].ntensors, models[mi].params,
+                        a->kernels[k]->name, a->threads[t]);
+                int rc = perf_model_measure(a->kernels[k], &models[mi], a->threads[t], o,
+                                            &(*rows)[*nrows], err, sizeof err);
+                if (rc)
+                    fprintf(stderr, "rmsbench perf: %s%s\n", rc > 0 ? "INVALID: " : "", err);
+                status |= rc != 0;
+                if (rc >= 0)
+                    (*nrows)++;
+            }
+    }
+    *nours = *nrows;
+    for (size_t mi = 0; mi < a->nmodels && strcmp(a->peer, "none"); mi++) {
+        if (!models[mi].name)
+            continue;
+        perf_model_path(a->models[mi], path, sizeof path);
+        fprintf(stderr, "  peer: torch.optim.RMSprop over model %s\n", models[mi].name);
+        int rc = perf_peer_torch_model(path, &models[mi], a->threads, a->nthreads, a->reps,
+                                       a->preset, rows, nrows, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            if (rc < 0 || strcmp(a->peer, "torch") == 0)
+                status = 1;
+        }
+    }
+    return status;
 }
 
 int cmd_perf(int argc, char **argv)
@@ -266,6 +340,10 @@ int cmd_perf(int argc, char **argv)
                 status = 1;
         }
     }
+    perf_model_result *mrows = NULL;
+    size_t nmrows = 0, nmours = 0;
+    if (perf_models_run(&a, &o, &mrows, &nmrows, &nmours))
+        status = 1;
     perf_profile_point *prof = NULL;
     size_t nprof = 0;
     if (a.nprofile) {
@@ -282,8 +360,13 @@ int cmd_perf(int argc, char **argv)
     perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_profile_print(a.format == PERF_TABLE ? stdout : stderr, prof, nprof);
+    perf_model_print(a.format == PERF_TABLE ? stdout : stderr, mrows, nmrows);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+        }
+        if (perf_model_record(db, a.preset, mrows, nmrows, err, sizeof err)) {
             fprintf(stderr, "rmsbench perf: %s\n", err);
             status = 1;
         }
@@ -300,5 +383,9 @@ int cmd_perf(int argc, char **argv)
     free(a.threads);
     free(a.profile);
     free(prof);
+    perf_peer_model_free(mrows + nmours, nmrows - nmours);
+    free(mrows);
+    if (a.models)
+        free_list(a.models, a.nmodels);
     return status;
 }

@@ -33,27 +33,38 @@ static float sign(unsigned long long *s)
     return (*s >> 63) ? -1.0f : 1.0f;
 }
 
+void perf_fill_stream(unsigned long long *s, size_t n, float *theta, float *v, float *m,
+                      float *buf, float *g)
+{
+    for (size_t i = 0; i < n; i++) {
+        theta[i] = sign(s) * uniform(s, 0.5f, 2.0f);
+        v[i] = uniform(s, 0.01f, 1.0f);
+        g[i] = sign(s) * uniform(s, 0.1f, 1.0f);
+        /* m and buf share g's sign so their updates do not cancel */
+        if (m)
+            m[i] = g[i] * uniform(s, 0.0f, 0.05f);
+        if (buf)
+            buf[i] = g[i] * uniform(s, 0.0f, 1e-3f);
+    }
+}
+
+unsigned long long perf_fill_seed(unsigned long long seed)
+{
+    return seed * 2654435761ull + 1;
+}
+
 static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
                  unsigned long long seed)
 {
-    unsigned long long s = seed * 2654435761ull + 1;
-    for (size_t i = 0; i < n; i++) {
-        theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
-        v[i] = uniform(&s, 0.01f, 1.0f);
-        g[i] = sign(&s) * uniform(&s, 0.1f, 1.0f);
-        /* m and buf share g's sign so their updates do not cancel */
-        if (m)
-            m[i] = g[i] * uniform(&s, 0.0f, 0.05f);
-        if (buf)
-            buf[i] = g[i] * uniform(&s, 0.0f, 1e-3f);
-    }
+    unsigned long long s = perf_fill_seed(seed);
+    perf_fill_stream(&s, n, theta, v, m, buf, g);
 }
 
 /* Worst ulp error over the state the step writes; index of it in *where.
  * The measure is rms_check.h's (the one `rmsbench check` uses), in ulp of
  * max(|new|, |old|) with old the element's value before the step. */
-static double compare(size_t n, const float *f, const double *d, const float *old,
-                      size_t off, double worst, size_t *where)
+double perf_compare(size_t n, const float *f, const double *d, const float *old,
+                    size_t off, double worst, size_t *where)
 {
     for (size_t i = 0; i < n; i++) {
         double e = rms_ulp_err(f[i], d[i], old[off + i]);
@@ -110,22 +121,22 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
         }
         rms_step_ref64(len, dt, dv, dm, db, dg, c);
         double w = worst;
-        worst = compare(len, theta + lo, dt, ft, lo, worst, &where);
+        worst = perf_compare(len, theta + lo, dt, ft, lo, worst, &where);
         if (worst > w)
             what = "theta";
         w = worst;
-        worst = compare(len, v + lo, dv, fv, lo, worst, &where);
+        worst = perf_compare(len, v + lo, dv, fv, lo, worst, &where);
         if (worst > w)
             what = "v";
         if (m) {
             w = worst;
-            worst = compare(len, m + lo, dm, fm, lo, worst, &where);
+            worst = perf_compare(len, m + lo, dm, fm, lo, worst, &where);
             if (worst > w)
                 what = "m";
         }
         if (buf) {
             w = worst;
-            worst = compare(len, buf + lo, db, fb, lo, worst, &where);
+            worst = perf_compare(len, buf + lo, db, fb, lo, worst, &where);
             if (worst > w)
                 what = "buf";
         }
@@ -156,6 +167,7 @@ typedef struct perf_block {
     const rms_cfg *c;
     float roof_sign;
     int roof_variant;
+    int what;            /* BLOCK_*: set by time_block */
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -166,29 +178,19 @@ static long involuntary_switches(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_nivcsw : -1;
 }
 
-/* Time one block.  On a machine shared with other busy users a block is
- * often switched out in the middle (SPEC: noisy, 2 cores), which multiplies
- * its time: such a sample (an involuntary context switch of any of our
- * threads during it, from getrusage) is timed again, up to PERF_ATTEMPTS
- * times; if every attempt was switched out, the fastest one is kept and
- * *clean = 0. */
-static uint64_t time_block(perf_block *b, int what, int *clean)
+/* Time one call of run(arg).  On a machine shared with other busy users a
+ * block is often switched out in the middle (SPEC: noisy, 2 cores), which
+ * multiplies its time: such a sample (an involuntary context switch of any
+ * of our threads during it, from getrusage) is timed again, up to
+ * PERF_ATTEMPTS times; if every attempt was switched out, the fastest one
+ * is kept and *clean = 0. */
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean)
 {
     uint64_t best = UINT64_MAX;
     for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
         long cs0 = involuntary_switches();
         uint64_t t0 = timing_now_ns();
-        for (size_t j = 0; j < b->inner; j++) {
-            if (what == BLOCK_KERNEL) {
-                perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
-            } else if (what == BLOCK_MEMORY_ROOF) {
-                perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
-                                         b->g, b->roof_sign);
-                b->roof_sign = -b->roof_sign;
-            } else {
-                perf_roof_compute(b->threads, b->n, rms_cpu_isa());
-            }
-        }
+        run(arg);
         uint64_t dt = timing_now_ns() - t0;
         if (involuntary_switches() == cs0) {
             *clean = 1;
@@ -199,6 +201,29 @@ static uint64_t time_block(perf_block *b, int what, int *clean)
     }
     *clean = 0;
     return best;
+}
+
+/* `inner` back-to-back steps of the kernel or of one of the roofs. */
+static void run_block(void *arg)
+{
+    perf_block *b = arg;
+    for (size_t j = 0; j < b->inner; j++) {
+        if (b->what == BLOCK_KERNEL) {
+            perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
+        } else if (b->what == BLOCK_MEMORY_ROOF) {
+            perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
+                                     b->g, b->roof_sign);
+            b->roof_sign = -b->roof_sign;
+        } else {
+            perf_roof_compute(b->threads, b->n, rms_cpu_isa());
+        }
+    }
+}
+
+static uint64_t time_block(perf_block *b, int what, int *clean)
+{
+    b->what = what;
+    return perf_time_clean(run_block, b, clean);
 }
 
 static size_t inner_steps(size_t n)
@@ -217,7 +242,7 @@ int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g
         rounds = 1;
     double *t = calloc((size_t)(nv * rounds), sizeof *t);
     size_t inner = inner_steps(n);
-    perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0 };
+    perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0, 0 };
     int best = 0, clean;
     double best_ns = INFINITY;
     if (!t) {
@@ -284,7 +309,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     /* the memory roof's loop: the fastest of its variants here (2 rounds) */
     double pick_ns;
     int variant = perf_roof_best(threads, n, theta, v, g, 2, &pick_ns);
-    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f, variant };
+    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f, variant, 0 };
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
      * Odd reps time the memory roof before the kernel, so neither always

@@ -6,6 +6,7 @@
 #define PERF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "rms.h"
 
 /* Bytes one plain step moves per element: read theta, v, g; write theta, v. */
@@ -45,6 +46,19 @@ typedef struct perf_result {
  * -1 when it could not run (out of memory, n == 0, no f32 function). */
 int perf_measure(const rms_kernel *k, size_t n, int threads,
                  const perf_opts *o, perf_result *r, char *err, size_t errlen);
+
+/* Time one call of run(arg), again (up to 3 times) while it was switched
+ * out; *clean = 0 when every attempt was.  Nanoseconds. */
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean);
+/* The inputs perf times and validates on, as a stream: seed it with
+ * perf_fill_seed and draw n elements at a time (m, buf may be NULL). */
+unsigned long long perf_fill_seed(unsigned long long seed);
+void perf_fill_stream(unsigned long long *s, size_t n, float *theta, float *v, float *m,
+                      float *buf, float *g);
+/* Worst of `worst` and the ulp errors of f[i] against d[i] (old[off+i] the
+ * value before the step, rms_check.h's measure); its index in *where. */
+double perf_compare(size_t n, const float *f, const double *d, const float *old,
+                    size_t off, double worst, size_t *where);
 
 /* Threading: a kernel built with OpenMP (isa has RMS_ISA_OPENMP) gets
  * omp_set_num_threads(threads) and one call; any other kernel is run by

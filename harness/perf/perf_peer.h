@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "perf/perf.h"
+#include "perf/perf_model.h"
 
 /* Run the peer on the same sizes, thread counts, reps and preset.  Appends
  * rows (source "pytorch", kernel names strdup'd: free with perf_peer_free)
@@ -15,5 +16,13 @@ int perf_peer_torch(const size_t *sizes, size_t nsizes, const int *threads,
                     size_t nthreads, int reps, const char *preset,
                     perf_result **rows, size_t *nrows, char *err, size_t errlen);
 void perf_peer_free(perf_result *rows, size_t nrows);
+
+/* The same for one whole model (the shape list at path): rows (source
+ * "pytorch", kernel torch / torch_foreach, one per implementation and thread
+ * count) appended to *rows; free with perf_peer_model_free. */
+int perf_peer_torch_model(const char *path, const perf_model *m, const int *threads,
+                          size_t nthreads, int reps, const char *preset,
+                          perf_model_result **rows, size_t *nrows, char *err, size_t errlen);
+void perf_peer_model_free(perf_model_result *rows, size_t nrows);
 
 #endif

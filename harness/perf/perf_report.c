@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "perf/perf_report.h"
+#include "perf/perf_model.h"
 
 static const char *CSV_HEADER =
     "kernel,source,preset,n,threads,threading,reps,inner,ns_per_elem,"
@@ -267,6 +268,103 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
     return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
 sqlfail:
     snprintf(err, errlen, "recording perf rows: %s", sqlite3_errmsg(db));
+fail:
+    sqlite3_finalize(st);
+    db_exec(db, "ROLLBACK", NULL, 0);
+    return -1;
+}
+
+void perf_model_print(FILE *f, const perf_model_result *r, size_t n)
+{
+    if (n == 0)
+        return;
+    fprintf(f, "# whole-model step (every tensor in one call, rms_step_multi); roof_ratio = the "
+               "memory roof over the same tensors / the step; PyTorch rows: "
+               "torch.optim.RMSprop.step()\n");
+    fprintf(f, "%-12s %-14s %-8s %8s %11s %7s %10s %10s %10s %11s %10s %8s %5s\n", "model",
+            "kernel", "source", "tensors", "params", "threads", "ms_step", "min", "max",
+            "ns_per_elem", "roof_ms", "roof", "valid");
+    for (size_t i = 0; i < n; i++) {
+        const perf_model_result *x = &r[i];
+        fprintf(f, "%-12s %-14s %-8s %8zu %11zu %7d ", x->model, x->kernel, x->source,
+                x->tensors, x->params, x->threads);
+        cell(f, x->ms, 10, "%*.4g");
+        cell(f, x->ms_min, 10, "%*.4g");
+        cell(f, x->ms_max, 10, "%*.4g");
+        cell(f, x->ns_per_elem, 11, "%*.4g");
+        cell(f, x->roof_ms, 10, "%*.4g");
+        cell(f, x->roof_ratio, 8, "%*.3f");
+        fprintf(f, "%5s\n", x->validated < 0 ? "-" : x->validated ? "yes" : "NO");
+    }
+    /* against PyTorch's fastest implementation on the same model and threads */
+    int header = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(r[i].source, "rmsbench"))
+            continue;
+        const perf_model_result *best = NULL;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(r[j].source, "pytorch") && !strcmp(r[j].model, r[i].model) &&
+                r[j].threads == r[i].threads && (!best || r[j].ms < best->ms))
+                best = &r[j];
+        if (!best)
+            continue;
+        if (!header) {
+            fprintf(f, "# whole-model speed-up against PyTorch's fastest step, same run "
+                       "(torch ms / our ms)\n%-12s %-14s %7s %10s %-14s %10s %8s\n", "model",
+                    "kernel", "threads", "ms_step", "peer", "peer_ms", "speedup");
+            header = 1;
+        }
+        fprintf(f, "%-12s %-14s %7d %10.4g %-14s %10.4g %8.2f\n", r[i].model, r[i].kernel,
+                r[i].threads, r[i].ms, best->kernel, best->ms, best->ms / r[i].ms);
+    }
+}
+
+int perf_model_record(sqlite3 *db, const char *preset, const perf_model_result *r, size_t n,
+                      char *err, size_t errlen)
+{
+    sqlite3_int64 mid;
+    sqlite3_stmt *st = NULL;
+    if (n == 0)
+        return 0;
+    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+        return -1;
+    if (db_machine_id(db, &mid, err, errlen))
+        goto fail;
+    if (sqlite3_prepare_v2(db, "INSERT INTO perf_models (machine_id, source, model, kernel, preset,"
+                               " tensors, params, threads, reps, ms_per_step, ms_min, ms_max,"
+                               " ns_per_elem, roof_ms, roof_ratio, validated) VALUES (?1,?2,?3,"
+                               "?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto sqlfail;
+    for (size_t i = 0; i < n; i++) {
+        const perf_model_result *x = &r[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, mid);
+        sqlite3_bind_text(st, 2, x->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, x->model, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, x->kernel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, preset, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)x->tensors);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)x->params);
+        sqlite3_bind_int(st, 8, x->threads);
+        sqlite3_bind_int(st, 9, x->reps);
+        bind_num(st, 10, x->ms);
+        bind_num(st, 11, x->ms_min);
+        bind_num(st, 12, x->ms_max);
+        bind_num(st, 13, x->ns_per_elem);
+        bind_num(st, 14, x->roof_ms);
+        bind_num(st, 15, x->roof_ratio);
+        if (x->validated >= 0)
+            sqlite3_bind_int(st, 16, x->validated);
+        else
+            sqlite3_bind_null(st, 16);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto sqlfail;
+    }
+    sqlite3_finalize(st);
+    return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
+sqlfail:
+    snprintf(err, errlen, "recording model rows: %s", sqlite3_errmsg(db));
 fail:
     sqlite3_finalize(st);
     db_exec(db, "ROLLBACK", NULL, 0);
