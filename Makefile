@@ -26,7 +26,7 @@ ifneq ($(SAN),)
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
-LIBS        := -lsqlite3 -lz -lopenblas -ljansson -lxxhash -lm
+LIBS        := -lsqlite3 -lz -lgsl -lopenblas -ljansson -lxxhash -lm
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
 
 # The compiler's target decides what is built: x86 intrinsics kernels
@@ -42,7 +42,7 @@ $(BUILD)/kernels/rms_avx2%: ISA_FLAGS := -mavx2 -mfma
 $(BUILD)/kernels/rms_avx512%: ISA_FLAGS := -mavx512f -mavx512vl -mfma
 
 # harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).
-HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys
+HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys harness/stats
 KERNEL_SRC  := $(sort $(filter-out $(if $(filter x86_64,$(TARGET_ARCH)),,$(X86_KERNEL_SRC)),$(wildcard kernels/*.c)))
 PROBLEM_SRC := $(sort $(wildcard problems/*.c))
 HARNESS_SRC := $(sort $(filter-out harness/cli/main.c,$(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))))
