@@ -57,7 +57,7 @@ KLIB   := $(BUILD)/librmskernels.a
 APPLIB := $(BUILD)/librmsapp.a
 BIN    := $(BUILD)/rmsbench
 
-.PHONY: all deps test test-unit test-sanitize test-cli study install uninstall clean help
+.PHONY: all deps deps-peers test test-unit test-sanitize test-cli study install uninstall clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(KLIB)
@@ -109,8 +109,13 @@ test-unit: $(BIN) $(TEST_BIN)
 test-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 CFLAGS="-O1 -g -Werror" test-unit
 
+## deps-peers: deps plus python3-torch (the PyTorch peer of the study's perf stages)
+deps-peers:
+	@echo "make study: python3-torch is part of the study (the PyTorch peer): scripts/install-deps.sh --peers"
+	@scripts/install-deps.sh --peers
+
 ## study: the main job: build, run the default study into results/, write reports/
-study: deps all
+study: deps-peers all
 	@scripts/study.sh
 
 ## install: install rmsbench to $(DESTDIR)$(PREFIX)/bin and the kernel library/header

@@ -234,42 +234,29 @@ static size_t inner_steps(size_t n)
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
                    int rounds, double *ns)
 {
-    enum { MAXV = 16 };
-    int nv = perf_roof_variant_count();
-    if (nv > MAXV)
-        nv = MAXV;
-    if (rounds < 1)
-        rounds = 1;
-    double *t = calloc((size_t)(nv * rounds), sizeof *t);
-    size_t inner = inner_steps(n);
+    /* a quarter of a repetition per timing (>= 2^20 element-steps): the
+     * choice costs 6 loops x rounds quarter-blocks, not that many blocks */
+    const size_t min_elems = PERF_MIN_ELEMS_PER_REP / 4;
+    size_t inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
     perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0, 0 };
     int best = 0, clean;
     double best_ns = INFINITY;
-    if (!t) {
-        b.roof_variant = 0;
-        *ns = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean) / ((double)inner * (double)n);
-        return 0;
-    }
-    /* one untimed pass per variant first: pages, caches, clocks */
-    for (int r = -1; r < rounds; r++)
-        for (int i = 0; i < nv; i++) {
+    if (rounds < 1)
+        rounds = 1;
+    /* the fastest timing of each loop (a roof is a limit: its best showing
+     * counts; the first round also warms pages and caches for the rest) */
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < perf_roof_variant_count(); i++) {
             if (!perf_roof_variant_runs(i))
                 continue;
             b.roof_variant = i;
-            uint64_t dt = time_block(&b, BLOCK_MEMORY_ROOF, &clean);
-            if (r >= 0)
-                t[i * rounds + r] = (double)dt / ((double)inner * (double)n);
+            double t = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean) /
+                       ((double)inner * (double)n);
+            if (t < best_ns) {
+                best_ns = t;
+                best = i;
+            }
         }
-    for (int i = 0; i < nv; i++) {
-        if (!perf_roof_variant_runs(i))
-            continue;
-        double med = timing_median(t + i * rounds, (size_t)rounds);
-        if (med < best_ns) {
-            best_ns = med;
-            best = i;
-        }
-    }
-    free(t);
     *ns = best_ns;
     return best;
 }

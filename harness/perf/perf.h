@@ -81,8 +81,8 @@ int perf_roof_variant_runs(int variant);
 void perf_roof_memory_variant(int variant, int threads, size_t n, float *theta,
                               float *v, const float *g, float sign);
 /* The fastest variant at n on `threads` threads: each runnable variant is
- * timed `rounds` times, interleaved (each time >= 2^22 element-steps); the
- * one with the lowest median wins.  *ns gets that median in ns/element.
+ * timed `rounds` times, interleaved (each time >= 2^20 element-steps); the
+ * one with the fastest timing wins, *ns gets that timing in ns/element.
  * theta, v, g: n floats each, 64-byte aligned.  Returns the variant. */
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
                    int rounds, double *ns);

@@ -13,7 +13,7 @@ typedef struct perf_profile_point {
     size_t n;
     int threads;
     const char *variant;   /* the fastest roof loop there (static string) */
-    double ns_per_elem;    /* median of `reps` timings of that loop */
+    double ns_per_elem;    /* fastest of `reps` timings of the loops */
     double gbps;           /* PERF_BYTES_PER_ELEM / ns_per_elem */
     int reps;
 } perf_profile_point;
