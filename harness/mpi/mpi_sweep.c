@@ -19,7 +19,6 @@
  * the rows of the configs then in flight are stale (their process is gone),
  * so the next run of the same sweep removes and reruns exactly those, and
  * skips every config already recorded: nothing lost, nothing counted twice. */
-#include <getopt.h>
 #include <mpi.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "mpi/mpi_common.h"
 #include "store/run_db.h"
@@ -36,44 +36,12 @@
 #include "run/sweep_grid.h"
 
 enum { DEPTH = 2, TAG_WORK = 1, TAG_RESULT = 2 };
-enum { OPT_COORD_ONLY = OPT_LAST_GRID };
 
 /* What a worker sends back: this header, then ncurve curve points. */
 typedef struct result_msg {
     int64_t index, run_id;
     run_result r;                 /* curve/params pointers not meaningful */
 } result_msg;
-
-static void help(void)
-{
-    printf("usage: mpirun -np N rmsbench-mpi sweep --problems LIST [grid options] [run options]\n\n"
-           "`rmsbench sweep` across MPI ranks: the same options, the same config hashes,\n"
-           "the same rows and the same resume rule.  Rank 0 expands the grid, skips\n"
-           "configs already recorded, hands out the rest one by one (a work queue: runs\n"
-           "differ in cost) and is the only writer of the database; workers run configs\n"
-           "and send back the result and curve.  Rank 0 runs configs too between\n"
-           "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
-           "configs in flight as stale `running` rows: run the same command again and\n"
-           "only those and the unstarted ones run.\n\n"
-           "grid (LIST: a,b,c; R: 0.1,0.01 or lo:hi:count; S: 1,2,3 or 1..10):\n"
-           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
-           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n\n"
-           "run options, applied to every config:\n%s\n"
-           "sweep:\n"
-           "  --name NAME          label stored with each run (default: grid-<hash>, as\n"
-           "                       rmsbench sweep, so local and MPI runs of a grid resume\n"
-           "                       each other)\n"
-           "  --jobs N             accepted for compatibility; the ranks are the workers\n"
-           "  --coordinator-only   rank 0 only dispatches and records (large jobs)\n"
-           "  --no-db              run the grid without recording (no resume; timing)\n"
-           "  --dry-run            print the configs (hash and text) and exit\n"
-           "  --verbose            print each run's summary line on stdout (rank 0)\n"
-           "  --help               this text\n\n"
-           "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
-           "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
-           "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
-           "receiving its K-th config.\n", config_options_help);
-}
 
 static double now_s(void)
 {
@@ -333,59 +301,66 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
 
 /* ---------------------------------------------------------------- command */
 
-int mpi_cmd_sweep(int argc, char **argv)
-{
-    struct option opts[80];
-    static const struct option extra[] = {
-        { "coordinator-only", no_argument, 0, OPT_COORD_ONLY },
-        { 0, 0, 0, 0 } };
-    sweep_options(opts, sizeof opts / sizeof opts[0], extra);
-
+typedef struct msweep_args {
     sweep_spec sp;
-    memset(&sp, 0, sizeof sp);
-    run_opts_init(&sp.base);
-    int dry = 0, verbose = 0, coord_only = 0;
-    const char *name = NULL;
-    char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HELP: help(); return 0;
-        case '?': cli_die("unknown option '%s' (see rmsbench-mpi sweep --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_JOBS: (void)opt_long("--jobs", optarg, 1, 256); break;
-        case OPT_DRY_RUN: dry = 1; break;
-        case OPT_VERBOSE: verbose = 1; break;
-        case OPT_COORD_ONLY: coord_only = 1; break;
-        default:
-            if (sweep_set(&sp, c, optarg, &name))
-                cli_die("unknown option id %d", c);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    run_config *cfgs;
-    size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
-        cli_die("%s", err);
-    uint64_t digest = sweep_digest(cfgs, n);
-    char auto_name[32];
-    if (!name) {   /* the label rmsbench sweep gives the same grid */
-        sweep_auto_name(digest, auto_name, sizeof auto_name);
-        name = auto_name;
-    }
-    if (dry) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
-        fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", name, n);
-        free(cfgs);
-        return 0;
-    }
-    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+    long jobs;
+    int dry_run, verbose, coord_only;
+    const char *name;
+} msweep_args;
 
-    MPI_Init(&argc, &argv);
+static int msweep_main(void *args);
+
+static const cli_opt MSWEEP_OPTS[] = {
+    CLI_OPT_GROUP(&sweep_run_group, msweep_args, sp),
+    CLI_OPT_GROUP(&sweep_grid_group, msweep_args, sp),
+    CLI_OPT_TEXT("\nsweep:\n"),
+    CLI_OPT_NAME("name", msweep_args, name, "NAME", SWEEP_NAME_MAX,
+                 "label stored with each run (default: grid-<hash>, as rmsbench sweep, so "
+                 "local and MPI runs of a grid resume each other)"),
+    CLI_OPT_LONG("jobs", msweep_args, jobs, "N", 1, 256, NULL,
+                 "accepted for compatibility; the ranks are the workers"),
+    CLI_OPT_FLAG("coordinator-only", msweep_args, coord_only,
+                 "rank 0 only dispatches and records (large jobs)"),
+    CLI_OPT_FLAG("dry-run", msweep_args, dry_run, "print the configs (hash and text) and exit"),
+    CLI_OPT_FLAG("verbose", msweep_args, verbose,
+                 "print each run's summary line on stdout (rank 0)"),
+    CLI_OPT_END
+};
+
+const cli_command mpi_cmd_sweep = {
+    .name = "sweep", .summary = "rmsbench sweep across MPI ranks (rank 0 writes the database)",
+    .usage = "--problems LIST [grid options] [run options]   (under mpirun -np N)",
+    .opts = MSWEEP_OPTS, .args_size = sizeof(msweep_args), .main = msweep_main,
+    .epilogue =
+        "`rmsbench sweep` across MPI ranks: the same options, the same config hashes,\n"
+        "the same rows and the same resume rule.  Rank 0 expands the grid, skips\n"
+        "configs already recorded, hands out the rest one by one (a work queue: runs\n"
+        "differ in cost) and is the only writer of the database; workers run configs\n"
+        "and send back the result and curve.  Rank 0 runs configs too between\n"
+        "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
+        "configs in flight as stale `running` rows: run the same command again and\n"
+        "only those and the unstarted ones run.  --no-db runs the grid without\n"
+        "recording (no resume; timing).\n\n"
+        "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
+        "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
+        "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
+        "receiving its K-th config.\n",
+};
+
+static int msweep_main(void *args)
+{
+    const msweep_args *a = args;
+    const sweep_spec sp = a->sp;
+    sweep_plan plan;
+    if (sweep_plan_make(&plan, &sp, a->name, a->dry_run))
+        return 0;
+    run_config *cfgs = plan.cfgs;
+    size_t n = plan.n;
+    uint64_t digest = plan.digest;
+    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+    char err[512];
+
+    MPI_Init(NULL, NULL);
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -411,10 +386,7 @@ int mpi_cmd_sweep(int argc, char **argv)
     coord co;
     memset(&co, 0, sizeof co);
     if (rank == 0 && !sp.base.no_db) {
-        if (ensure_default_db_dir(path)) {
-            fprintf(stderr, "rmsbench sweep: cannot create the directory of '%s'\n", path);
-            ok = 0;
-        } else if (run_db_open(&co.db, path, err, sizeof err)) {
+        if (run_db_open(&co.db, path, err, sizeof err)) {
             fprintf(stderr, "rmsbench sweep: %s\n", err);
             ok = 0;
         }
@@ -429,10 +401,10 @@ int mpi_cmd_sweep(int argc, char **argv)
     if (rank == 0) {
         co.cfgs = cfgs;
         co.n = n;
-        co.name = name;
-        co.verbose = verbose;
+        co.name = plan.name;
+        co.verbose = a->verbose;
         co.no_db = sp.base.no_db;
-        status = coordinator(&co, size, coord_only, hosts);
+        status = coordinator(&co, size, a->coord_only, hosts);
         if (!co.no_db)
             run_db_close(&co.db);
     } else {

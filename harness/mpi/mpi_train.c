@@ -21,75 +21,18 @@
  * pieces in chunk order.  The sum is then the same expression whatever N is
  * (and the kernel is elementwise), at the price of C/N gradient copies per
  * rank and more traffic: a reproducibility mode, not the fast path. */
-#include <getopt.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/command.h"
+#include "cli/config_group.h"
 #include "store/db.h"
 #include "mpi/mpi_common.h"
 #include "store/run_db.h"
 #include "run/run_print.h"
-
-enum { OPT_FIXED_ORDER = OPT_LAST_SHARED + 1, OPT_CHUNKS, OPT_HELP };
-
-static void help(void)
-{
-    printf("usage: mpirun -np N rmsbench-mpi train --problem P [options]\n\n"
-           "Data-parallel RMSProp with the optimizer state sharded over the ranks\n"
-           "(ZeRO stage 1): each rank computes the gradient of its slice of every\n"
-           "mini-batch, MPI_Reduce_scatter sums them into per-rank shards, each rank\n"
-           "updates its shard of theta and v with the chosen kernel, MPI_Allgatherv\n"
-           "rebuilds theta.  Problems: those with a batch-slice gradient (logreg,\n"
-           "softmax_fmnist, mlp_fmnist).  Float kernels only (not ref64).\n\n"
-           "%s"
-           "  --fixed-order         sum the gradient in a fixed chunk order, so the\n"
-           "                        result is bit-identical for any number of ranks\n"
-           "  --chunks C            chunks of the batch for --fixed-order (default 12,\n"
-           "                        at least the number of ranks)\n"
-           "  --print-params        print the final parameters (rank 0), one per line,\n"
-           "                        %%.17g; the summary line then goes to stderr\n"
-           "  --help                this text\n\n"
-           "Prints one summary line: final loss, the step time split into compute,\n"
-           "wait (a barrier: imbalance), communication and update (ms per step, the\n"
-           "slowest rank's mean), and the\n"
-           "optimizer state per rank; records it in the mpi_steps table unless --no-db.\n"
-           "Exit status 0 done, 1 diverged or failed, 2 on bad input.\n",
-           config_options_help);
-}
-
-static long parse_args(int argc, char **argv, run_opts *o, int *fixed, long *chunks)
-{
-    struct option opts[64];
-    size_t n = 0;
-    for (; config_long_options[n].name; n++)
-        opts[n] = config_long_options[n];
-    opts[n++] = (struct option){ "fixed-order", no_argument, 0, OPT_FIXED_ORDER };
-    opts[n++] = (struct option){ "chunks", required_argument, 0, OPT_CHUNKS };
-    opts[n++] = (struct option){ "help", no_argument, 0, OPT_HELP };
-    opts[n] = (struct option){ 0, 0, 0, 0 };
-    char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HELP: help(); return 1;
-        case '?': cli_die("unknown option '%s' (see rmsbench-mpi train --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_FIXED_ORDER: *fixed = 1; break;
-        case OPT_CHUNKS: *chunks = opt_long("--chunks", optarg, 1, 4096); break;
-        default:
-            if (config_set(o, c, optarg, err, sizeof err))
-                cli_die("%s", err);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    return 0;
-}
 
 typedef struct shard_plan {
     int *counts, *displs;         /* parameter shard of each rank */
@@ -382,14 +325,50 @@ out:
     return status;
 }
 
-int mpi_cmd_train(int argc, char **argv)
-{
+typedef struct train_args {
     run_opts o;
-    run_opts_init(&o);
-    int fixed = 0;
-    long chunks = 12;
-    if (parse_args(argc, argv, &o, &fixed, &chunks))
-        return 0;   /* --help */
+    int fixed_order;
+    long chunks;
+} train_args;
+
+static int train_main(void *args);
+
+static const cli_opt TRAIN_OPTS[] = {
+    CLI_OPT_GROUP(&config_group, train_args, o),
+    CLI_OPT_FLAG("fixed-order", train_args, fixed_order,
+                 "sum the gradient in a fixed chunk order, so the result is bit-identical "
+                 "for any number of ranks"),
+    CLI_OPT_LONG("chunks", train_args, chunks, "C", 1, 4096, "12",
+                 "chunks of the batch for --fixed-order (at least the number of ranks)"),
+    CLI_OPT_END
+};
+
+const cli_command mpi_cmd_train = {
+    .name = "train",
+    .summary = "sharded data-parallel RMSProp (ZeRO-1 style) on a batch problem",
+    .usage = "--problem P [options]   (under mpirun -np N)",
+    .opts = TRAIN_OPTS, .args_size = sizeof(train_args), .main = train_main,
+    .epilogue =
+        "Data-parallel RMSProp with the optimizer state sharded over the ranks\n"
+        "(ZeRO stage 1): each rank computes the gradient of its slice of every\n"
+        "mini-batch, MPI_Reduce_scatter sums them into per-rank shards, each rank\n"
+        "updates its shard of theta and v with the chosen kernel, MPI_Allgatherv\n"
+        "rebuilds theta.  Problems: those with a batch-slice gradient (logreg,\n"
+        "softmax_fmnist, mlp_fmnist).  Float kernels only (not ref64).\n"
+        "--print-params prints rank 0's final parameters.\n\n"
+        "Prints one summary line: final loss, the step time split into compute,\n"
+        "wait (a barrier: imbalance), communication and update (ms per step, the\n"
+        "slowest rank's mean), and the\n"
+        "optimizer state per rank; records it in the mpi_steps table unless --no-db.\n"
+        "Exit status 0 done, 1 diverged or failed, 2 on bad input.\n",
+};
+
+static int train_main(void *args)
+{
+    const train_args *a = args;
+    const run_opts o = a->o;
+    int fixed = a->fixed_order;
+    long chunks = a->chunks;
     run_config rc;
     char err[512];
     if (!o.problem)
@@ -403,14 +382,12 @@ int mpi_cmd_train(int argc, char **argv)
         cli_die("--kernel: bad value '%s' (train runs float kernels)", rc.kernel->name);
     const char *path = o.db ? o.db : RMS_DB_DEFAULT;
     if (!o.no_db) {   /* open (create, migrate) before any work: errors now */
-        if (ensure_default_db_dir(path))
-            cli_die("cannot create the directory of '%s'", path);
         sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
         if (!db)
             cli_die("%s", err);
         db_close(db);
     }
-    MPI_Init(&argc, &argv);
+    MPI_Init(NULL, NULL);
     problem_set_threads(1);   /* one rank per core: no BLAS threads on top */
     int status = train(&rc, path, o.no_db, fixed, chunks, o.print_params);
     MPI_Finalize();

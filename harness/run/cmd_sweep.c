@@ -6,7 +6,6 @@
  * run by a live process, so a killed sweep (or two sweeps at once) resumes
  * without duplicates or losses. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "store/run_db.h"
 #include "run/run_print.h"
@@ -29,33 +29,6 @@ typedef struct shared {
     long next, done, diverged, failed, skipped, busy, errors;
     long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
 } shared;
-
-static void help(void)
-{
-    printf("usage: rmsbench sweep --problems LIST [grid options] [run options]\n\n"
-           "Runs the cross product problems x kernels x presets x lr x beta x eps x\n"
-           "momentum x seeds and records every run.  Resumable: a config whose hash\n"
-           "already has a done or diverged row is skipped; a row left `running` by a\n"
-           "killed process is removed and the config run again.\n\n"
-           "grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
-           "1e-4:1e-1:13; S: 1,2,3 or 1..10):\n"
-           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
-           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n"
-           "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
-           "run options, applied to every config:\n%s\n"
-           "sweep:\n"
-           "  --jobs N          worker processes (default 1)\n"
-           "  --name NAME       label stored with each run (default: grid-<hash of grid>)\n"
-           "  --dry-run         print the configs (hash and text) and exit\n"
-           "  --no-db           run the grid without recording (no resume; for timing)\n"
-           "  --verbose         print each run's summary line on stdout\n"
-           "  --help            this text\n\n"
-           "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
-           "lines otherwise.  Exit status 0 when every config was run or skipped\n"
-           "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
-           "worker, 2 on bad input (nothing written).\n",
-           config_options_help);
-}
 
 static double now_s(void)
 {
@@ -162,161 +135,190 @@ static void progress(const shared *sh, size_t n, double t0, int tty, int final)
                 load((long *)&sh->diverged), load((long *)&sh->failed), skipped, rate, eta);
 }
 
-int cmd_sweep(int argc, char **argv)
-{
-    struct option opts[80];
-    sweep_options(opts, sizeof opts / sizeof opts[0], NULL);
-
+typedef struct sweep_args {
     sweep_spec sp;
-    memset(&sp, 0, sizeof sp);
-    run_opts_init(&sp.base);
-    long jobs = 1;
-    int dry = 0, verbose = 0;
-    const char *name = NULL;
-    char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HELP: help(); return 0;
-        case '?': cli_die("unknown option '%s' (see rmsbench sweep --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_JOBS: jobs = opt_long("--jobs", optarg, 1, 256); break;
-        case OPT_DRY_RUN: dry = 1; break;
-        case OPT_VERBOSE: verbose = 1; break;
-        default:
-            if (sweep_set(&sp, c, optarg, &name))
-                cli_die("unknown option id %d", c);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    run_config *cfgs;
+    long jobs;
+    int dry_run, verbose;
+    const char *name;
+} sweep_args;
+
+static int sweep_main(void *args);
+
+static const cli_opt SWEEP_OPTS[] = {
+    CLI_OPT_GROUP(&sweep_run_group, sweep_args, sp),
+    CLI_OPT_GROUP(&sweep_grid_group, sweep_args, sp),
+    CLI_OPT_TEXT("\nsweep:\n"),
+    CLI_OPT_LONG("jobs", sweep_args, jobs, "N", 1, 256, "1", "worker processes"),
+    CLI_OPT_NAME("name", sweep_args, name, "NAME", SWEEP_NAME_MAX,
+                 "label stored with each run (default: grid-<hash of grid>)"),
+    CLI_OPT_FLAG("dry-run", sweep_args, dry_run, "print the configs (hash and text) and exit"),
+    CLI_OPT_FLAG("verbose", sweep_args, verbose, "print each run's summary line on stdout"),
+    CLI_OPT_END
+};
+
+const cli_command cmd_sweep = {
+    .name = "sweep", .summary = "a resumable grid of runs",
+    .usage = "--problems LIST [grid options] [run options]",
+    .opts = SWEEP_OPTS, .args_size = sizeof(sweep_args), .main = sweep_main,
+    .epilogue =
+        "Runs the cross product problems x kernels x presets x lr x beta x eps x\n"
+        "momentum x seeds and records every run.  Resumable: a config whose hash\n"
+        "already has a done or diverged row is skipped; a row left `running` by a\n"
+        "killed process is removed and the config run again.  --no-db runs the grid\n"
+        "without recording (no resume; for timing).\n\n"
+        "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
+        "lines otherwise.  Exit status 0 when every config was run or skipped\n"
+        "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
+        "worker, 2 on bad input (nothing written).\n",
+};
+
+/* The worker processes of one sweep and what the parent knows of them. */
+typedef struct pool {
+    shared *sh;
+    const run_config *cfgs;
     size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
-        cli_die("%s", err);
+    const char *path, *name;   /* path NULL: --no-db */
+    int verbose, tty, stopping;
+    pid_t parent, *pids;
+    long jobs, npids, alive, crashed, respawns;
+} pool;
 
-    char auto_name[32];
-    if (!name) {   /* the same grid gets the same label when resumed */
-        sweep_auto_name(sweep_digest(cfgs, n), auto_name, sizeof auto_name);
-        name = auto_name;
-    }
-    if (dry) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
-        fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", name, n);
-        free(cfgs);
-        return 0;
-    }
-    /* Create and migrate the database once, before any worker starts, so a
-     * bad path is one error line rather than one per worker.  --no-db runs
-     * the grid unrecorded (and so cannot resume): it is how the cost of
-     * recording is measured. */
-    const char *path = NULL;
-    if (!sp.base.no_db) {
-        path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
-        if (ensure_default_db_dir(path))
-            cli_die("cannot create the directory of '%s'", path);
-        sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
-        if (!db)
-            cli_die("%s", err);
-        db_close(db);
-    }
+static void spawn(pool *p)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        worker(p->sh, p->cfgs, p->n, p->path, p->name, p->verbose, p->parent);
+    if (pid < 0)
+        return;
+    p->pids[p->npids++] = pid;
+    p->alive++;
+}
 
-    shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED)
-        cli_die("mmap: %s", strerror(errno));
-    memset(sh, 0, sizeof *sh);
-    if ((long)n < jobs)
-        jobs = n ? (long)n : 1;
-    int tty = isatty(2);
-    fflush(stdout);
-    pid_t parent = getpid();
-    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
-     * ("interrupted", re-run on resume), records it, and stops; a second
-     * signal kills at once (stale rows, also re-run on resume). */
-    run_catch_stop_signals();
-    double t0 = now_s(), last = t0;
-    long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
-    int stopping = 0;
-    pid_t *workers = calloc((size_t)(3 * jobs + 8), sizeof *workers);
-    if (!workers)
-        cli_die("out of memory");
-    for (long j = 0; j < jobs; j++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            worker(sh, cfgs, n, path, name, verbose, parent);
-        if (pid < 0)
-            cli_die("fork: %s", strerror(errno));
-        workers[nworkers++] = pid;
-        alive++;
+/* A worker ended: a crash leaves its config `running` (stale, re-run next
+ * time); a replacement keeps the rest of the grid going. */
+static void reap(pool *p, pid_t pid, int wst)
+{
+    p->alive--;
+    for (long j = 0; j < p->npids; j++)
+        if (p->pids[j] == pid)
+            p->pids[j] = 0;
+    if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0)
+        return;
+    p->crashed++;
+    fprintf(stderr, "%srmsbench sweep: worker %d %s %d\n", p->tty ? "\n" : "", (int)pid,
+            WIFSIGNALED(wst) ? "killed by signal" : "exited with",
+            WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
+    if (!p->stopping && load(&p->sh->next) < (long)p->n && p->respawns < 2 * p->jobs + 8) {
+        p->respawns++;
+        spawn(p);
     }
-    while (alive > 0) {
+}
+
+/* Wait for the workers, drawing progress and passing a stop request on. */
+static void supervise(pool *p, double t0)
+{
+    double last = t0;
+    while (p->alive > 0) {
         int wst;
         pid_t pid = waitpid(-1, &wst, WNOHANG);
         if (pid > 0) {
-            alive--;
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] == pid)
-                    workers[j] = 0;
-            if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-                crashed++;
-                fprintf(stderr, "%srmsbench sweep: worker %d %s %d\n", tty ? "\n" : "",
-                        (int)pid, WIFSIGNALED(wst) ? "killed by signal" : "exited with",
-                        WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
-                /* its config stays `running` (stale, re-run next time); keep
-                 * the rest of the grid going with a replacement */
-                if (!stopping && load(&sh->next) < (long)n && respawns < 2 * jobs + 8) {
-                    respawns++;
-                    pid_t np = fork();
-                    if (np == 0)
-                        worker(sh, cfgs, n, path, name, verbose, parent);
-                    if (np > 0) {
-                        workers[nworkers++] = np;
-                        alive++;
-                    }
-                }
-            }
+            reap(p, pid, wst);
             continue;
         }
-        if (run_stop_requested && !stopping) {
+        if (run_stop_requested && !p->stopping) {
             /* pass it on once (a signal sent to us alone, e.g. by kill,
              * did not reach the workers) */
-            stopping = 1;
-            __atomic_store_n(&sh->next, (long)n, __ATOMIC_SEQ_CST);
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] > 0)
-                    kill(workers[j], SIGTERM);
+            p->stopping = 1;
+            __atomic_store_n(&p->sh->next, (long)p->n, __ATOMIC_SEQ_CST);
+            for (long j = 0; j < p->npids; j++)
+                if (p->pids[j] > 0)
+                    kill(p->pids[j], SIGTERM);
         }
         double t = now_s();
-        if (t - last >= (tty ? 0.2 : 2.0)) {
-            progress(sh, n, t0, tty, 0);
+        if (t - last >= (p->tty ? 0.2 : 2.0)) {
+            progress(p->sh, p->n, t0, p->tty, 0);
             last = t;
         }
         struct timespec nap = { 0, 50 * 1000 * 1000 };
         nanosleep(&nap, NULL);
     }
-    progress(sh, n, t0, tty, 1);
-    long busy = load(&sh->busy), errors = load(&sh->errors);
+    progress(p->sh, p->n, t0, p->tty, 1);
+}
+
+/* The closing lines on stderr; the exit status. */
+static int summarize(const pool *p, double t0)
+{
+    const shared *sh = p->sh;
+    const char *name = p->name;
+    long busy = load((long *)&sh->busy), errors = load((long *)&sh->errors);
     fprintf(stderr, "sweep %s: %zu configs: ran %ld (done %ld, diverged %ld, failed %ld), "
-            "skipped %ld already recorded, in %.2f s\n", name, n,
+            "skipped %ld already recorded, in %.2f s\n", name, p->n,
             sh->done + sh->diverged + sh->failed, sh->done, sh->diverged, sh->failed,
             sh->skipped, now_s() - t0);
-    double dbs = (double)load(&sh->db_ns) * 1e-9, ws = (double)load(&sh->work_ns) * 1e-9;
-    if (path && dbs + ws > 0)
+    double dbs = (double)load((long *)&sh->db_ns) * 1e-9;
+    double ws = (double)load((long *)&sh->work_ns) * 1e-9;
+    if (p->path && dbs + ws > 0)
         fprintf(stderr, "sweep %s: recording took %.3f s of %.3f s in workers (%.2f%%)\n",
                 name, dbs, dbs + ws, 100.0 * dbs / (dbs + ws));
     if (busy)
         fprintf(stderr, "sweep %s: %ld configs are being run by another live process; "
                 "not run here\n", name, busy);
-    if (errors || crashed)
+    if (errors || p->crashed)
         fprintf(stderr, "sweep %s: %ld database errors, %ld crashed workers; run the sweep "
-                "again to finish it\n", name, errors, crashed);
+                "again to finish it\n", name, errors, p->crashed);
     if (run_stop_requested)
         fprintf(stderr, "sweep %s: interrupted; run it again to finish\n", name);
-    munmap(sh, sizeof *sh);
-    free(workers);
+    return run_stop_requested ? 130 : errors || p->crashed ? 1 : 0;
+}
+
+static int sweep_main(void *args)
+{
+    const sweep_args *a = args;
+    sweep_plan plan;
+    if (sweep_plan_make(&plan, &a->sp, a->name, a->dry_run))
+        return 0;
+    run_config *cfgs = plan.cfgs;
+    size_t n = plan.n;
+    const char *name = plan.name;
+    char err[512];
+    /* Create and migrate the database once, before any worker starts, so a
+     * bad path is one error line rather than one per worker.  --no-db runs
+     * the grid unrecorded (and so cannot resume): it is how the cost of
+     * recording is measured. */
+    const char *path = NULL;
+    if (!a->sp.base.no_db) {
+        path = a->sp.base.db ? a->sp.base.db : RMS_DB_DEFAULT;
+        sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
+        if (!db)
+            cli_die("%s", err);
+        db_close(db);
+    }
+    pool p = { .cfgs = cfgs, .n = n, .path = path, .name = name, .verbose = a->verbose,
+               .tty = isatty(2), .parent = getpid(), .jobs = a->jobs };
+    p.sh = mmap(NULL, sizeof *p.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p.sh == MAP_FAILED)
+        cli_die("mmap: %s", strerror(errno));
+    memset(p.sh, 0, sizeof *p.sh);
+    if ((long)n < p.jobs)
+        p.jobs = n ? (long)n : 1;
+    p.pids = calloc((size_t)(3 * p.jobs + 8), sizeof *p.pids);
+    if (!p.pids)
+        cli_die("out of memory");
+    fflush(stdout);
+    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
+     * ("interrupted", re-run on resume), records it, and stops; a second
+     * signal kills at once (stale rows, also re-run on resume). */
+    run_catch_stop_signals();
+    double t0 = now_s();
+    for (long j = 0; j < p.jobs; j++) {
+        spawn(&p);
+        if (p.npids <= j)
+            cli_die("fork: %s", strerror(errno));
+    }
+    supervise(&p, t0);
+    int status = summarize(&p, t0);
+    munmap(p.sh, sizeof *p.sh);
+    free(p.pids);
     free(cfgs);
-    return run_stop_requested ? 130 : errors || crashed ? 1 : 0;
+    return status;
 }

@@ -5,34 +5,14 @@
 #include <string.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/config_group.h"
 #include "cli/range.h"
 #include "run/sweep_grid.h"
 
-void sweep_options(struct option *out, size_t cap, const struct option *extra)
+/* A grid option, --name, or a run option (config_set) into a sweep_spec. */
+static int sweep_apply(void *target, int id, const char *arg, char *err, size_t len)
 {
-    static const struct option grid[] = {
-        { "problems", required_argument, 0, OPT_PROBLEMS },
-        { "kernels",  required_argument, 0, OPT_KERNELS },
-        { "presets",  required_argument, 0, OPT_PRESETS },
-        { "seeds",    required_argument, 0, OPT_SEEDS },
-        { "jobs",     required_argument, 0, OPT_JOBS },
-        { "dry-run",  no_argument,       0, OPT_DRY_RUN },
-        { "name",     required_argument, 0, OPT_NAME },
-        { "verbose",  no_argument,       0, OPT_VERBOSE },
-        { "help",     no_argument,       0, OPT_HELP },
-        { 0, 0, 0, 0 } };
-    const struct option *parts[] = { config_long_options, grid, extra };
-    size_t k = 0;
-    for (size_t p = 0; p < 3; p++)
-        for (size_t i = 0; parts[p] && parts[p][i].name; i++)
-            if (k + 1 < cap)
-                out[k++] = parts[p][i];
-    out[k] = (struct option){ 0, 0, 0, 0 };
-}
-
-int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
-{
-    char err[512];
+    sweep_spec *sp = target;
     switch (id) {
     case OPT_PROBLEM: case OPT_PROBLEMS: sp->problems = arg; return 0;
     case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
@@ -42,21 +22,47 @@ int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
     case OPT_BETA: sp->beta = arg; return 0;
     case OPT_EPS: sp->eps = arg; return 0;
     case OPT_MOMENTUM: sp->momentum = arg; return 0;
-    case OPT_NAME:
-        if (!*arg || strlen(arg) > 128)
-            cli_die("--name: bad value '%s' (1 to 128 characters)", arg);
-        *name = arg;
-        return 0;
-    case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
-    }
-    if (id < OPT_PROBLEM || id >= OPT_LAST_SHARED)
+    case OPT_PRINT_PARAMS:
+        snprintf(err, len, "--print-params is for rmsbench run only");
         return -1;
-    if (config_set(&sp->base, id, arg, err, sizeof err))
-        cli_die("%s", err);
-    return 0;
+    }
+    return config_set(&sp->base, id, arg, err, len);
 }
 
-uint64_t sweep_digest(const run_config *cfgs, size_t n)
+static void sweep_init(void *target)
+{
+    sweep_spec *sp = target;
+    memset(sp, 0, sizeof *sp);
+    run_opts_init(&sp->base);
+}
+
+static void grid_help(FILE *f)
+{
+    fputs("grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
+          "1e-4:1e-1:13; S: 1,2,3 or 1..10):\n"
+          "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
+          "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n"
+          "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
+          "run options, applied to every config:\n", f);
+    config_group_help(f);
+}
+
+static void no_help(FILE *f) { (void)f; }
+
+static const struct option GRID_ROWS[] = {
+    { "problems", required_argument, 0, OPT_PROBLEMS },
+    { "kernels",  required_argument, 0, OPT_KERNELS },
+    { "presets",  required_argument, 0, OPT_PRESETS },
+    { "seeds",    required_argument, 0, OPT_SEEDS },
+    { 0, 0, 0, 0 } };
+
+/* Two groups on one target: the run rows (help: the grid's and run's) and
+ * the grid's own rows (help printed with the first). */
+const cli_group sweep_run_group = { config_long_options, grid_help, sweep_init, sweep_apply };
+const cli_group sweep_grid_group = { GRID_ROWS, no_help, NULL, sweep_apply };
+
+/* XXH3 over the configs' hashes: the same grid gives the same digest. */
+static uint64_t sweep_digest(const run_config *cfgs, size_t n)
 {
     XXH3_state_t *st = XXH3_createState();
     XXH3_64bits_reset(st);
@@ -67,9 +73,28 @@ uint64_t sweep_digest(const run_config *cfgs, size_t n)
     return d;
 }
 
-void sweep_auto_name(uint64_t digest, char *buf, size_t len)
+static void sweep_auto_name(uint64_t digest, char *buf, size_t len)
 {
     snprintf(buf, len, "grid-%08llx", (unsigned long long)(digest >> 32));
+}
+
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run)
+{
+    char err[512];
+    memset(plan, 0, sizeof *plan);
+    if (sweep_expand(sp, &plan->cfgs, &plan->n, err, sizeof err))
+        cli_die("%s", err);
+    plan->digest = sweep_digest(plan->cfgs, plan->n);
+    sweep_auto_name(plan->digest, plan->auto_name, sizeof plan->auto_name);
+    plan->name = name ? name : plan->auto_name;
+    if (!dry_run)
+        return 0;
+    for (size_t i = 0; i < plan->n; i++)
+        printf("%s %s\n", plan->cfgs[i].hash, plan->cfgs[i].text);
+    fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", plan->name, plan->n);
+    free(plan->cfgs);
+    plan->cfgs = NULL;
+    return 1;
 }
 
 typedef struct names { char *copy; char **v; size_t n; } names;

@@ -4,6 +4,7 @@
 #define SWEEP_GRID_H
 
 #include <stddef.h>
+#include "cli/command.h"
 #include "cli/config.h"
 
 #define SWEEP_MAX_CONFIGS 1000000
@@ -15,27 +16,38 @@ typedef struct sweep_spec {
     const char *seeds;                          /* S: list or a..b */
 } sweep_spec;
 
-/* Options of a grid beyond run's, shared by `rmsbench sweep` and
- * `rmsbench-mpi sweep` (which adds its own after OPT_LAST_GRID). */
+/* getopt ids of the grid's own options (after run's). */
 enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS,
-       OPT_JOBS, OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_HELP, OPT_LAST_GRID };
+       OPT_LAST_GRID };
 
-/* run's options, the grid options, then extra (zero-terminated) into out. */
-void sweep_options(struct option *out, size_t cap, const struct option *extra);
+/* The options of a grid, as two cli_group rows on a sweep_spec target,
+ * shared by `rmsbench sweep` and `rmsbench-mpi sweep`: run's options (the
+ * grid lists --lr/--beta/... and --problem/--kernel/--preset/--seed go to
+ * the grid, the rest to every config) and --problems/--kernels/--presets/
+ * --seeds.  Give both, run's first: its help covers the two. */
+extern const cli_group sweep_run_group, sweep_grid_group;
 
-/* Apply option id: a grid list (--problems/--lr/...), --name, or any run
- * option (config_set).  Dies with a one-line error on a bad value; returns
- * -1 for an id it does not know (jobs, dry-run, ... are the caller's). */
-int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name);
-
-/* XXH3 over the configs' hashes: the same grid gives the same digest, and
- * "grid-<top 32 bits>" is the label a sweep gets without --name. */
-uint64_t sweep_digest(const run_config *cfgs, size_t n);
-void sweep_auto_name(uint64_t digest, char *buf, size_t len);
+/* Longest --name of a sweep. */
+#define SWEEP_NAME_MAX 128
 
 /* Expand spec into *out (malloc'd, duplicates by hash dropped).  0, or -1
  * with a one-line message naming the bad value. */
 int sweep_expand(const sweep_spec *spec, run_config **out, size_t *count,
                  char *err, size_t errlen);
+
+/* A grid ready to run: its configs, digest and label. */
+typedef struct sweep_plan {
+    run_config *cfgs;        /* malloc'd: the caller frees */
+    size_t n;
+    uint64_t digest;
+    const char *name;        /* --name, or auto_name */
+    char auto_name[32];      /* "grid-<top 32 bits of digest>" */
+} sweep_plan;
+
+/* Expand sp (bad input: one line, exit 2), label it with name or, when name
+ * is NULL, the grid's own label (the same grid gets the same label when it
+ * is resumed, locally or under MPI); with dry_run print the configs (hash
+ * and text) and free them.  1 after a dry run, 0 otherwise. */
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run);
 
 #endif

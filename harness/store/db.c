@@ -1,4 +1,5 @@
 /* db.c -- opening the results database safely, and the machine row. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,15 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
     struct stat st;
     if (mode == DB_READONLY && stat(path, &st) != 0) {
         snprintf(err, errlen, "database '%s' does not exist", path);
+        return NULL;
+    }
+    /* The default database's directory (results/) is made here, the one
+     * place every writing command passes through, and only for the
+     * default: a --db in a missing directory stays an error. */
+    if (mode != DB_READONLY && strcmp(path, RMS_DB_DEFAULT) == 0 &&
+        mkdir(RMS_DB_DEFAULT_DIR, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "database '%s': cannot create directory '%s': %s", path,
+                 RMS_DB_DEFAULT_DIR, strerror(errno));
         return NULL;
     }
     if (mode != DB_READONLY) {

@@ -9,12 +9,13 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define RMS_DB_DEFAULT "results/rmsbench.db"
+#define RMS_DB_DEFAULT_DIR "results"
+#define RMS_DB_DEFAULT RMS_DB_DEFAULT_DIR "/rmsbench.db"
 
 enum { DB_RW = 0, DB_READONLY = 1 };
 
 /* Open (creating the file and migrating to the current schema unless
- * read-only).  NULL with a one-line message naming the path on failure: a
+ * read-only; for RMS_DB_DEFAULT also its directory, results/).  NULL with a one-line message naming the path on failure: a
  * missing directory, a read-only file, not a database, a newer schema. */
 sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen);
 void db_close(sqlite3 *db);
