@@ -9,7 +9,7 @@ SRC=$PWD
 T=$(mktemp -d /tmp/rmsbench-cli-cmds.XXXXXX); trap 'rm -rf "$T"' EXIT
 
 # ---- --help: generated usage line, one line per option, the help row
-for c in list check run sweep perf report export import-hyperfine import-proofs; do
+for c in list check run sweep tune perf report export import-hyperfine import-proofs; do
     out=$("$RMSBENCH" $c --help); rc=$?
     check "$c --help exits 0" [ $rc -eq 0 ]
     check "$c --help starts with its usage line" grep -q "^usage: rmsbench $c " <<<"$out"

@@ -94,14 +94,14 @@ static optrows build_rows(const cli_command *cmd)
         if (o->kind != CLI_GROUP)
             cap++;
         else
-            for (const struct option *g = o->group->options; g->name; g++)
+            for (const struct option *g = o->group->rows(); g->name; g++)
                 cap++;
     optrows r = { calloc(cap, sizeof *r.rows), calloc(cap, sizeof *r.spec), 0, NULL };
     if (!r.rows || !r.spec)
         cli_die("out of memory");
     for (const cli_opt *o = cmd->opts; o->name; o++) {
         if (o->kind == CLI_GROUP) {
-            for (const struct option *g = o->group->options; g->name; g++) {
+            for (const struct option *g = o->group->rows(); g->name; g++) {
                 r.spec[r.n] = o;
                 r.rows[r.n++] = *g;
             }

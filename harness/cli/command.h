@@ -15,7 +15,7 @@
 
 /* The subcommands of rmsbench, in the order `rmsbench --help` lists them. */
 #define CLI_COMMANDS(X) \
-    X(list) X(check) X(run) X(sweep) X(perf) X(report) X(export) \
+    X(list) X(check) X(run) X(sweep) X(tune) X(perf) X(report) X(export) \
     X(import_hyperfine) X(import_proofs)
 
 typedef enum cli_kind {
@@ -35,7 +35,7 @@ enum { CLI_NONEMPTY = 1u << 0,   /* STRING: an empty value is refused */
 /* Options declared elsewhere (the RMSProp/run option table) and pulled into
  * a command as one row: their getopt rows, help text and apply function. */
 typedef struct cli_group {
-    const struct option *options;    /* zero-terminated; val = the group's id */
+    const struct option *(*rows)(void);   /* zero-terminated; val = the group's id */
     void (*help)(FILE *f);           /* prints their help lines */
     void (*init)(void *target);      /* defaults, before argv (may be NULL) */
     /* Apply option id (arg NULL for a flag).  0, or -1 with a complete
@@ -102,6 +102,10 @@ typedef struct cli_command {
     { .name = "", .kind = CLI_GROUP, .offset = offsetof(T, f), .group = grp }
 #define CLI_OPT_TEXT(text) { .name = "", .kind = CLI_TEXT, .help = text }
 #define CLI_OPT_END { .name = NULL }
+
+/* A number macro as text, for help lines: CLI_STR(TUNE_MAX_DIMS) */
+#define CLI_STR(x) CLI_STR_(x)
+#define CLI_STR_(x) #x
 
 /* Commands whose only option is --db and whose operand is one FILE (the
  * imports): their argument struct and rows, as .opts and the rest. */

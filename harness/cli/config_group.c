@@ -23,4 +23,6 @@ static void help(FILE *f)
           "                        stdout; the summary line then goes to stderr\n", f);
 }
 
-const cli_group config_group = { config_long_options, help, init, apply };
+static const struct option *rows(void) { return config_long_options; }
+
+const cli_group config_group = { rows, help, init, apply };

@@ -22,10 +22,16 @@ int main(int argc, char **argv)
                 getenv("RMS_OMP_MIN_N"));
         return 2;
     }
+    char err[256];
+    if (argc >= 2 && !help && rms_cpu_disable_check(err, sizeof err) < 0) {
+        fprintf(stderr, "rmsbench: %s\n", err);
+        return 2;
+    }
     return cli_dispatch("rmsbench",
         "RMSProp kernels, problems, timings and proofs, recorded in SQLite.\n",
         "environment: RMS_KERNEL=name forces the kernel that 'auto' picks;\n"
         "RMS_OMP_MIN_N=count forces the size from which omp splits a step\n"
-        "(default: measured on this machine, see rmsbench list kernels).\n",
+        "(default: measured on this machine, see rmsbench list kernels);\n"
+        "RMS_CPU_DISABLE=avx512f,... hides CPU features (to test fallbacks).\n",
         COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0], argc, argv);
 }

@@ -311,8 +311,7 @@ typedef struct msweep_args {
 static int msweep_main(void *args);
 
 static const cli_opt MSWEEP_OPTS[] = {
-    CLI_OPT_GROUP(&sweep_run_group, msweep_args, sp),
-    CLI_OPT_GROUP(&sweep_grid_group, msweep_args, sp),
+    CLI_OPT_GROUP(&sweep_group, msweep_args, sp),
     CLI_OPT_TEXT("\nsweep:\n"),
     CLI_OPT_NAME("name", msweep_args, name, "NAME", SWEEP_NAME_MAX,
                  "label stored with each run (default: grid-<hash>, as rmsbench sweep, so "

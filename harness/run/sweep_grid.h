@@ -6,28 +6,36 @@
 #include <stddef.h>
 #include "cli/command.h"
 #include "cli/config.h"
+#include "run/solver.h"
 
 #define SWEEP_MAX_CONFIGS 1000000
 
+#define SWEEP_MAX_AXES 16
+
 typedef struct sweep_spec {
     run_opts base;                 /* options applied to every config */
-    const char *problems, *kernels, *presets;   /* comma lists (NULL: unset) */
-    const char *lr, *beta, *eps, *momentum;     /* R: list or log range */
+    const char *problems, *kernels;             /* comma lists (NULL: unset) */
+    const char *solvers;           /* comma list of solver labels (--presets too) */
+    const char *axis[SWEEP_MAX_AXES];           /* per solver_axes row: a list, a
+                                                   log range for real options, or NULL */
     const char *seeds;                          /* S: list or a..b */
 } sweep_spec;
 
 /* getopt ids of the grid's own options (after run's). */
-enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS,
+enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, OPT_SOLVERS,
        OPT_LAST_GRID };
+/* Grid axes (one per solver_axes row, --NAME LIST) take ids from here on;
+ * they shadow run's flags of the same name (--centered 0,1). */
+#define OPT_AXIS0 1000
 
-/* The options of a grid, as two cli_group rows on a sweep_spec target,
- * shared by `rmsbench sweep` and `rmsbench-mpi sweep`: run's options (the
- * grid lists --lr/--beta/... and --problem/--kernel/--preset/--seed go to
- * the grid, the rest to every config) and --problems/--kernels/--presets/
- * --seeds.  Give both, run's first: its help covers the two. */
-extern const cli_group sweep_run_group, sweep_grid_group;
+/* The options of a grid as one cli_group row on a sweep_spec target, shared
+ * by `rmsbench sweep` and `rmsbench-mpi sweep`: every axis (--lr R,
+ * --centered 0,1, ...), --problems/--kernels/--solvers (--presets)/--seeds
+ * (and --problem/--kernel/--preset/--seed as the same), and run's other
+ * options, applied to every config. */
+extern const cli_group sweep_group;
 
-/* Longest --name of a sweep. */
+/* Longest --name of a sweep or tune. */
 #define SWEEP_NAME_MAX 128
 
 /* Expand spec into *out (malloc'd, duplicates by hash dropped).  0, or -1
