@@ -18,9 +18,39 @@ typedef struct optrows {
     const cli_opt **spec;
     size_t n;
     unsigned char *given;   /* per direct spec: seen on the command line */
+    cli_opt *flat;          /* the command's rows, flattened */
 } optrows;
 
 enum { VAL_BASE = 0x10000, VAL_HELP = 0x7fff0 };
+
+/* Rows as one array: included tables expanded in place, their offsets made
+ * relative to the command's argument struct.  malloc'd, NULL-name ended. */
+static size_t flatten(const cli_opt *opts, size_t base, cli_opt *out)
+{
+    size_t n = 0;
+    for (const cli_opt *o = opts; o->name; o++) {
+        if (o->kind == CLI_INCLUDE) {
+            n += flatten(o->include, base + o->offset, out ? out + n : NULL);
+            continue;
+        }
+        if (out) {
+            out[n] = *o;
+            out[n].offset += base;
+        }
+        n++;
+    }
+    return n;
+}
+
+static cli_opt *flat_opts(const cli_opt *opts)
+{
+    size_t n = flatten(opts, 0, NULL);
+    cli_opt *out = calloc(n + 1, sizeof *out);
+    if (!out)
+        cli_die("out of memory");
+    flatten(opts, 0, out);
+    return out;
+}
 
 static void *field(void *args, const cli_opt *o) { return (char *)args + o->offset; }
 
@@ -82,24 +112,25 @@ static void apply(const cli_opt *o, void *args, const char *arg)
         return;
     case CLI_GROUP:
     case CLI_TEXT:
+    case CLI_INCLUDE:
         break;
     }
     cli_die("%s: internal error (kind %d)", opt, (int)o->kind);
 }
 
-static optrows build_rows(const cli_command *cmd)
+static optrows build_rows(const cli_opt *opts)
 {
     size_t cap = 2;
-    for (const cli_opt *o = cmd->opts; o->name; o++)
+    for (const cli_opt *o = opts; o->name; o++)
         if (o->kind != CLI_GROUP)
             cap++;
         else
             for (const struct option *g = o->group->rows(); g->name; g++)
                 cap++;
-    optrows r = { calloc(cap, sizeof *r.rows), calloc(cap, sizeof *r.spec), 0, NULL };
+    optrows r = { calloc(cap, sizeof *r.rows), calloc(cap, sizeof *r.spec), 0, NULL, NULL };
     if (!r.rows || !r.spec)
         cli_die("out of memory");
-    for (const cli_opt *o = cmd->opts; o->name; o++) {
+    for (const cli_opt *o = opts; o->name; o++) {
         if (o->kind == CLI_GROUP) {
             for (const struct option *g = o->group->rows(); g->name; g++) {
                 r.spec[r.n] = o;
@@ -112,7 +143,7 @@ static optrows build_rows(const cli_command *cmd)
         r.spec[r.n] = o;
         r.rows[r.n] = (struct option){ o->name, o->kind == CLI_FLAG ? no_argument
                                                                     : required_argument,
-                                       NULL, VAL_BASE + (int)(o - cmd->opts) };
+                                       NULL, VAL_BASE + (int)(o - opts) };
         r.n++;
     }
     r.rows[r.n] = (struct option){ "help", no_argument, NULL, VAL_HELP };
@@ -164,12 +195,12 @@ static void die_usage(const cli_command *cmd, const optrows *r, const char *type
     cli_die("--%.*s: unknown option (try %s %s --help)", (int)n, name, cli_prog, cmd->name);
 }
 
-static void set_defaults(const cli_command *cmd, void *args)
+static void set_defaults(const cli_command *cmd, const cli_opt *opts, void *args)
 {
     memset(args, 0, cmd->args_size);
     if (cmd->init)
         cmd->init(args);
-    for (const cli_opt *o = cmd->opts; o->name; o++)
+    for (const cli_opt *o = opts; o->name; o++)
         if (o->kind == CLI_GROUP && o->group->init)
             o->group->init(field(args, o));
         else if (o->kind != CLI_GROUP && o->dflt)
@@ -182,8 +213,10 @@ static optrows parsing;
 
 int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
 {
-    set_defaults(cmd, args);
-    optrows r = parsing = build_rows(cmd);
+    cli_opt *opts = flat_opts(cmd->opts);
+    set_defaults(cmd, opts, args);
+    optrows r = parsing = build_rows(opts);
+    parsing.flat = opts;
     unsigned char *given = calloc(r.n + 1, 1);
     if (!given)
         cli_die("out of memory");
@@ -199,7 +232,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
             die_usage(cmd, &r, optind > 0 && optind <= argc ? argv[optind - 1] : NULL,
                       c == ':', optopt);
         } else if (c >= VAL_BASE) {
-            const cli_opt *o = &cmd->opts[c - VAL_BASE];
+            const cli_opt *o = &opts[c - VAL_BASE];
             apply(o, args, optarg ? optarg : "");
             given[c - VAL_BASE] = 1;
         } else {   /* a group's row: c is the group's own id */
@@ -214,8 +247,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
     if (help) {
         cli_help(cmd, stdout);
     } else {
-        for (const cli_opt *o = cmd->opts; o->name; o++)
-            if ((o->flags & CLI_REQUIRED) && !given[o - cmd->opts])
+        for (const cli_opt *o = opts; o->name; o++)
+            if ((o->flags & CLI_REQUIRED) && !given[o - opts])
                 cli_die("--%s is required (try %s %s --help)", o->name, cli_prog, cmd->name);
         int n = argc - optind;
         if (n > cmd->max_operands)
@@ -229,6 +262,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
     free(given);
     free(r.rows);
     free(r.spec);
+    free(opts);
     memset(&parsing, 0, sizeof parsing);
     return help;
 }
@@ -286,18 +320,19 @@ static void help_line(FILE *f, const cli_opt *o)
 
 void cli_help(const cli_command *cmd, FILE *f)
 {
+    cli_opt *opts = flat_opts(cmd->opts);
     fprintf(f, "usage: %s %s ", cli_prog, cmd->name);
     if (cmd->usage) {
         fprintf(f, "%s\n", cmd->usage);
     } else {
-        for (const cli_opt *o = cmd->opts; o->name; o++)
+        for (const cli_opt *o = opts; o->name; o++)
             if (o->flags & CLI_REQUIRED)
                 fprintf(f, "--%s %s ", o->name, o->meta ? o->meta : "");
         fprintf(f, "[options]%s%s\n", cmd->operands ? " " : "",
                 cmd->operands ? cmd->operands : "");
     }
     fprintf(f, "\n%s.\n\noptions:\n", cmd->summary);
-    for (const cli_opt *o = cmd->opts; o->name; o++)
+    for (const cli_opt *o = opts; o->name; o++)
         if (o->kind == CLI_GROUP)
             o->group->help(f);
         else if (o->kind == CLI_TEXT)
@@ -307,6 +342,7 @@ void cli_help(const cli_command *cmd, FILE *f)
     fprintf(f, "  -h, --help            this help\n");
     if (cmd->epilogue)
         fprintf(f, "\n%s", cmd->epilogue);
+    free(opts);
 }
 
 const cli_opt cli_db_file_opts[] = {

@@ -26,7 +26,8 @@ typedef enum cli_kind {
     CLI_CHOICE,   /* int field = index of the value in choices[] */
     CLI_CALL,     /* set(args, value, why, len): the command parses it */
     CLI_GROUP,    /* rows of another table (run's options), applied by it */
-    CLI_TEXT      /* no option: a heading or note printed in --help */
+    CLI_TEXT,     /* no option: a heading or note printed in --help */
+    CLI_INCLUDE   /* the rows of another cli_opt table, on a sub-struct at offset */
 } cli_kind;
 
 enum { CLI_NONEMPTY = 1u << 0,   /* STRING: an empty value is refused */
@@ -56,6 +57,7 @@ typedef struct cli_opt {
     const char *const *choices;   /* CHOICE: NULL-terminated */
     int (*set)(void *args, const char *arg, char *why, size_t len);   /* CALL */
     const cli_group *group;    /* GROUP */
+    const struct cli_opt *include;   /* INCLUDE: terminated by a NULL name */
     unsigned flags;
 } cli_opt;
 
@@ -100,6 +102,8 @@ typedef struct cli_command {
     { .name = nm, .kind = CLI_CALL, .set = fn, .meta = mt, .dflt = df, .help = hl }
 #define CLI_OPT_GROUP(grp, T, f) \
     { .name = "", .kind = CLI_GROUP, .offset = offsetof(T, f), .group = grp }
+#define CLI_OPT_INCLUDE(rows, T, f) \
+    { .name = "", .kind = CLI_INCLUDE, .offset = offsetof(T, f), .include = rows }
 #define CLI_OPT_TEXT(text) { .name = "", .kind = CLI_TEXT, .help = text }
 #define CLI_OPT_END { .name = NULL }
 

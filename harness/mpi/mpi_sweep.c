@@ -303,9 +303,8 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
 
 typedef struct msweep_args {
     sweep_spec sp;
-    long jobs;
-    int dry_run, verbose, coord_only;
-    const char *name;
+    sweep_pool pool;        /* --jobs is accepted and unused: the ranks work */
+    int coord_only;
 } msweep_args;
 
 static int msweep_main(void *args);
@@ -313,16 +312,9 @@ static int msweep_main(void *args);
 static const cli_opt MSWEEP_OPTS[] = {
     CLI_OPT_GROUP(&sweep_group, msweep_args, sp),
     CLI_OPT_TEXT("\nsweep:\n"),
-    CLI_OPT_NAME("name", msweep_args, name, "NAME", SWEEP_NAME_MAX,
-                 "label stored with each run (default: grid-<hash>, as rmsbench sweep, so "
-                 "local and MPI runs of a grid resume each other)"),
-    CLI_OPT_LONG("jobs", msweep_args, jobs, "N", 1, 256, NULL,
-                 "accepted for compatibility; the ranks are the workers"),
+    CLI_OPT_INCLUDE(sweep_pool_opts, msweep_args, pool),
     CLI_OPT_FLAG("coordinator-only", msweep_args, coord_only,
                  "rank 0 only dispatches and records (large jobs)"),
-    CLI_OPT_FLAG("dry-run", msweep_args, dry_run, "print the configs (hash and text) and exit"),
-    CLI_OPT_FLAG("verbose", msweep_args, verbose,
-                 "print each run's summary line on stdout (rank 0)"),
     CLI_OPT_END
 };
 
@@ -339,7 +331,10 @@ const cli_command mpi_cmd_sweep = {
         "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
         "configs in flight as stale `running` rows: run the same command again and\n"
         "only those and the unstarted ones run.  --no-db runs the grid without\n"
-        "recording (no resume; timing).\n\n"
+        "recording (no resume; timing).  --jobs is accepted for compatibility:\n"
+        "the ranks are the workers; --verbose prints on rank 0; the default\n"
+        "--name is rmsbench sweep's, so local and MPI runs of a grid resume\n"
+        "each other.\n\n"
         "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
         "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
         "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
@@ -351,7 +346,7 @@ static int msweep_main(void *args)
     const msweep_args *a = args;
     const sweep_spec sp = a->sp;
     sweep_plan plan;
-    if (sweep_plan_make(&plan, &sp, a->name, a->dry_run))
+    if (sweep_plan_make(&plan, &sp, a->pool.name, a->pool.dry_run))
         return 0;
     run_config *cfgs = plan.cfgs;
     size_t n = plan.n;
@@ -401,7 +396,7 @@ static int msweep_main(void *args)
         co.cfgs = cfgs;
         co.n = n;
         co.name = plan.name;
-        co.verbose = a->verbose;
+        co.verbose = a->pool.verbose;
         co.no_db = sp.base.no_db;
         status = coordinator(&co, size, a->coord_only, hosts);
         if (!co.no_db)

@@ -11,9 +11,7 @@
 
 typedef struct sweep_args {
     sweep_spec sp;
-    long jobs;
-    int dry_run, verbose;
-    const char *name;
+    sweep_pool pool;
 } sweep_args;
 
 static int sweep_main(void *args);
@@ -21,11 +19,7 @@ static int sweep_main(void *args);
 static const cli_opt SWEEP_OPTS[] = {
     CLI_OPT_GROUP(&sweep_group, sweep_args, sp),
     CLI_OPT_TEXT("\nsweep:\n"),
-    CLI_OPT_LONG("jobs", sweep_args, jobs, "N", 1, 256, "1", "worker processes"),
-    CLI_OPT_NAME("name", sweep_args, name, "NAME", SWEEP_NAME_MAX,
-                 "label stored with each run (default: grid-<hash of grid>)"),
-    CLI_OPT_FLAG("dry-run", sweep_args, dry_run, "print the configs (hash and text) and exit"),
-    CLI_OPT_FLAG("verbose", sweep_args, verbose, "print each run's summary line on stdout"),
+    CLI_OPT_INCLUDE(sweep_pool_opts, sweep_args, pool),
     CLI_OPT_END
 };
 
@@ -49,7 +43,7 @@ static int sweep_main(void *args)
 {
     const sweep_args *a = args;
     sweep_plan plan;
-    if (sweep_plan_make(&plan, &a->sp, a->name, a->dry_run))
+    if (sweep_plan_make(&plan, &a->sp, a->pool.name, a->pool.dry_run))
         return 0;
     /* Create and migrate the database once, before any worker starts, so a
      * bad path is one error line rather than one per worker.  --no-db runs
@@ -64,8 +58,8 @@ static int sweep_main(void *args)
             cli_die("%s", err);
         db_close(db);
     }
-    int rc = sweep_execute(plan.cfgs, plan.n, path, plan.name, a->jobs, a->verbose, "sweep",
-                           NULL);
+    int rc = sweep_execute(plan.cfgs, plan.n, path, plan.name, a->pool.jobs, a->pool.verbose,
+                           "sweep", NULL);
     free(plan.cfgs);
     return rc;
 }

@@ -445,9 +445,9 @@ static const cli_group tune_group = { tune_rows, tune_help, tune_init, tune_appl
 typedef struct tune_args {
     tune_run run;
     int protocol, sequence;           /* indices in PROTOCOLS, SEQUENCES (-1: unset) */
-    const char *lr_range, *tune_seeds, *final_seeds, *space, *name;
-    long lr_count, trials, studies, jobs;   /* budgets: 0 unset */
-    int dry_run, verbose;
+    const char *lr_range, *tune_seeds, *final_seeds, *space;
+    long lr_count, trials, studies;   /* budgets: 0 unset */
+    sweep_pool pool;                  /* default --name: tune-<hash of the plan> */
 } tune_args;
 
 static const char *const PROTOCOLS[] = { "grid", "quasirandom", NULL };
@@ -491,11 +491,7 @@ static const cli_opt TUNE_OPTS[] = {
                  "(default 3); per study the best trial"),
     CLI_OPT_GROUP(&tune_group, tune_args, run),
     CLI_OPT_TEXT("\ntune:\n"),
-    CLI_OPT_LONG("jobs", tune_args, jobs, "N", 1, 256, "1", "worker processes"),
-    CLI_OPT_NAME("name", tune_args, name, "NAME", SWEEP_NAME_MAX,
-                 "label of the runs (default tune-<hash of the plan>)"),
-    CLI_OPT_FLAG("dry-run", tune_args, dry_run, "print the studies and configs and exit"),
-    CLI_OPT_FLAG("verbose", tune_args, verbose, "print each run's summary line on stdout"),
+    CLI_OPT_INCLUDE(sweep_pool_opts, tune_args, pool),
     CLI_OPT_END
 };
 
@@ -605,12 +601,11 @@ static run_config *phase_configs(const plan *pl, int final, size_t *n)
 static int tune_main(void *args)   /* the three steps, each a function above */
 {
     const tune_args *a = args;
-    plan pl;
-    memset(&pl, 0, sizeof pl);
+    static plan pl;   /* static: lives (and is reachable) until exit, as its lists */
     plan_from_args(&pl, a);
-    long jobs = a->jobs;
-    int dry = a->dry_run, verbose = a->verbose;
-    const char *name = a->name;
+    long jobs = a->pool.jobs;
+    int dry = a->pool.dry_run, verbose = a->pool.verbose;
+    const char *name = a->pool.name;
     char err[512], auto_name[40];
     if (pl.base.no_db)
         cli_die("--no-db: tune needs the database (the choice is read from recorded runs)");

@@ -81,6 +81,16 @@ static void sweep_help(FILE *f)
 
 const cli_group sweep_group = { sweep_rows, sweep_help, sweep_init, sweep_apply };
 
+const cli_opt sweep_pool_opts[] = {
+    CLI_OPT_LONG("jobs", sweep_pool, jobs, "N", 1, 256, "1", "worker processes"),
+    CLI_OPT_NAME("name", sweep_pool, name, "NAME", SWEEP_NAME_MAX,
+                 "label stored with each run (default: from the hash of what is run, so "
+                 "a resumed command keeps its label)"),
+    CLI_OPT_FLAG("dry-run", sweep_pool, dry_run, "print the configs (hash and text) and exit"),
+    CLI_OPT_FLAG("verbose", sweep_pool, verbose, "print each run's summary line on stdout"),
+    CLI_OPT_END
+};
+
 /* XXH3 over the configs' hashes: the same grid gives the same digest. */
 static uint64_t sweep_digest(const run_config *cfgs, size_t n)
 {

@@ -38,6 +38,16 @@ extern const cli_group sweep_group;
 /* Longest --name of a sweep or tune. */
 #define SWEEP_NAME_MAX 128
 
+/* The options of a run of many configs (sweep, tune, rmsbench-mpi sweep):
+ * --jobs, --name, --dry-run, --verbose, as CLI_OPT_INCLUDE rows on a
+ * sweep_pool member of the command's arguments. */
+typedef struct sweep_pool {
+    long jobs;
+    const char *name;        /* NULL: the command's own label */
+    int dry_run, verbose;
+} sweep_pool;
+extern const cli_opt sweep_pool_opts[];
+
 /* Expand spec into *out (malloc'd, duplicates by hash dropped).  0, or -1
  * with a one-line message naming the bad value. */
 int sweep_expand(const sweep_spec *spec, run_config **out, size_t *count,
