@@ -1,4 +1,4 @@
-/* db.c -- opening the results database safely, and the machine row. */
+/* db.c -- opening the results database safely (the default one's directory made here). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

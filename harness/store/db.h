@@ -1,4 +1,4 @@
-/* db.h -- the results database: open/migrate, machine capture, helpers.
+/* db.h -- the results database: open/migrate, the machines row, helpers.
  *
  * SQLite in WAL mode with busy_timeout and foreign keys; schema version in
  * PRAGMA user_version, migrations in db_schema.c; every write happens inside
@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include "sys/machine.h"
 
 #define RMS_DB_DEFAULT_DIR "results"
 #define RMS_DB_DEFAULT RMS_DB_DEFAULT_DIR "/rmsbench.db"
@@ -34,14 +35,5 @@ int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* Row id in `machines` for this machine and build, inserting it if new
  * (fingerprint = CPU model + flags + cores + compiler + flags + commit). */
 int db_machine_id(sqlite3 *db, sqlite3_int64 *id, char *err, size_t errlen);
-
-/* What is known about this machine and build (also printed by reports). */
-typedef struct machine_info {
-    char cpu_model[128], cpu_vendor[32], isa[256], os[128], kernel[256];
-    char compiler[128], cflags[512], git_commit[48], hostname[80];
-    int cores;
-    long long mem_bytes;
-} machine_info;
-void machine_collect(machine_info *m);
 
 #endif
