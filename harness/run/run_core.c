@@ -78,11 +78,38 @@ static void fail(run_result *r, const char *msg)
     snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
+/* Test loss and accuracy of the current parameters on the problem's
+ * held-out set, into the last curve point and the best/final summary.
+ * Parameters go through a double copy (the problem's evaluation is double).
+ * Returns the time it took, which the loop takes off its clock: evaluating
+ * is not optimising, and time to target must not depend on it. */
+#define HELDOUT_POINT(NAME, T)                                                 \
+    static int64_t NAME(problem *p, const T *x, double *xd, size_t n, run_result *r) \
+    {                                                                          \
+        int64_t start = now_ns();                                              \
+        for (size_t i = 0; i < n; i++)                                         \
+            xd[i] = (double)x[i];                                              \
+        double acc = NAN, loss = p->def->heldout(p, xd, &acc);                 \
+        curve_point *c = &r->curve[r->ncurve - 1];                             \
+        c->test_loss = loss;                                                   \
+        c->test_acc = acc;                                                     \
+        r->has_heldout = 1;                                                    \
+        r->heldout_final_acc = acc;                                            \
+        r->heldout_final_loss = loss;                                          \
+        if (isnan(r->heldout_best_acc) || acc > r->heldout_best_acc)           \
+            r->heldout_best_acc = acc;                                         \
+        return now_ns() - start;                                               \
+    }
+HELDOUT_POINT(heldout_point_f64, double)
+HELDOUT_POINT(heldout_point_f32, float)
+#define heldout_point(p, x, xd, n, r) _Generic((x), double *: heldout_point_f64, \
+                                               float *: heldout_point_f32)(p, x, xd, n, r)
+
 /* The loop, once per precision.  T: element type; GRAD: grad64/grad32;
  * STEP(s, x, g): one kernel step. */
 #define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
     static void NAME(const run_config *rc, problem *p, size_t n, long steps,  \
-                     long every, const rms_kernel *k, run_result *r,           \
+                     long every, long hev, const rms_kernel *k, run_result *r, \
                      int keep_params, run_progress_fn prog, void *ctx)         \
     {                                                                          \
         (void)k;                                                               \
@@ -108,7 +135,8 @@ static void fail(run_result *r, const char *msg)
             if (p->def->next_batch)                                            \
                 p->def->next_batch(p);                                         \
             double loss = (double)p->def->GRAD(p, x, g);                       \
-            int sample = t % every == 0;                                       \
+            int held = hev > 0 && t > 0 && t % hev == 0;                       \
+            int sample = t % every == 0 || held;                               \
             double gn = 0;                                                     \
             if (sample) {                                                      \
                 for (size_t i = 0; i < n; i++)                                 \
@@ -119,7 +147,7 @@ static void fail(run_result *r, const char *msg)
                 r->status = RUN_DIVERGED;                                      \
                 r->diverged_step = t;                                          \
                 r->curve[r->ncurve++] = (curve_point){ t, isfinite(loss) ? loss : NAN, \
-                    isfinite(gn) ? gn : NAN, now_ns() - t0 };                  \
+                    isfinite(gn) ? gn : NAN, now_ns() - t0, NAN, NAN };        \
                 break;                                                         \
             }                                                                  \
             if (isnan(best) || (maximize ? loss > best : loss < best))         \
@@ -134,7 +162,9 @@ static void fail(run_result *r, const char *msg)
                 break;                                                         \
             }                                                                  \
             if (sample) {                                                      \
-                r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \
+                r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0, NAN, NAN }; \
+                if (held)   /* before this step's update: the model after t steps */ \
+                    t0 += heldout_point(p, x, x0, n, r);                       \
                 if (prog)                                                      \
                     prog(t, steps, loss, ctx);                                 \
             }                                                                  \
@@ -153,7 +183,9 @@ static void fail(run_result *r, const char *msg)
                 finite = isfinite((double)x[i]);                               \
             r->wall_ns = now_ns() - t0;                                        \
             r->curve[r->ncurve++] = (curve_point){ t, finite ? loss : NAN,    \
-                isfinite(gn) ? gn : NAN, r->wall_ns };                         \
+                isfinite(gn) ? gn : NAN, r->wall_ns, NAN, NAN };               \
+            if (hev > 0 && finite)                                             \
+                (void)heldout_point(p, x, x0, n, r);                           \
             if (!finite) {                                                     \
                 r->status = RUN_DIVERGED;                                      \
                 r->diverged_step = t;                                          \
@@ -213,6 +245,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     r->diverged_step = r->steps_to_target = -1;
     r->final_loss = r->best_loss = NAN;
     r->peak_rss_bytes = -1;
+    r->heldout_best_acc = r->heldout_final_acc = r->heldout_final_loss = NAN;
     int reset = hwm_reset();
     problem_set_threads(rc->threads);
     rms_set_threads(rc->threads);
@@ -240,8 +273,10 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         }
     }
     r->steps = steps;
-    /* samples at 0, every, 2*every, ... plus the final point */
-    size_t cap = (size_t)((steps - 1) / every) + 3;
+    /* held-out loss and accuracy once per epoch, where the problem has both */
+    long hev = p->def->heldout && p->def->steps_per_epoch ? (long)p->def->steps_per_epoch(p) : 0;
+    /* samples at 0, every, 2*every, ... plus one per epoch and the final point */
+    size_t cap = (size_t)((steps - 1) / every) + (hev > 0 ? (size_t)(steps / hev) : 0) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
     if (!r->curve) {
         fail(r, "out of memory for the curve");
@@ -249,9 +284,9 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     if (rc->kernel->f64)
-        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f64(rc, p, p->dim, steps, every, hev, rc->kernel, r, keep_params, progress, ctx);
     else
-        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f32(rc, p, p->dim, steps, every, hev, rc->kernel, r, keep_params, progress, ctx);
     problem_destroy(p);
     r->peak_rss_bytes = peak_rss(reset);
 }
