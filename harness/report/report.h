@@ -8,6 +8,7 @@
  *   report_perf.c     time per element with the roof, speed-up bars
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
+ *   report_solvers.c  solvers at their tuned configuration, with statistics
  *   report_html.c / report_md.c   the renderers
  */
 #ifndef REPORT_H
@@ -92,7 +93,14 @@ typedef struct rep_run {
     long long steps_to_target;      /* -1: not reached */
     double time_to_target_s;        /* -1: not reached */
     double wall_s;
+    long long seed;
+    char *solver;         /* label: the study's, else preset + options but lr */
+    int f64;              /* run by ref64 (double) rather than a float kernel */
+    int phase;            /* RUN_PLAIN, RUN_TUNING (a tuning trial), RUN_FINAL */
+    int quasi;            /* a trial of a quasirandom study */
 } rep_run;
+
+enum { RUN_PLAIN = 0, RUN_TUNING = 1, RUN_FINAL = 2 };
 
 /* Runs that share every option but the seed. */
 typedef struct rep_group {
@@ -174,5 +182,8 @@ void section_hyperfine(report *r, sqlite3 *db);
 void section_metrics(report *r, sqlite3 *db);   /* test accuracy etc. */
 void section_machine(report *r, sqlite3 *db, const char *label);
 void section_compare(report *r, const rep_data *a, const rep_data *b);
+/* The comparison of solvers (report_solvers.c): ranking with intervals and
+ * tests, convergence bands, sensitivity, divergence, profiles and score. */
+void section_solvers(report *r, const rep_data *d);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "run/solver.h"
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -74,15 +75,26 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
      * seed are repetitions of one configuration. */
-    static const char sql[] =
+    /* Tuning: a run whose config a study asked for is a trial (phase 1) or
+     * one of its final runs (phase 2); older databases have no such tables. */
+    int studies = count(d->db, "SELECT count(*) FROM sqlite_master WHERE name = 'trials'") > 0;
+    char sql[2048];
+    snprintf(sql, sizeof sql,
         "SELECT id, problem, kernel, ifnull(preset,''), lr, beta, eps, status,"
         "       final_loss, steps_to_target, time_to_target_ns, wall_ns,"
-        "       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s',"
+        "       printf('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
         "              problem, kernel, preset, dim, steps, epochs, lr, beta, eps, v0,"
         "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
-        "              lr_in_momentum, nesterov, bias_correction, maximize)"
-        "  FROM runs WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
-        " ORDER BY problem, kernel, preset, lr, beta, id";
+        "              lr_in_momentum, nesterov, bias_correction, maximize),"
+        "       seed, v0, momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
+        "       lr_in_momentum, nesterov, bias_correction, maximize, %s"
+        "  FROM runs %s WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
+        " ORDER BY problem, kernel, preset, lr, beta, id",
+        studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL",
+        studies ? "LEFT JOIN (SELECT t.config_hash AS h, max(t.phase = 'final') AS fin,"
+                  " min(s.solver) AS solver, max(s.protocol = 'quasirandom') AS quasi"
+                  " FROM trials t JOIN studies s ON s.id = t.study_id GROUP BY t.config_hash) tr"
+                  " ON tr.h = runs.config_hash" : "");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(d->db));
@@ -117,6 +129,32 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
                               : sqlite3_column_double(st, 10) / 1e9;
         u->wall_s = real_col(st, 11, NAN) / 1e9;
         u->key = dup_col(st, 12);
+        u->seed = sqlite3_column_int64(st, 13);
+        u->f64 = !strcmp(u->kernel, "ref64");
+        u->phase = sqlite3_column_type(st, 24) == SQLITE_NULL ? RUN_PLAIN
+                   : sqlite3_column_int(st, 24) ? RUN_FINAL : RUN_TUNING;
+        u->quasi = sqlite3_column_int(st, 26);
+        if (u->phase != RUN_PLAIN) {
+            u->solver = dup_col(st, 25);
+        } else {   /* the label from the options recorded with the run */
+            rms_cfg c = { .lr = u->lr, .beta = u->beta, .eps = u->eps };
+            c.v0 = real_col(st, 14, 0);
+            c.momentum = real_col(st, 15, 0);
+            c.weight_decay = real_col(st, 16, 0);
+            const unsigned char *wd = sqlite3_column_text(st, 17);
+            c.wd_decoupled = wd && !strcmp((const char *)wd, "decoupled");
+            c.eps_in_sqrt = sqlite3_column_int(st, 18);
+            c.centered = sqlite3_column_int(st, 19);
+            c.lr_in_momentum = sqlite3_column_int(st, 20);
+            c.nesterov = sqlite3_column_int(st, 21);
+            c.bias_correction = sqlite3_column_int(st, 22);
+            c.maximize = sqlite3_column_int(st, 23);
+            char label[256];
+            solver_label(u->preset, &c, NULL, label, sizeof label);
+            u->solver = strdup(label);
+            if (!u->solver)
+                cli_die("out of memory");
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -298,6 +336,7 @@ void rep_data_free(rep_data *d)
         free(d->runs[i].kernel);
         free(d->runs[i].preset);
         free(d->runs[i].key);
+        free(d->runs[i].solver);
     }
     for (size_t i = 0; i < d->ngroups; i++) {
         free(d->groups[i].runs);
