@@ -73,6 +73,8 @@ const char *fmt_size(char *buf, size_t len, long long n);
 
 /* ------------------------------------------------------------ plots */
 
+/* A file-name-safe plot name: prefix, index, problem name. */
+void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem);
 /* Open plots/<name>.dat for writing (NULL and a message on failure). */
 FILE *plot_data(report *r, const char *name);
 /* Write plots/<name>.gp = the common preamble + body, run gnuplot on it in
@@ -158,6 +160,11 @@ size_t *comparison_groups(const rep_data *d, const char *problem, const char *pr
                           size_t *count, size_t *best);
 /* The curve of one group: per step median, min, max of the loss shown over
  * its runs (finite values only).  Returns the number of steps written. */
+/* The curve points of runs (indexes into d->runs): step, the loss shown
+ * (or, heldout: the test accuracy), elapsed seconds; finite values only,
+ * sorted by step then value.  *out is malloc'd (NULL when none). */
+typedef struct curve_pt { double step, y, t; } curve_pt;
+size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
 double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */

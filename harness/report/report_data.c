@@ -396,47 +396,62 @@ size_t *best_group_per_solver(const rep_data *d, const char *problem, size_t *co
     return all;
 }
 
-typedef struct { double step, y; } point;
 static int cmp_point(const void *a, const void *b)
 {
-    const point *x = a, *y = b;
+    const curve_pt *x = a, *y = b;
     if (x->step != y->step)
         return (x->step > y->step) - (x->step < y->step);
     return (x->y > y->y) - (x->y < y->y);
 }
 
-size_t group_curve(const rep_data *d, const rep_group *g, double **step,
-                   double **med, double **lo, double **hi)
+size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out)
 {
     sqlite3_stmt *st;
-    point *pts = NULL;
+    curve_pt *pts = NULL;
     size_t np = 0, cap = 0;
-    if (sqlite3_prepare_v2(d->db, "SELECT step, loss FROM curves WHERE run_id = ?1 ORDER BY step",
-                           -1, &st, NULL) != SQLITE_OK)
+    const char *sql = heldout ? "SELECT step, test_acc, elapsed_ns FROM curves WHERE run_id = ?1"
+                              : "SELECT step, loss, elapsed_ns FROM curves WHERE run_id = ?1";
+    *out = NULL;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (heldout)
+            return 0;    /* a database from before held-out curves */
         cli_die("reading curves: %s", sqlite3_errmsg(d->db));
-    for (size_t i = 0; i < g->nruns; i++) {
+    }
+    for (size_t i = 0; i < n; i++) {
+        const rep_run *u = &d->runs[runs[i]];
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, d->runs[g->runs[i]].id);
+        sqlite3_bind_int64(st, 1, u->id);
         while (sqlite3_step(st) == SQLITE_ROW) {
             if (sqlite3_column_type(st, 1) == SQLITE_NULL)
                 continue;
-            double y = loss_shown(g->problem, sqlite3_column_double(st, 1), NULL);
+            double y = sqlite3_column_double(st, 1);
+            if (!heldout)
+                y = loss_shown(u->problem, y, NULL);
             if (!isfinite(y))
                 continue;
             if (np == cap) {
                 cap = cap ? 2 * cap : 1024;
-                point *p = realloc(pts, cap * sizeof *p);
+                curve_pt *p = realloc(pts, cap * sizeof *p);
                 if (!p)
                     cli_die("out of memory");
                 pts = p;
             }
-            pts[np].step = (double)sqlite3_column_int64(st, 0);
-            pts[np++].y = y;
+            pts[np++] = (curve_pt){ (double)sqlite3_column_int64(st, 0), y,
+                                    sqlite3_column_double(st, 2) / 1e9 };
         }
     }
     sqlite3_finalize(st);
-    qsort(pts, np, sizeof *pts, cmp_point);
-    size_t m = 0;
+    if (np)
+        qsort(pts, np, sizeof *pts, cmp_point);
+    *out = pts;
+    return np;
+}
+
+size_t group_curve(const rep_data *d, const rep_group *g, double **step,
+                   double **med, double **lo, double **hi)
+{
+    curve_pt *pts;
+    size_t np = runs_curve(d, g->runs, g->nruns, 0, &pts), m = 0;
     *step = malloc((np + 1) * sizeof **step);
     *med = malloc((np + 1) * sizeof **med);
     *lo = malloc((np + 1) * sizeof **lo);

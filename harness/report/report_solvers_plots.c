@@ -11,55 +11,12 @@
 
 #define MAX_SOLVER_LINES 8
 
-static void safe_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem)
-{
-    int o = snprintf(buf, len, "%s_%zu_", prefix, i);
-    for (const char *s = problem; *s && (size_t)o + 1 < len && o < 60; s++)
-        buf[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                          (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
-    buf[o] = '\0';
-}
-
-typedef struct cpt { double step, y, t; } cpt;
-static int cmp_cpt(const void *a, const void *b)
-{
-    const cpt *x = a, *y = b;
-    return (x->step > y->step) - (x->step < y->step);
-}
-
 /* Per step over the entry's runs: step, median, 2.5 % and 97.5 % quantiles
  * of the loss shown, median elapsed seconds.  Returns the rows written. */
 static size_t entry_curve(const rep_data *d, const sv_entry *e, FILE *f, int *positive)
 {
-    sqlite3_stmt *st;
-    cpt *pts = NULL;
-    size_t np = 0, cap = 0, rows = 0;
-    if (sqlite3_prepare_v2(d->db, "SELECT step, loss, elapsed_ns FROM curves WHERE run_id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        cli_die("reading curves: %s", sqlite3_errmsg(d->db));
-    for (size_t i = 0; i < e->n; i++) {
-        const rep_run *u = &d->runs[e->runs[i]];
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, u->id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-                continue;
-            double y = loss_shown(u->problem, sqlite3_column_double(st, 1), NULL);
-            if (!isfinite(y))
-                continue;
-            if (np == cap) {
-                cap = cap ? 2 * cap : 1024;
-                cpt *p = realloc(pts, cap * sizeof *p);
-                if (!p)
-                    cli_die("out of memory");
-                pts = p;
-            }
-            pts[np++] = (cpt){ (double)sqlite3_column_int64(st, 0), y,
-                               sqlite3_column_double(st, 2) / 1e9 };
-        }
-    }
-    sqlite3_finalize(st);
-    qsort(pts, np, sizeof *pts, cmp_cpt);
+    curve_pt *pts;
+    size_t np = runs_curve(d, e->runs, e->n, 0, &pts), rows = 0;
     double *y = malloc((np + 1) * sizeof *y), *t = malloc((np + 1) * sizeof *t);
     if (!y || !t)
         cli_die("out of memory");
@@ -91,7 +48,7 @@ void solver_convergence(report *r, const rep_data *d, const char *problem, size_
     loss_shown(problem, 1.0, &ylabel);
     for (int by_time = 0; by_time < 2; by_time++) {
         char name[96];
-        safe_name(name, sizeof name, by_time ? "solvers_time" : "solvers_curve", p, problem);
+        plot_name(name, sizeof name, by_time ? "solvers_time" : "solvers_curve", p, problem);
         FILE *f = plot_data(r, name);
         if (!f) {
             r->plot_failures++;
@@ -183,7 +140,7 @@ void solver_sensitivity(report *r, const rep_data *d, const char *problem, size_
     int f64[MAX_SOLVER_LINES];
     size_t ns = solver_lines(d, problem, sv, f64, MAX_SOLVER_LINES), multi = 0;
     char name[96];
-    safe_name(name, sizeof name, "solvers_lr", p, problem);
+    plot_name(name, sizeof name, "solvers_lr", p, problem);
     FILE *f = NULL;
     double ymax = -INFINITY;
     int positive = 1;
@@ -479,45 +436,24 @@ out:
 void solver_heldout(report *r, const rep_data *d, const char *problem, size_t p,
                     const sv_entry *e, size_t n)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->db, "SELECT step, test_acc FROM curves WHERE run_id = ?1 AND"
-                                  " test_acc IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-        return;   /* a database from before held-out curves */
     if (n > MAX_SOLVER_LINES)
         n = MAX_SOLVER_LINES;
     char name[96];
-    safe_name(name, sizeof name, "solvers_acc", p, problem);
+    plot_name(name, sizeof name, "solvers_acc", p, problem);
     FILE *f = NULL;
-    size_t drawn = 0;
     int has[MAX_SOLVER_LINES] = { 0 };
     for (size_t i = 0; i < n; i++) {
-        cpt *pts = NULL;
-        size_t np = 0, cap = 0;
-        for (size_t k = 0; k < e[i].n; k++) {
-            sqlite3_reset(st);
-            sqlite3_bind_int64(st, 1, d->runs[e[i].runs[k]].id);
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                if (np == cap) {
-                    cap = cap ? 2 * cap : 64;
-                    cpt *q = realloc(pts, cap * sizeof *q);
-                    if (!q)
-                        cli_die("out of memory");
-                    pts = q;
-                }
-                pts[np++] = (cpt){ (double)sqlite3_column_int64(st, 0),
-                                   sqlite3_column_double(st, 1), 0 };
-            }
-        }
+        curve_pt *pts;
+        size_t np = runs_curve(d, e[i].runs, e[i].n, 1, &pts);
         if (np && !f && !(f = plot_data(r, name))) {
             r->plot_failures++;
             free(pts);
-            break;
+            return;
         }
         if (!f) {
             free(pts);
             continue;
         }
-        qsort(pts, np, sizeof *pts, cmp_cpt);
         double *y = malloc((np + 1) * sizeof *y);
         if (!y)
             cli_die("out of memory");
@@ -534,11 +470,9 @@ void solver_heldout(report *r, const rep_data *d, const char *problem, size_t p,
         }
         fprintf(f, "%s\n\n", np ? "" : "nan nan nan nan\n");
         has[i] = np > 0;
-        drawn += np > 0;
         free(y);
         free(pts);
     }
-    sqlite3_finalize(st);
     if (!f)
         return;
     fclose(f);
@@ -562,7 +496,6 @@ void solver_heldout(report *r, const rep_data *d, const char *problem, size_t p,
     snprintf(cap, sizeof cap, "%s: accuracy on the held-out test set, recorded once per epoch, "
              "for each solver at its tuned configuration (median over runs, band 2.5 %% to "
              "97.5 %%). Higher is better.", problem);
-    if (drawn)
-        plot_render(r, name, 380, b.s, cap);
+    plot_render(r, name, 380, b.s, cap);
     free(b.s);
 }
