@@ -165,6 +165,10 @@ size_t *comparison_groups(const rep_data *d, const char *problem, const char *pr
  * sorted by step then value.  *out is malloc'd (NULL when none). */
 typedef struct curve_pt { double step, y, t; } curve_pt;
 size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out);
+/* Per step of sorted points: median, 2.5 % and 97.5 % quantiles, min, max
+ * of y and the median elapsed time.  *out malloc'd; returns the rows. */
+typedef struct curve_row { double step, med, lo, hi, min, max, t; } curve_row;
+size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
 double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */

@@ -10,6 +10,7 @@
 #include "problem.h"
 #include "report/report.h"
 #include "run/solver.h"
+#include "stats/stats.h"
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -447,32 +448,49 @@ size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, 
     return np;
 }
 
-size_t group_curve(const rep_data *d, const rep_group *g, double **step,
-                   double **med, double **lo, double **hi)
+size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out)
 {
-    curve_pt *pts;
-    size_t np = runs_curve(d, g->runs, g->nruns, 0, &pts), m = 0;
-    *step = malloc((np + 1) * sizeof **step);
-    *med = malloc((np + 1) * sizeof **med);
-    *lo = malloc((np + 1) * sizeof **lo);
-    *hi = malloc((np + 1) * sizeof **hi);
-    double *tmp = malloc((np + 1) * sizeof *tmp);
-    if (!*step || !*med || !*lo || !*hi || !tmp)
+    curve_row *rows = malloc((np + 1) * sizeof *rows);
+    double *y = malloc((np + 1) * sizeof *y), *t = malloc((np + 1) * sizeof *t);
+    if (!rows || !y || !t)
         cli_die("out of memory");
-    for (size_t i = 0; i < np;) {
+    size_t m = 0;
+    for (size_t i = 0; i < np;) {   /* points are sorted by step, then value */
         size_t j = i;
         while (j < np && pts[j].step == pts[i].step)
             j++;
         for (size_t k = i; k < j; k++)
-            tmp[k - i] = pts[k].y;
-        (*step)[m] = pts[i].step;
-        (*lo)[m] = pts[i].y;
-        (*hi)[m] = pts[j - 1].y;
-        (*med)[m] = median_of(tmp, j - i);
-        m++;
+            y[k - i] = pts[k].y, t[k - i] = pts[k].t;
+        rows[m++] = (curve_row){ pts[i].step, stats_median(y, j - i),
+                                 stats_quantile(y, j - i, 0.025), stats_quantile(y, j - i, 0.975),
+                                 pts[i].y, pts[j - 1].y, stats_median(t, j - i) };
         i = j;
     }
-    free(tmp);
+    free(y);
+    free(t);
+    *out = rows;
+    return m;
+}
+
+size_t group_curve(const rep_data *d, const rep_group *g, double **step,
+                   double **med, double **lo, double **hi)
+{
+    curve_pt *pts;
+    curve_row *rows;
+    size_t np = runs_curve(d, g->runs, g->nruns, 0, &pts), m = curve_rows(pts, np, &rows);
+    *step = malloc((m + 1) * sizeof **step);
+    *med = malloc((m + 1) * sizeof **med);
+    *lo = malloc((m + 1) * sizeof **lo);
+    *hi = malloc((m + 1) * sizeof **hi);
+    if (!*step || !*med || !*lo || !*hi)
+        cli_die("out of memory");
+    for (size_t i = 0; i < m; i++) {
+        (*step)[i] = rows[i].step;
+        (*med)[i] = rows[i].med;
+        (*lo)[i] = rows[i].min;
+        (*hi)[i] = rows[i].max;
+    }
+    free(rows);
     free(pts);
     return m;
 }

@@ -16,27 +16,16 @@
 static size_t entry_curve(const rep_data *d, const sv_entry *e, FILE *f, int *positive)
 {
     curve_pt *pts;
-    size_t np = runs_curve(d, e->runs, e->n, 0, &pts), rows = 0;
-    double *y = malloc((np + 1) * sizeof *y), *t = malloc((np + 1) * sizeof *t);
-    if (!y || !t)
-        cli_die("out of memory");
-    for (size_t i = 0; i < np;) {
-        size_t j = i;
-        while (j < np && pts[j].step == pts[i].step)
-            j++;
-        for (size_t k = i; k < j; k++)
-            y[k - i] = pts[k].y, t[k - i] = pts[k].t;
-        double lo = stats_quantile(y, j - i, 0.025);
-        fprintf(f, "%.17g %.17g %.17g %.17g %.17g\n", pts[i].step, stats_median(y, j - i), lo,
-                stats_quantile(y, j - i, 0.975), stats_median(t, j - i));
-        *positive &= lo > 0;
-        rows++;
-        i = j;
+    curve_row *rows;
+    size_t np = runs_curve(d, e->runs, e->n, 0, &pts), m = curve_rows(pts, np, &rows);
+    for (size_t i = 0; i < m; i++) {
+        fprintf(f, "%.17g %.17g %.17g %.17g %.17g\n", rows[i].step, rows[i].med, rows[i].lo,
+                rows[i].hi, rows[i].t);
+        *positive &= rows[i].lo > 0;
     }
-    free(y);
-    free(t);
+    free(rows);
     free(pts);
-    return rows;
+    return m;
 }
 
 void solver_convergence(report *r, const rep_data *d, const char *problem, size_t p,
@@ -454,23 +443,15 @@ void solver_heldout(report *r, const rep_data *d, const char *problem, size_t p,
             free(pts);
             continue;
         }
-        double *y = malloc((np + 1) * sizeof *y);
-        if (!y)
-            cli_die("out of memory");
+        curve_row *rows;
+        size_t m = curve_rows(pts, np, &rows);
         fprintf(f, "# %s: step, median test accuracy, 2.5%%, 97.5%%\n", e[i].label);
-        for (size_t a = 0; a < np;) {
-            size_t b = a;
-            while (b < np && pts[b].step == pts[a].step)
-                b++;
-            for (size_t k = a; k < b; k++)
-                y[k - a] = pts[k].y;
-            fprintf(f, "%.17g %.17g %.17g %.17g\n", pts[a].step, stats_median(y, b - a),
-                    stats_quantile(y, b - a, 0.025), stats_quantile(y, b - a, 0.975));
-            a = b;
-        }
+        for (size_t k = 0; k < m; k++)
+            fprintf(f, "%.17g %.17g %.17g %.17g\n", rows[k].step, rows[k].med, rows[k].lo,
+                    rows[k].hi);
+        free(rows);
         fprintf(f, "%s\n\n", np ? "" : "nan nan nan nan\n");
         has[i] = np > 0;
-        free(y);
         free(pts);
     }
     if (!f)
