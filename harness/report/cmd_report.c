@@ -143,6 +143,8 @@ static void add_sections(report *r, rep_data *a, rep_data *b, sqlite3 *db, sqlit
 {
     fprintf(stderr, "report: key findings, performance ...\n");
     section_headline(r, a, db);
+    fprintf(stderr, "report: solvers ...\n");
+    section_solvers(r, a);
     section_perf(r, a);
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(r, a);

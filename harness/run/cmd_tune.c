@@ -598,10 +598,30 @@ static run_config *phase_configs(const plan *pl, int final, size_t *n)
     return all;
 }
 
+static void plan_free(plan *pl)
+{
+    for (size_t i = 0; i < pl->nunits; i++) {
+        unit *u = &pl->units[i];
+        for (size_t k = 0; k < u->ntune; k++)
+            free(u->tune_params[k]);
+        free(u->tune);
+        free(u->tune_rep);
+        free(u->tune_trial);
+        free(u->tune_params);
+        free(u->final);
+    }
+    free(pl->units);
+    free_list(pl->problems, pl->nproblems);
+    free_list(pl->solvers, pl->nsolvers);
+    free(pl->tseeds);
+    free(pl->fseeds);
+}
+
 static int tune_main(void *args)   /* the three steps, each a function above */
 {
     const tune_args *a = args;
-    static plan pl;   /* static: lives (and is reachable) until exit, as its lists */
+    plan pl;
+    memset(&pl, 0, sizeof pl);
     plan_from_args(&pl, a);
     long jobs = a->pool.jobs;
     int dry = a->pool.dry_run, verbose = a->pool.verbose;
@@ -624,6 +644,8 @@ static int tune_main(void *args)   /* the three steps, each a function above */
         for (size_t i = 0; i < n; i++)
             printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
         fprintf(stderr, "tune %s: %zu tuning configs (dry run, nothing recorded)\n", name, n);
+        free(cfgs);
+        plan_free(&pl);
         return 0;
     }
     const char *path = pl.base.db ? pl.base.db : RMS_DB_DEFAULT;
@@ -638,6 +660,7 @@ static int tune_main(void *args)   /* the three steps, each a function above */
     free(cfgs);
     if (rc) {
         db_close(db);
+        plan_free(&pl);
         return rc;
     }
     size_t missing = choose(db, &pl);
@@ -655,5 +678,6 @@ static int tune_main(void *args)   /* the three steps, each a function above */
         cli_die("%s", err);
     if (missing || incomplete)
         fprintf(stderr, "tune %s: some runs failed; run the same command again to finish\n", name);
+    plan_free(&pl);
     return rc ? rc : missing || incomplete ? 1 : 0;
 }
