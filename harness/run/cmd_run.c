@@ -115,7 +115,7 @@ int cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     int status = r.status == RUN_FAILED ? 1 : 0;
     if (!o.no_db) {
-        if (run_db_finish(&rdb, run_id, &r, err, sizeof err)) {
+        if (run_db_record(&rdb, run_id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench run: %s\n", err);
             status = 1;
         }

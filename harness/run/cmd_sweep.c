@@ -113,7 +113,7 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         run_result r;
         run_execute(rc, 0, &r);
         long t2 = now_ns();
-        if (db_path && run_db_finish(&rdb, id, &r, err, sizeof err)) {
+        if (db_path && run_db_record(&rdb, id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench sweep: %s: %s\n", rc->hash, err);
             bump(&sh->errors);
         } else {

@@ -170,6 +170,7 @@ static int insert(sqlite3 *db, json_t *root, const char *file, size_t *count,
         (*count)++;
     }
     sqlite3_finalize(st);
+    st = NULL;   /* the failure path below finalizes it again otherwise */
     if (db_exec(db, "COMMIT", err, len))
         goto fail;
     return 0;
