@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "sys/fault.h"
 
 static struct {
@@ -13,6 +14,8 @@ static struct {
     long at;            /* the first operation that fails (1-based) */
     int eio;            /* ERR = ioerr */
     long count;
+    const char *log;    /* RMSBENCH_FAULT_IO_LOG: a line per process that failed one */
+    int logged;
 } F;
 
 int fault_hit(enum fault_kind kind)
@@ -24,6 +27,14 @@ int fault_hit(enum fault_kind kind)
         F.count++;
     if (F.count < F.at)
         return 0;
+    if (!F.logged && F.log) {   /* tell the test that this N was reached */
+        F.logged = 1;
+        FILE *l = fopen(F.log, "a");
+        if (l) {
+            fprintf(l, "%d\n", (int)getpid());
+            fclose(l);
+        }
+    }
     return F.eio ? EIO : ENOSPC;
 }
 
@@ -187,6 +198,7 @@ int fault_init(char *err, size_t errlen)
         snprintf(err, errlen, "RMSBENCH_FAULT_IO: cannot install the fault layer in SQLite");
         return -1;
     }
+    F.log = getenv("RMSBENCH_FAULT_IO_LOG");
     F.on = 1;
     return 0;
 }

@@ -11,6 +11,8 @@
  *     ERR   full (default: SQLITE_FULL / ENOSPC) or ioerr (SQLITE_IOERR /
  *           EIO); alloc always fails as SQLITE_NOMEM
  *
+ * RMSBENCH_FAULT_IO_LOG=FILE: each process that fails an operation appends
+ * its pid to FILE, so a test sweeping N knows when N passed the last one.
  * A malformed value is refused at start (exit 2).  RMSBENCH_FAULT (run_db.h)
  * is the other test hook: it kills the process at a named point. */
 #ifndef FAULT_H
