@@ -89,7 +89,7 @@ int cmd_run(int argc, char **argv)
     if (optind < argc)
         cli_die("unexpected argument '%s'", argv[optind]);
     run_config rc;
-    if (config_resolve(&o, &rc, err, sizeof err))
+    if (config_resolve(&o, &rc, err, sizeof err) || run_check_epochs(&rc, 1, err, sizeof err))
         cli_die("%s", err);
 
     /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */

@@ -194,7 +194,7 @@ int cmd_sweep(int argc, char **argv)
         cli_die("unexpected argument '%s'", argv[optind]);
     run_config *cfgs;
     size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
+    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err) || run_check_epochs(cfgs, n, err, sizeof err))
         cli_die("%s", err);
 
     char auto_name[32];

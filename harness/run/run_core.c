@@ -199,6 +199,55 @@ RUN_LOOP(run_f64, double, rms_state_f64, rms_state_f64_init, rms_state_f64_free,
 RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, grad32,
          rms_step_f32(k, &s, x, g, c))
 
+/* --epochs as steps, given the problem's steps per epoch (its data decide
+ * them), and the curve interval; -1 with a message when out of range. */
+static int epochs_to_steps(const run_config *rc, size_t spe, long *steps, long *every,
+                           char *err, size_t len)
+{
+    if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
+        snprintf(err, len, "--epochs: bad value '%ld' (more than %ld steps for problem '%s')",
+                 rc->epochs, (long)CONFIG_STEPS_MAX, rc->problem->name);
+        return -1;
+    }
+    *steps = rc->epochs * (long)spe;
+    *every = rc->every ? rc->every : config_auto_every(*steps);
+    if (*steps / *every > CONFIG_CURVE_MAX) {
+        snprintf(err, len, "--every: bad value '%ld' (%ld epochs of '%s' = %ld steps would "
+                 "give more than %ld curve points)", *every, rc->epochs, rc->problem->name,
+                 *steps, (long)CONFIG_CURVE_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static size_t steps_per_epoch(const problem *p)
+{
+    return p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
+}
+
+int run_check_epochs(const run_config *rc, size_t n, char *err, size_t len)
+{
+    const problem_def *seen = NULL;
+    size_t spe = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc[i].epochs)
+            continue;
+        if (rc[i].problem != seen) {   /* one instance per problem: the data are the same */
+            char why[256];
+            problem *p = problem_create(rc[i].problem, rc[i].dim, rc[i].seed, why, sizeof why);
+            if (!p)
+                continue;   /* the run itself reports that, as a failed run */
+            spe = steps_per_epoch(p);
+            problem_destroy(p);
+            seen = rc[i].problem;
+        }
+        long steps, every;
+        if (epochs_to_steps(&rc[i], spe, &steps, &every, err, len))
+            return -1;
+    }
+    return 0;
+}
+
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
     run_execute_progress(rc, keep_params, r, NULL, NULL);
@@ -223,21 +272,10 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     long steps = rc->steps, every = rc->every;
-    if (rc->epochs) {
-        size_t spe = p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
-        if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
-            fail(r, "cannot turn --epochs into steps for this problem");
-            problem_destroy(p);
-            return;
-        }
-        steps = rc->epochs * (long)spe;
-        if (!every)
-            every = config_auto_every(steps);
-        if (steps / every > CONFIG_CURVE_MAX) {
-            fail(r, "--every too small for this many epochs (curve too long)");
-            problem_destroy(p);
-            return;
-        }
+    if (rc->epochs && epochs_to_steps(rc, steps_per_epoch(p), &steps, &every, err, sizeof err)) {
+        fail(r, err);
+        problem_destroy(p);
+        return;
     }
     r->steps = steps;
     /* samples at 0, every, 2*every, ... plus the final point */

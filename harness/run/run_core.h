@@ -54,6 +54,11 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
                           run_progress_fn progress, void *ctx);
 void run_result_free(run_result *r);
 
+/* Check --epochs (and --every with it) of n configs before anything is
+ * recorded: steps per epoch come from the problem's data, so one instance
+ * per problem is made.  0, or -1 with "--epochs: bad value ..." (exit 2). */
+int run_check_epochs(const run_config *rc, size_t n, char *err, size_t errlen);
+
 const char *run_status_name(enum run_status s);
 
 #endif
