@@ -17,6 +17,7 @@ static const struct command {
     { "check",            cmd_check,            "check every kernel this CPU runs against ref64" },
     { "run",              cmd_run,              "one optimisation run, recorded in the database" },
     { "sweep",            cmd_sweep,            "a resumable grid of runs" },
+    { "tune",             cmd_tune,             "tune solvers by a declared protocol (grid, quasirandom)" },
     { "perf",             cmd_perf,             "time one step per kernel, size and thread count" },
     { "report",           cmd_report,           "write the HTML/Markdown report with plots" },
     { "export",           cmd_export,           "export a table as CSV or JSON" },
@@ -33,7 +34,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-17s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nenvironment: RMS_KERNEL=name forces the kernel that 'auto' picks;\n"
                "RMS_OMP_MIN_N=count forces the size from which omp splits a step\n"
-               "(default: measured on this machine, see rmsbench list kernels).\n");
+               "(default: measured on this machine, see rmsbench list kernels);\n"
+               "RMS_CPU_DISABLE=avx512f,... hides CPU features (to test fallbacks).\n");
 }
 
 /* Every command's stdout is checked once here, after it returns: a write
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
     if (rms_omp_min_n_env(&forced) < 0) {
         fprintf(stderr, "rmsbench: RMS_OMP_MIN_N='%s' is not a count of elements\n",
                 getenv("RMS_OMP_MIN_N"));
+        return 2;
+    }
+    if (rms_cpu_disable_check(err, sizeof err) < 0) {
+        fprintf(stderr, "rmsbench: %s\n", err);
         return 2;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
