@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "run/run_core.h"
+#include "sys/bounds.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -19,15 +20,26 @@ static void on_stop(int sig)
     run_stop_requested = 1;
 }
 
-void run_catch_stop_signals(void)
+static void catch_stop(int flags)
 {
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+void run_catch_stop_signals(void)
+{
+    catch_stop(SA_RESETHAND);
+}
+
+void run_catch_stop_signals_worker(void)
+{
+    catch_stop(0);
 }
 
 const char *run_status_name(enum run_status s)
@@ -246,6 +258,38 @@ int run_check_epochs(const run_config *rc, size_t n, char *err, size_t len)
             return -1;
     }
     return 0;
+}
+
+/* Bytes a run holds at once, from the loop above: x0 in double, x and g,
+ * up to three state arrays (v, m, buf) in the run's precision, the
+ * problem's own per-element tables (quadratic: 12, noisy: 20 bytes; 24
+ * covers them) and the curve.  An upper bound, not a measurement. */
+static double run_mem_bytes(const run_config *rc)
+{
+    double n = (double)rc->dim, elt = rc->kernel->f64 ? 8 : 4;
+    double data = rc->problem->dim_settable ? 24 * n : 0;
+    double points = rc->steps && rc->every ? (double)rc->steps / (double)rc->every + 3 : 0;
+    return n * (8 + 5 * elt) + data + points * (double)sizeof(curve_point);
+}
+
+int run_check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    double most = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (run_mem_bytes(&rc[i]) > most) {
+            most = run_mem_bytes(&rc[i]);
+            at = i;
+        }
+    char why[200];
+    if (n == 0 || bounds_check_memory(most * (double)(jobs > 0 ? jobs : 1), why, sizeof why) == 0)
+        return 0;
+    if (jobs > 1)
+        snprintf(err, len, "--dim %zu with --jobs %ld: %s (each run ~%.3g GiB)", rc[at].dim,
+                 jobs, why, most / 1073741824.0);
+    else
+        snprintf(err, len, "--dim: bad value '%zu' (the run %s)", rc[at].dim, why);
+    return -1;
 }
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)

@@ -8,13 +8,19 @@
 #include <stdint.h>
 #include "cli/config.h"
 
-/* Set from a SIGINT/SIGTERM handler: the current run stops before its next
- * step and is reported failed ("interrupted"), so it is recorded, not left
- * `running`. */
+/* Set from a SIGINT/SIGTERM/SIGHUP handler: the current run stops before
+ * its next step and is reported failed ("interrupted"), so it is recorded,
+ * not left `running`. */
 extern volatile sig_atomic_t run_stop_requested;
 
-/* Install that handler for SIGINT and SIGTERM (once: a second signal kills). */
+/* Install that handler for SIGINT, SIGTERM and SIGHUP, once: a second
+ * signal kills the process (run, and a sweep's parent). */
 void run_catch_stop_signals(void);
+/* The same for a sweep worker, for every signal: a signal to the process
+ * group reaches it, and the parent passes the first one on, so it sees two
+ * and must not die of the second.  A second signal to the group kills the
+ * parent, and the worker with it (PR_SET_PDEATHSIG). */
+void run_catch_stop_signals_worker(void);
 
 enum run_status { RUN_DONE = 0, RUN_DIVERGED = 1, RUN_FAILED = 2 };
 
@@ -58,6 +64,11 @@ void run_result_free(run_result *r);
  * recorded: steps per epoch come from the problem's data, so one instance
  * per problem is made.  0, or -1 with "--epochs: bad value ..." (exit 2). */
 int run_check_epochs(const run_config *rc, size_t n, char *err, size_t errlen);
+
+/* Check that the largest of n configs, run by jobs processes at once, fits
+ * in this machine's RAM (an up-front estimate: parameters, state, problem
+ * tables, curve).  0, or -1 with "--dim: bad value ..." (exit 2). */
+int run_check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t errlen);
 
 const char *run_status_name(enum run_status s);
 

@@ -49,6 +49,7 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
 {
     /* die with the sweep: a killed sweep must not leave workers writing */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    run_catch_stop_signals_worker();
     if (getppid() != parent)
         _exit(1);
     run_db rdb = { 0 };
@@ -145,9 +146,9 @@ int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char
     int tty = isatty(2);
     fflush(stdout);
     pid_t parent = getpid();
-    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
-     * ("interrupted", re-run on resume), records it, and stops; a second
-     * signal kills at once (stale rows, also re-run on resume). */
+    /* Ctrl-C / SIGTERM / SIGHUP: every process finishes its current run as
+     * failed ("interrupted", re-run on resume), records it, and stops; a
+     * second signal kills at once (stale rows, also re-run on resume). */
     run_catch_stop_signals();
     double t0 = now_s(), last = t0;
     long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
