@@ -94,9 +94,10 @@ int cmd_run(int argc, char **argv)
     }
     if (optind < argc)
         cli_die("unexpected argument '%s'", argv[optind]);
+    if (o.no_db && o.db)
+        cli_die("--db and --no-db exclude each other");
     run_config rc;
-    if (config_resolve(&o, &rc, err, sizeof err) || run_check_memory(&rc, 1, 1, err, sizeof err) ||
-        run_check_epochs(&rc, 1, err, sizeof err))
+    if (config_resolve(&o, &rc, err, sizeof err) || run_check_configs(&rc, 1, 1, err, sizeof err))
         cli_die("%s", err);
 
     /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */

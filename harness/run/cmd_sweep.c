@@ -82,9 +82,10 @@ int cmd_sweep(int argc, char **argv)
         cli_die("unexpected argument '%s'", argv[optind]);
     run_config *cfgs;
     size_t n;
+    if (sp.base.no_db && sp.base.db)
+        cli_die("--db and --no-db exclude each other");
     if (sweep_expand(&sp, &cfgs, &n, err, sizeof err) ||
-        run_check_memory(cfgs, n, (size_t)jobs < n ? jobs : (long)n, err, sizeof err) ||
-        run_check_epochs(cfgs, n, err, sizeof err))
+        run_check_configs(cfgs, n, (size_t)jobs < n ? jobs : (long)n, err, sizeof err))
         cli_die("%s", err);
 
     char auto_name[32];

@@ -3,6 +3,7 @@
  * rms_step_f32).  A non-finite loss or gradient norm stops the run as
  * diverged at that step; a problem that cannot be created or memory that
  * cannot be had makes the run failed.  Nothing here allocates per step. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,7 +238,7 @@ static size_t steps_per_epoch(const problem *p)
     return p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
 }
 
-int run_check_epochs(const run_config *rc, size_t n, char *err, size_t len)
+static int check_epochs(const run_config *rc, size_t n, char *err, size_t len)
 {
     const problem_def *seen = NULL;
     size_t spe = 0;
@@ -272,7 +273,7 @@ static double run_mem_bytes(const run_config *rc)
     return n * (8 + 5 * elt) + data + points * (double)sizeof(curve_point);
 }
 
-int run_check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+static int check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t len)
 {
     double most = 0;
     size_t at = 0;
@@ -290,6 +291,35 @@ int run_check_memory(const run_config *rc, size_t n, long jobs, char *err, size_
     else
         snprintf(err, len, "--dim: bad value '%zu' (the run %s)", rc[at].dim, why);
     return -1;
+}
+
+/* The float kernels take lr, eps, weight decay as floats: a positive value
+ * below the smallest normal float becomes 0 or loses its digits there, so
+ * the run would not be the run asked for. */
+static int check_float_range(const run_config *rc, size_t n, char *err, size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (rc[i].kernel->f64)
+            continue;
+        const struct { const char *opt; double x; } v[] = {
+            { "--lr", rc[i].cfg.lr }, { "--eps", rc[i].cfg.eps },
+            { "--weight-decay", rc[i].cfg.weight_decay },
+        };
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            if (v[j].x > 0 && v[j].x < FLT_MIN) {
+                snprintf(err, len, "%s: bad value '%g' (below the float range, %g: kernel "
+                         "'%s' would use %g; use --kernel ref64)", v[j].opt, v[j].x,
+                         (double)FLT_MIN, rc[i].kernel->name, (double)(float)v[j].x);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int run_check_configs(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    return check_float_range(rc, n, err, len) || check_memory(rc, n, jobs, err, len) ||
+           check_epochs(rc, n, err, len) ? -1 : 0;
 }
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)

@@ -60,15 +60,13 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
                           run_progress_fn progress, void *ctx);
 void run_result_free(run_result *r);
 
-/* Check --epochs (and --every with it) of n configs before anything is
- * recorded: steps per epoch come from the problem's data, so one instance
- * per problem is made.  0, or -1 with "--epochs: bad value ..." (exit 2). */
-int run_check_epochs(const run_config *rc, size_t n, char *err, size_t errlen);
-
-/* Check that the largest of n configs, run by jobs processes at once, fits
- * in this machine's RAM (an up-front estimate: parameters, state, problem
- * tables, curve).  0, or -1 with "--dim: bad value ..." (exit 2). */
-int run_check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t errlen);
+/* Bounds of n configs, checked before anything is recorded (exit 2 with
+ * the message): lr, eps and weight decay within the float range for the
+ * float kernels; the largest config, run by jobs processes at once, within
+ * this machine's RAM (an up-front estimate: parameters, state, problem
+ * tables, curve); --epochs and --every against the problem's data (one
+ * instance per problem is made: steps per epoch depend on the data). */
+int run_check_configs(const run_config *rc, size_t n, long jobs, char *err, size_t errlen);
 
 const char *run_status_name(enum run_status s);
 
