@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include "run/run_core.h"
 #include "sys/bounds.h"
+#include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -48,13 +48,6 @@ const char *run_status_name(enum run_status s)
     return s == RUN_DONE ? "done" : s == RUN_DIVERGED ? "diverged" : "failed";
 }
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Peak RSS of this run, not of the process so far: a sweep worker runs many
  * configs, so reset the kernel's high-water mark first (Linux clear_refs
  * "5"); where that is unavailable fall back to getrusage's process peak. */
@@ -85,132 +78,55 @@ static long long peak_rss(int reset_ok)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (long long)ru.ru_maxrss * 1024 : -1;
 }
 
-static void fail(run_result *r, const char *msg)
+static void run_fail(run_result *r, const char *msg)
 {
     r->status = RUN_FAILED;
     snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
-/* The loop, once per precision.  T: element type; GRAD: grad64/grad32;
- * STEP(s, x, g): one kernel step. */
-#define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
-    static void NAME(const run_config *rc, problem *p, size_t n, long steps,  \
-                     long every, const rms_kernel *k, run_result *r,           \
-                     int keep_params, run_progress_fn prog, void *ctx)         \
-    {                                                                          \
-        (void)k;                                                               \
-        const rms_cfg *c = &rc->cfg;                                           \
-        double *x0 = rms_alloc(n, sizeof(double));                             \
-        T *x = rms_alloc(n, sizeof(T)), *g = rms_alloc(n, sizeof(T));          \
-        STATE s;                                                               \
-        int have_state = 0;                                                    \
-        if (!x0 || !x || !g || STATE_INIT(&s, n, c) != 0) {                    \
-            fail(r, "out of memory for parameters and state");                 \
-            goto out;                                                          \
-        }                                                                      \
-        have_state = 1;                                                        \
-        p->def->x0(p, x0);                                                     \
-        for (size_t i = 0; i < n; i++)                                         \
-            x[i] = (T)x0[i];                                                   \
-        const double target = p->def->target;                                  \
-        const int maximize = c->maximize;                                      \
-        double best = NAN;                                                     \
-        int64_t t0 = now_ns();                                                 \
-        long t;                                                                \
-        for (t = 0; t < steps; t++) {                                          \
-            if (p->def->next_batch)                                            \
-                p->def->next_batch(p);                                         \
-            double loss = (double)p->def->GRAD(p, x, g);                       \
-            int sample = t % every == 0;                                       \
-            double gn = 0;                                                     \
-            if (sample) {                                                      \
-                for (size_t i = 0; i < n; i++)                                 \
-                    gn += (double)g[i] * (double)g[i];                         \
-                gn = sqrt(gn);                                                 \
-            }                                                                  \
-            if (!isfinite(loss) || (sample && !isfinite(gn))) {                \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-                r->curve[r->ncurve++] = (curve_point){ t, isfinite(loss) ? loss : NAN, \
-                    isfinite(gn) ? gn : NAN, now_ns() - t0 };                  \
-                break;                                                         \
-            }                                                                  \
-            if (isnan(best) || (maximize ? loss > best : loss < best))         \
-                best = loss;                                                   \
-            if (!maximize && r->steps_to_target < 0 && loss <= target) {       \
-                r->steps_to_target = t;                                        \
-                r->time_to_target_ns = now_ns() - t0;                          \
-            }                                                                  \
-            if (run_stop_requested) {   /* one load per step: free */          \
-                r->status = RUN_FAILED;                                        \
-                snprintf(r->error, sizeof r->error, "interrupted at step %ld", t); \
-                break;                                                         \
-            }                                                                  \
-            if (sample) {                                                      \
-                r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \
-                if (prog)                                                      \
-                    prog(t, steps, loss, ctx);                                 \
-            }                                                                  \
-            STEP;                                                              \
-        }                                                                      \
-        r->steps_done = t;                                                     \
-        r->best_loss = best;                                                   \
-        if (r->status == RUN_DONE) {                                           \
-            /* the loss where the run ended, on the same precision path */     \
-            double loss = (double)p->def->GRAD(p, x, g), gn = 0;               \
-            for (size_t i = 0; i < n; i++)                                     \
-                gn += (double)g[i] * (double)g[i];                             \
-            gn = sqrt(gn);                                                     \
-            int finite = isfinite(loss) && isfinite(gn);                       \
-            for (size_t i = 0; finite && i < n; i++)                           \
-                finite = isfinite((double)x[i]);                               \
-            r->wall_ns = now_ns() - t0;                                        \
-            r->curve[r->ncurve++] = (curve_point){ t, finite ? loss : NAN,    \
-                isfinite(gn) ? gn : NAN, r->wall_ns };                         \
-            if (!finite) {                                                     \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-            } else {                                                           \
-                if (maximize ? loss > best : loss < best)                      \
-                    r->best_loss = loss;                                       \
-                if (!maximize && r->steps_to_target < 0 && loss <= target) {   \
-                    r->steps_to_target = t;                                    \
-                    r->time_to_target_ns = r->wall_ns;                         \
-                }                                                              \
-                for (size_t i = 0; i < n; i++)                                 \
-                    x0[i] = (double)x[i];                                      \
-                r->final_loss = p->def->loss_exact ? p->def->loss_exact(p, x0) : loss; \
-                if (p->def->metric) {                                          \
-                    const char *mname = NULL;                                  \
-                    r->metric_value = p->def->metric(p, x0, &mname);           \
-                    r->has_metric = mname != NULL;                             \
-                    snprintf(r->metric_name, sizeof r->metric_name, "%s",      \
-                             mname ? mname : "");                              \
-                }                                                              \
-            }                                                                  \
-        } else {                                                               \
-            r->wall_ns = now_ns() - t0;                                        \
-        }                                                                      \
-        if (keep_params) {                                                     \
-            r->params = malloc((n ? n : 1) * sizeof(double));                  \
-            if (r->params) {                                                   \
-                for (size_t i = 0; i < n; i++)                                 \
-                    r->params[i] = (double)x[i];                               \
-                r->nparams = n;                                                \
-            }                                                                  \
-        }                                                                      \
-    out:                                                                       \
-        if (have_state)                                                        \
-            STATE_FREE(&s);                                                    \
-        rms_free(x0);                                                          \
-        rms_free(x);                                                           \
-        rms_free(g);                                                           \
-    }
+/* What one run's loop needs, passed to the per-precision functions. */
+typedef struct run_loop {
+    const run_config *rc;
+    problem *p;
+    size_t n;
+    long steps, every;
+    const rms_kernel *k;
+    run_result *r;
+    int keep_params;
+    run_progress_fn prog;
+    void *ctx;
+    int64_t t0;            /* the run's start (run_now_ns) */
+} run_loop;
 
-RUN_LOOP(run_f64, double, rms_state_f64, rms_state_f64_init, rms_state_f64_free, grad64,
-         rms_step_f64(&s, x, g, c))
-RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, grad32,
-         rms_step_f32(k, &s, x, g, c))
+static int64_t run_now_ns(void)
+{
+    return (int64_t)timing_now_ns();
+}
+
+static int64_t run_elapsed_ns(const run_loop *L)
+{
+    return run_now_ns() - L->t0;
+}
+
+/* The loop, once per precision (run/run_loop.inc): ref64 in double, every
+ * float kernel in float. */
+#define REAL double
+#define RUN_SUFFIX f64
+#define RUN_STATE rms_state_f64
+#define RUN_STATE_INIT rms_state_f64_init
+#define RUN_STATE_FREE rms_state_f64_free
+#define RUN_GRAD grad64
+#define RUN_STEP(k, s, x, g, c) rms_step_f64(s, x, g, c)
+#include "run/run_loop.inc"
+
+#define REAL float
+#define RUN_SUFFIX f32
+#define RUN_STATE rms_state_f32
+#define RUN_STATE_INIT rms_state_f32_init
+#define RUN_STATE_FREE rms_state_f32_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
+#include "run/run_loop.inc"
 
 /* --epochs as steps, given the problem's steps per epoch (its data decide
  * them), and the curve interval; -1 with a message when out of range. */
@@ -261,7 +177,7 @@ static int check_epochs(const run_config *rc, size_t n, char *err, size_t len)
     return 0;
 }
 
-/* Bytes a run holds at once, from the loop above: x0 in double, x and g,
+/* Bytes a run holds at once, from run_loop.inc: x0 in double, x and g,
  * up to three state arrays (v, m, buf) in the run's precision, the
  * problem's own per-element tables (quadratic: 12, noisy: 20 bytes; 24
  * covers them) and the curve.  An upper bound, not a measurement. */
@@ -342,12 +258,12 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
 
     problem *p = problem_create(rc->problem, rc->dim, rc->seed, err, sizeof err);
     if (!p) {
-        fail(r, err);
+        run_fail(r, err);
         return;
     }
     long steps = rc->steps, every = rc->every;
     if (rc->epochs && epochs_to_steps(rc, steps_per_epoch(p), &steps, &every, err, sizeof err)) {
-        fail(r, err);
+        run_fail(r, err);
         problem_destroy(p);
         return;
     }
@@ -356,14 +272,17 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     size_t cap = (size_t)((steps - 1) / every) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
     if (!r->curve) {
-        fail(r, "out of memory for the curve");
+        run_fail(r, "out of memory for the curve");
         problem_destroy(p);
         return;
     }
+    run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
+                   .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
+                   .ctx = ctx };
     if (rc->kernel->f64)
-        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f64(&L);
     else
-        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f32(&L);
     problem_destroy(p);
     r->peak_rss_bytes = peak_rss(reset);
 }
