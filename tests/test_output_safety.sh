@@ -28,6 +28,8 @@ full "list kernels" "$RMSBENCH" list kernels
 full "check" "$RMSBENCH" check --kernel fused --sizes 7 --steps 2
 full "sweep --dry-run" "$RMSBENCH" sweep --problems rosenbrock_nd --seeds 1..3 --dry-run
 full "export" "$RMSBENCH" export --table runs --db "$T/r.db"
+full "sweep --verbose (workers' summaries)" "$RMSBENCH" sweep --problems rosenbrock_nd --dim 4 \
+    --steps 5 --seeds 1..3 --jobs 2 --verbose --db "$T/v.db"
 full "run --help" "$RMSBENCH" run --help
 
 # export --out onto things that are not regular files

@@ -24,6 +24,7 @@ static const char *who = "sweep";
 /* Counters shared by the workers (MAP_SHARED), updated atomically. */
 typedef struct shared {
     long next, done, diverged, failed, skipped, busy, errors;
+    long lost_lines;       /* --verbose summaries stdout did not take */
     long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
 } shared;
 
@@ -95,7 +96,10 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         __atomic_fetch_add(&sh->work_ns, t2 - t1, __ATOMIC_SEQ_CST);
         if (verbose) {
             run_print_summary(stdout, rc, &r, (long long)id);
-            fflush(stdout);
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                clearerr(stdout);
+                bump(&sh->lost_lines);
+            }
         }
         run_result_free(&r);
     }
@@ -233,7 +237,11 @@ int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char
         tot->skipped = sh->skipped;
         tot->failed = sh->failed;
     }
+    long lost = load(&sh->lost_lines);
+    if (lost)   /* main checks only this process's stdout */
+        fprintf(stderr, "rmsbench %s: writing to stdout failed (%ld summary lines lost)\n",
+                who, lost);
     munmap(sh, sizeof *sh);
     free(workers);
-    return run_stop_requested ? 130 : errors || crashed ? 1 : 0;
+    return run_stop_requested ? 130 : errors || crashed || lost ? 1 : 0;
 }
