@@ -90,6 +90,7 @@ typedef struct run_loop {
     problem *p;
     size_t n;
     long steps, every;
+    long heldout_every;    /* steps per epoch when the problem has a test set, else 0 */
     const rms_kernel *k;
     run_result *r;
     int keep_params;
@@ -252,6 +253,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     r->diverged_step = r->steps_to_target = -1;
     r->final_loss = r->best_loss = NAN;
     r->peak_rss_bytes = -1;
+    r->heldout_best_acc = r->heldout_final_acc = r->heldout_final_loss = NAN;
     int reset = hwm_reset();
     problem_set_threads(rc->threads);
     rms_set_threads(rc->threads);
@@ -268,8 +270,10 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     r->steps = steps;
-    /* samples at 0, every, 2*every, ... plus the final point */
-    size_t cap = (size_t)((steps - 1) / every) + 3;
+    /* held-out loss and accuracy once per epoch, where the problem has both */
+    long hev = p->def->heldout && p->def->steps_per_epoch ? (long)p->def->steps_per_epoch(p) : 0;
+    /* samples at 0, every, 2*every, ... plus one per epoch and the final point */
+    size_t cap = (size_t)((steps - 1) / every) + (hev > 0 ? (size_t)(steps / hev) : 0) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
     if (!r->curve) {
         run_fail(r, "out of memory for the curve");
@@ -277,7 +281,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
-                   .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
+                   .heldout_every = hev, .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
                    .ctx = ctx };
     if (rc->kernel->f64)
         run_f64(&L);

@@ -264,7 +264,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
     if (db_exec(r->db, "BEGIN IMMEDIATE", err, len))
         return -1;
     ins = stmt(r, &r->st_curve,
-            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns) VALUES (?1,?2,?3,?4,?5)");
+            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns, test_loss, test_acc)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7)");
     if (!ins)
         goto sqlfail;
     for (size_t i = 0; i < res->ncurve; i++) {
@@ -274,6 +275,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
         bind_real(ins, 3, p->loss);
         bind_real(ins, 4, p->grad_norm);
         sqlite3_bind_int64(ins, 5, p->elapsed_ns);
+        bind_real(ins, 6, p->test_loss);
+        bind_real(ins, 7, p->test_acc);
         if (sqlite3_step(ins) != SQLITE_DONE)
             goto sqlfail;
         sqlite3_reset(ins);
