@@ -104,6 +104,8 @@ static void save_manifest(void)
     char err[600];
     if (manifest_of && report_save_manifest(manifest_of, err, sizeof err))
         fprintf(stderr, "rmsbench report: %s\n", err);
+    if (manifest_of)
+        report_manifest_free(manifest_of);
     manifest_of = NULL;
 }
 

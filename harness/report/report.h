@@ -94,6 +94,7 @@ FILE *report_fopen(report *r, const char *rel);
 /* Write the manifest of what this report wrote (at the end, and on the
  * error paths, so a later report may replace them).  0 or -1 with a message. */
 int report_save_manifest(report *r, char *err, size_t errlen);
+void report_manifest_free(report *r);
 
 /* ------------------------------------------------------------ plots */
 

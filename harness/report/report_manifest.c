@@ -175,3 +175,11 @@ int report_save_manifest(report *r, char *err, size_t len)
         fprintf(f, "%s\n", r->written[i]);
     return out_tmp_commit(f, tmp, path, err, len);
 }
+
+void report_manifest_free(report *r)
+{
+    free_list(r->owned, r->nowned);
+    free_list(r->written, r->nwritten);
+    r->owned = r->written = NULL;
+    r->nowned = r->nwritten = 0;
+}
