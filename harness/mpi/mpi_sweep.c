@@ -346,7 +346,7 @@ static int msweep_main(void *args)
     const msweep_args *a = args;
     const sweep_spec sp = a->sp;
     sweep_plan plan;
-    if (sweep_plan_make(&plan, &sp, a->pool.name, a->pool.dry_run))
+    if (sweep_plan_make(&plan, &sp, a->pool.name, a->pool.dry_run, 0))
         return 0;
     run_config *cfgs = plan.cfgs;
     size_t n = plan.n;

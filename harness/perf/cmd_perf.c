@@ -10,12 +10,14 @@
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
 #include "perf/perf_report.h"
+#include "sys/bounds.h"
 #include "sys/timing.h"
 
 typedef struct perf_args {
     /* as typed (cli_parse) */
     const char *kernel_list, *size_list, *thread_list, *preset, *db_path;
     long reps, seed;
+    double budget_s;         /* seconds per configuration */
     int format;              /* perf_format: table, csv, json */
     int no_db, peer;         /* peer: index in PEERS */
     /* parsed from the lists */
@@ -84,9 +86,14 @@ static void check_args(perf_args *a)
     if (!rms_preset_find(a->preset))
         cli_bad("--preset", a->preset, "unknown preset; see rmsbench list presets");
     a->sizes = opt_size_list("--sizes", a->size_list, &a->nsizes);
-    for (size_t i = 0; i < a->nsizes; i++)
+    for (size_t i = 0; i < a->nsizes; i++) {
+        char why[200];
         if (a->sizes[i] == 0)
             cli_bad("--sizes", a->size_list, "0 elements cannot be timed; sizes must be >= 1");
+        /* theta, v, g, m, buf in float and the validation's float copies */
+        if (bounds_check_memory(40.0 * (double)a->sizes[i], why, sizeof why))
+            cli_die("--sizes: bad value '%zu' (%s)", a->sizes[i], why);
+    }
     char defthreads[32];
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores > 1)
@@ -112,8 +119,9 @@ static const cli_opt PERF_OPTS[] = {
                    "omp_set_num_threads(T), any other kernel runs on T contiguous 64-byte "
                    "aligned slices (threading 'split'); the roofs are split alike", 0),
     CLI_OPT_LONG("reps", perf_args, reps, "N", 1, 100000, "10",
-                 "timed repetitions after one warm-up; a repetition is at least 2^22 "
-                 "element-steps (small n: many steps back to back)"),
+                 "timed repetitions after one warm-up; a repetition is 2^22 element-steps "
+                 "(small n: many steps back to back), fewer when the time budget says so "
+                 "(then inner is smaller)"),
     CLI_OPT_STRING("preset", perf_args, preset, "NAME", "seed",
                    "the rule to time; see rmsbench list presets", 0),
     CLI_OPT_CHOICE("format", perf_args, format, FORMATS, "table",
@@ -127,6 +135,12 @@ static const cli_opt PERF_OPTS[] = {
                    "the speed-up table; torch: the same but an error if torch is missing; "
                    "none: no peer"),
     CLI_OPT_LONG("seed", perf_args, seed, "S", 0, 1L << 62, "1", "seed of the inputs"),
+    CLI_OPT_DOUBLE("budget", perf_args, budget_s, "S", 1e-9, 86400, CLI_STR(PERF_BUDGET_S),
+                   "time budget of one configuration in seconds: the steps per repetition "
+                   "shrink to fit it, retries of switched-out samples stop at it; so K "
+                   "kernels x S sizes x T thread counts take about K x S x T x S seconds "
+                   "plus validation.  A figure the budget or the size makes unreliable is "
+                   "named on stderr"),
     CLI_OPT_END
 };
 
@@ -153,6 +167,8 @@ const cli_command cmd_perf = {
 "the same threaded path, every element of theta and v (m, buf) compared with\n"
 "ref64 in ulp against the kernel's registry tolerance.  A wrong kernel is\n"
 "reported, recorded with validated = 0, and the exit status is 1.\n"
+"Memory: a size whose arrays (about 40 bytes per element) do not fit in this\n"
+"machine's RAM is refused before anything runs.\n"
 "Exit status: 0 ok, 1 a kernel failed validation or the peer failed, 2 bad input.\n",
 };
 
@@ -173,15 +189,16 @@ static int perf_main(void *args)
     h.preset = a.preset;
     h.reps = (int)a.reps;
     perf_opts o = { .reps = (int)a.reps, .cfg = rms_preset_find(a.preset)->cfg,
-                    .clock_ghz = h.clock_ghz, .seed = (unsigned long)a.seed };
+                    .clock_ghz = h.clock_ghz, .seed = (unsigned long)a.seed,
+                    .budget_s = a.budget_s };
 
     size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
     perf_result *rows = calloc(total ? total : 1, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
     int status = 0;
-    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations\n",
-            h.machine.cpu_model, h.clock_ghz, total);
+    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations, "
+            "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
     for (size_t s = 0; s < a.nsizes; s++)
         for (size_t t = 0; t < a.nthreads; t++)
             for (size_t k = 0; k < a.nkernels; k++) {
@@ -198,6 +215,14 @@ static int perf_main(void *args)
                     fprintf(stderr, "rmsbench perf: INVALID: %s\n", err);
                     status = 1;
                 }
+                const perf_result *r = &rows[nrows];
+                if (r->budget_limited)
+                    fprintf(stderr, "  %s n=%zu threads=%d: %zu steps per repetition to fit "
+                            "the %.3g s budget\n", r->kernel, r->n, r->threads, r->inner,
+                            a.budget_s);
+                if (r->caveat)
+                    fprintf(stderr, "  %s n=%zu threads=%d: not a meaningful figure: %s\n",
+                            r->kernel, r->n, r->threads, r->caveat);
                 nrows++;
             }
     size_t nours = nrows;

@@ -52,9 +52,15 @@ const cli_command cmd_run = {
         "One optimisation run of problem P with one RMSProp kernel.  Prints one\n"
         "summary line (key=value) and records the run and its curve (loss and\n"
         "gradient norm every K steps) in the database.\n\n"
+        "Bounds, checked before anything runs or is recorded (exit 2): memory\n"
+        "(parameters, optimizer state and problem tables, about 52 bytes per\n"
+        "element in float, 72 with ref64) must fit in this machine's RAM;\n"
+        "--steps <= 1e12, --dim <= 2^40, at most 1e7 curve points (--every).\n\n"
         "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
-        "1 when it failed (recorded as failed; Ctrl-C or SIGTERM ends a run this\n"
-        "way), 2 on bad input (nothing written).\n",
+        "1 when it failed (recorded as failed; Ctrl-C, SIGTERM or SIGHUP ends a run\n"
+        "this way; when the database cannot take the result, e.g. a full disk, the\n"
+        "summary says status=failed and why, and the row stays `running`, never\n"
+        "done), 2 on bad input (nothing written).\n",
 };
 
 /* Every option was checked by cli_parse and config_resolve before the
@@ -63,8 +69,10 @@ static int run_main(void *args)
 {
     const run_opts o = ((const run_args *)args)->o;
     char err[512];
+    if (o.no_db && o.db)
+        cli_die("--db and --no-db exclude each other");
     run_config rc;
-    if (config_resolve(&o, &rc, err, sizeof err))
+    if (config_resolve(&o, &rc, err, sizeof err) || run_check_configs(&rc, 1, 1, err, sizeof err))
         cli_die("%s", err);
 
     /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */
@@ -88,7 +96,7 @@ static int run_main(void *args)
         fputs("\r\033[K", stderr);
     int status = r.status == RUN_FAILED ? 1 : 0;
     if (!o.no_db) {
-        if (run_db_finish(&rdb, run_id, &r, err, sizeof err)) {
+        if (run_db_record(&rdb, run_id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench run: %s\n", err);
             status = 1;
         }

@@ -33,17 +33,25 @@ const cli_command cmd_sweep = {
         "or diverged row is skipped; a row left `running` by a killed process is\n"
         "removed and the config run again.  --no-db runs the grid without\n"
         "recording (no resume; for timing).\n\n"
+        "Bounds, checked before any worker starts (exit 2): the largest config's\n"
+        "memory times the worker count must fit in RAM (see rmsbench run --help);\n"
+        "--epochs and --every are checked against each problem's data.\n\n"
         "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
         "lines otherwise.  Exit status 0 when every config was run or skipped\n"
         "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
-        "worker, 2 on bad input (nothing written).\n",
+        "worker, 2 on bad input (nothing written), 130 when stopped by SIGINT,\n"
+        "SIGTERM or SIGHUP (to the sweep or its process group): every process ends\n"
+        "its current run as failed (\"interrupted\", re-run on resume) and records\n"
+        "it; a second signal kills at once (those runs stay `running`, not done).\n",
 };
 
 static int sweep_main(void *args)
 {
     const sweep_args *a = args;
+    if (a->sp.base.no_db && a->sp.base.db)
+        cli_die("--db and --no-db exclude each other");
     sweep_plan plan;
-    if (sweep_plan_make(&plan, &a->sp, a->pool.name, a->pool.dry_run))
+    if (sweep_plan_make(&plan, &a->sp, a->pool.name, a->pool.dry_run, a->pool.jobs))
         return 0;
     /* Create and migrate the database once, before any worker starts, so a
      * bad path is one error line rather than one per worker.  --no-db runs

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/config_group.h"
 #include "cli/range.h"
+#include "run/run_core.h"
 #include "run/sweep_grid.h"
 
 /* The grid's rows: the axes first (each takes a list, and shadows run's
@@ -108,11 +109,15 @@ static void sweep_auto_name(uint64_t digest, char *buf, size_t len)
     snprintf(buf, len, "grid-%08llx", (unsigned long long)(digest >> 32));
 }
 
-int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run)
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run,
+                    long jobs)
 {
     char err[512];
     memset(plan, 0, sizeof *plan);
-    if (sweep_expand(sp, &plan->cfgs, &plan->n, err, sizeof err))
+    if (sweep_expand(sp, &plan->cfgs, &plan->n, err, sizeof err) ||
+        (jobs > 0 && run_check_configs(plan->cfgs, plan->n,
+                                       (size_t)jobs < plan->n ? jobs : (long)plan->n,
+                                       err, sizeof err)))
         cli_die("%s", err);
     plan->digest = sweep_digest(plan->cfgs, plan->n);
     sweep_auto_name(plan->digest, plan->auto_name, sizeof plan->auto_name);

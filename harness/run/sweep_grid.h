@@ -62,10 +62,12 @@ typedef struct sweep_plan {
     char auto_name[32];      /* "grid-<top 32 bits of digest>" */
 } sweep_plan;
 
-/* Expand sp (bad input: one line, exit 2), label it with name or, when name
- * is NULL, the grid's own label (the same grid gets the same label when it
- * is resumed, locally or under MPI); with dry_run print the configs (hash
- * and text) and free them.  1 after a dry run, 0 otherwise. */
-int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run);
+/* Expand sp and, when jobs > 0, check the configs' bounds for that many
+ * workers (run_check_configs; bad input: one line, exit 2); label it with
+ * name or, when name is NULL, the grid's own label (the same grid gets the
+ * same label when it is resumed, locally or under MPI); with dry_run print
+ * the configs (hash and text) and free them.  1 after a dry run, else 0. */
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run,
+                    long jobs);
 
 #endif

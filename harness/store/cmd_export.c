@@ -1,6 +1,7 @@
 /* cmd_export.c -- rmsbench export: one table or view as CSV or JSON.  The
  * database is opened read-only; the table comes from a fixed allow-list and
  * every filter is a bound parameter, so nothing typed reaches the SQL text. */
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "store/db.h"
+#include "sys/outpath.h"
 
 /* Tables and views that can be exported, and how filters reach them:
  * direct (the table has the run columns) or through its run_id. */
@@ -140,7 +142,9 @@ static const cli_opt EXPORT_OPTS[] = {
     FILTER("preset", F_PRESET, "NAME", "keep only the runs of preset NAME"),
     CLI_OPT_LONG("run", export_args, run_id, "ID", 1, LONG_MAX, NULL, "keep only run ID"),
     CLI_OPT_STRING("out", export_args, out, "FILE", NULL,
-                   "write there (atomically) instead of stdout", 0),
+                   "write there instead of stdout: a new file, or a regular file replaced "
+                   "whole once the export is complete; a symlink, FIFO, device or directory "
+                   "there is refused", 0),
     CLI_OPT_STRING("db", export_args, db, "FILE", RMS_DB_DEFAULT, "database, opened read-only",
                    CLI_NONEMPTY),
     CLI_OPT_END
@@ -182,6 +186,8 @@ static sqlite3_stmt *export_query(const export_args *a, const struct table *t, s
 {
     char sql[1024], err[512];
     export_sql(t, a->filter, sql, sizeof sql);
+    if (a->out && out_path_check(a->out, err, sizeof err))
+        cli_die("--out: %s", err);
     sqlite3 *db = db_open(a->db, DB_READONLY, err, sizeof err);
     if (!db)
         cli_die("%s", err);
@@ -227,35 +233,23 @@ static int export_main(void *args)
     sqlite3 *db;
     sqlite3_stmt *st = export_query(a, t, &db);
     /* write to a temporary file beside --out and rename it into place, so
-     * a failed export never leaves a truncated file */
+     * a failed export never leaves a truncated file (stdout is checked by
+     * main, after every command) */
     FILE *f = stdout;
     char tmp[4200] = "";
-    if (out) {
-        snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
-        f = fopen(tmp, "w");
-        if (!f) {
-            sqlite3_finalize(st);
-            db_close(db);
-            cli_die("--out: cannot write '%s'", out);
-        }
+    if (out && !(f = out_tmp_open(out, tmp, sizeof tmp))) {
+        sqlite3_finalize(st);
+        db_close(db);
+        cli_die("--out: cannot write beside '%s': %s", out, strerror(errno));
     }
     int status = write_rows(st, f, json, err, sizeof err);
     sqlite3_finalize(st);
     db_close(db);
-    if (out) {
-        if (fclose(f) != 0 && status == 0) {
-            snprintf(err, sizeof err, "writing '%s' failed", out);
-            status = -1;
-        }
-        if (status == 0 && rename(tmp, out) != 0) {
-            snprintf(err, sizeof err, "cannot rename into '%s'", out);
-            status = -1;
-        }
-        if (status)
-            unlink(tmp);
-    } else if (fflush(stdout) != 0) {
-        snprintf(err, sizeof err, "writing to stdout failed");
-        status = -1;
+    if (out && status == 0)
+        status = out_tmp_commit(f, tmp, out, err, sizeof err);
+    else if (out) {
+        fclose(f);
+        unlink(tmp);
     }
     if (status) {
         fprintf(stderr, "rmsbench export: %s\n", err);
