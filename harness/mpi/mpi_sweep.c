@@ -179,6 +179,55 @@ static void progress(const coord *c, double t0)
             c->skipped + c->busy, el > 0 ? ran / el : 0.0);
 }
 
+/* The closing lines and the throughput row (bound parameters, one
+ * transaction); the exit status. */
+static int summarize(coord *c, int size, int hosts, double wall)
+{
+    long ran = c->done + c->diverged + c->failed;
+    fprintf(stderr, "mpi sweep %s: %zu configs on %d ranks (%d hosts): ran %ld (done %ld, "
+            "diverged %ld, failed %ld), skipped %ld already recorded, in %.2f s, "
+            "%.2f runs/s\n", c->name, c->n, size, hosts, ran, c->done, c->diverged,
+            c->failed, c->skipped, wall, wall > 0 ? ran / wall : 0.0);
+    if (c->busy)
+        fprintf(stderr, "mpi sweep %s: %ld configs are being run by another live process; "
+                "not run here\n", c->name, c->busy);
+
+    /* the throughput row; bound parameters, one transaction */
+    char err[512];
+    sqlite3_stmt *ins = NULL;
+    if (c->no_db)
+        return 0;
+    if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
+        if (sqlite3_prepare_v2(c->db.db,
+                "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
+                " failed, wall_s, runs_per_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                -1, &ins, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(ins, 1, c->db.machine_id);
+            sqlite3_bind_text(ins, 2, c->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 3, size);
+            sqlite3_bind_int(ins, 4, hosts);
+            sqlite3_bind_int64(ins, 5, (sqlite3_int64)c->n);
+            sqlite3_bind_int64(ins, 6, ran);
+            sqlite3_bind_int64(ins, 7, c->skipped + c->busy);
+            sqlite3_bind_int64(ins, 8, c->failed);
+            sqlite3_bind_double(ins, 9, wall);
+            sqlite3_bind_double(ins, 10, wall > 0 ? ran / wall : 0.0);
+        }
+        if (!ins || sqlite3_step(ins) != SQLITE_DONE ||
+            db_exec(c->db.db, "COMMIT", err, sizeof err)) {
+            fprintf(stderr, "rmsbench-mpi sweep: recording the throughput: %s\n",
+                    sqlite3_errmsg(c->db.db));
+            db_exec(c->db.db, "ROLLBACK", NULL, 0);
+            c->errors++;
+        }
+        sqlite3_finalize(ins);
+    } else {
+        fprintf(stderr, "rmsbench-mpi sweep: %s\n", err);
+        c->errors++;
+    }
+    return c->errors ? 1 : 0;
+}
+
 static int coordinator(coord *c, int size, int coord_only, int hosts)
 {
     int *inflight = calloc((size_t)size, sizeof *inflight);
@@ -253,50 +302,7 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
     free(inflight);
     free(stopped);
 
-    double wall = now_s() - t0;
-    long ran = c->done + c->diverged + c->failed;
-    fprintf(stderr, "mpi sweep %s: %zu configs on %d ranks (%d hosts): ran %ld (done %ld, "
-            "diverged %ld, failed %ld), skipped %ld already recorded, in %.2f s, "
-            "%.2f runs/s\n", c->name, c->n, size, hosts, ran, c->done, c->diverged,
-            c->failed, c->skipped, wall, wall > 0 ? ran / wall : 0.0);
-    if (c->busy)
-        fprintf(stderr, "mpi sweep %s: %ld configs are being run by another live process; "
-                "not run here\n", c->name, c->busy);
-
-    /* the throughput row; bound parameters, one transaction */
-    char err[512];
-    sqlite3_stmt *ins = NULL;
-    if (c->no_db)
-        return 0;
-    if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
-        if (sqlite3_prepare_v2(c->db.db,
-                "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
-                " failed, wall_s, runs_per_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-                -1, &ins, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(ins, 1, c->db.machine_id);
-            sqlite3_bind_text(ins, 2, c->name, -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 3, size);
-            sqlite3_bind_int(ins, 4, hosts);
-            sqlite3_bind_int64(ins, 5, (sqlite3_int64)c->n);
-            sqlite3_bind_int64(ins, 6, ran);
-            sqlite3_bind_int64(ins, 7, c->skipped + c->busy);
-            sqlite3_bind_int64(ins, 8, c->failed);
-            sqlite3_bind_double(ins, 9, wall);
-            sqlite3_bind_double(ins, 10, wall > 0 ? ran / wall : 0.0);
-        }
-        if (!ins || sqlite3_step(ins) != SQLITE_DONE ||
-            db_exec(c->db.db, "COMMIT", err, sizeof err)) {
-            fprintf(stderr, "rmsbench-mpi sweep: recording the throughput: %s\n",
-                    sqlite3_errmsg(c->db.db));
-            db_exec(c->db.db, "ROLLBACK", NULL, 0);
-            c->errors++;
-        }
-        sqlite3_finalize(ins);
-    } else {
-        fprintf(stderr, "rmsbench-mpi sweep: %s\n", err);
-        c->errors++;
-    }
-    return c->errors ? 1 : 0;
+    return summarize(c, size, hosts, now_s() - t0);
 }
 
 /* ---------------------------------------------------------------- command */

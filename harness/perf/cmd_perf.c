@@ -172,6 +172,43 @@ const cli_command cmd_perf = {
 "Exit status: 0 ok, 1 a kernel failed validation or the peer failed, 2 bad input.\n",
 };
 
+/* Every kernel x size x thread count through perf_measure, progress and
+ * caveats on stderr; rows[*nrows..] filled.  1 when one failed or was wrong. */
+static int measure_all(const perf_args *a, const perf_opts *o, perf_result *rows, size_t *np)
+{
+    char err[512];
+    int status = 0;
+    size_t nrows = 0, total = a->nkernels * a->nsizes * a->nthreads;
+    for (size_t s = 0; s < a->nsizes; s++)
+        for (size_t t = 0; t < a->nthreads; t++)
+            for (size_t k = 0; k < a->nkernels; k++) {
+                fprintf(stderr, "  [%zu/%zu] %s n=%zu threads=%d\n", nrows + 1, total,
+                        a->kernels[k]->name, a->sizes[s], a->threads[t]);
+                int rc = perf_measure(a->kernels[k], a->sizes[s], a->threads[t], o,
+                                      &rows[nrows], err, sizeof err);
+                if (rc < 0) {
+                    fprintf(stderr, "rmsbench perf: %s\n", err);
+                    status = 1;
+                    continue;
+                }
+                if (rc > 0) {
+                    fprintf(stderr, "rmsbench perf: INVALID: %s\n", err);
+                    status = 1;
+                }
+                const perf_result *r = &rows[nrows];
+                if (r->budget_limited)
+                    fprintf(stderr, "  %s n=%zu threads=%d: %zu steps per repetition to fit "
+                            "the %.3g s budget\n", r->kernel, r->n, r->threads, r->inner,
+                            a->budget_s);
+                if (r->caveat)
+                    fprintf(stderr, "  %s n=%zu threads=%d: not a meaningful figure: %s\n",
+                            r->kernel, r->n, r->threads, r->caveat);
+                nrows++;
+            }
+    *np = nrows;
+    return status;
+}
+
 static int perf_main(void *args)
 {
     perf_args *ap = args;
@@ -196,35 +233,9 @@ static int perf_main(void *args)
     perf_result *rows = calloc(total ? total : 1, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
-    int status = 0;
     fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations, "
             "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
-    for (size_t s = 0; s < a.nsizes; s++)
-        for (size_t t = 0; t < a.nthreads; t++)
-            for (size_t k = 0; k < a.nkernels; k++) {
-                fprintf(stderr, "  [%zu/%zu] %s n=%zu threads=%d\n", nrows + 1, total,
-                        a.kernels[k]->name, a.sizes[s], a.threads[t]);
-                int rc = perf_measure(a.kernels[k], a.sizes[s], a.threads[t], &o,
-                                      &rows[nrows], err, sizeof err);
-                if (rc < 0) {
-                    fprintf(stderr, "rmsbench perf: %s\n", err);
-                    status = 1;
-                    continue;
-                }
-                if (rc > 0) {
-                    fprintf(stderr, "rmsbench perf: INVALID: %s\n", err);
-                    status = 1;
-                }
-                const perf_result *r = &rows[nrows];
-                if (r->budget_limited)
-                    fprintf(stderr, "  %s n=%zu threads=%d: %zu steps per repetition to fit "
-                            "the %.3g s budget\n", r->kernel, r->n, r->threads, r->inner,
-                            a.budget_s);
-                if (r->caveat)
-                    fprintf(stderr, "  %s n=%zu threads=%d: not a meaningful figure: %s\n",
-                            r->kernel, r->n, r->threads, r->caveat);
-                nrows++;
-            }
+    int status = measure_all(&a, &o, rows, &nrows);
     size_t nours = nrows;
     if (a.peer != PEER_NONE) {
         fprintf(stderr, "  peer: torch.optim.RMSprop on the same sizes and threads\n");

@@ -174,6 +174,32 @@ static void add_sections(report *r, rep_data *a, rep_data *b, sqlite3 *db, sqlit
                 "to re-draw one figure after editing its script.");
 }
 
+/* Open the database(s) read-only and load study a (and b: --compare's
+ * database, or --machines' second machine); bad input dies before writing. */
+static void load_studies(const report_args *ra, const long long mach[2], sqlite3 **dbp,
+                         sqlite3 **db2p, rep_data *a, rep_data *b)
+{
+    char err[512];
+    const char *db_path = ra->db, *db2_path = ra->compare;
+    sqlite3 *db = db_open(db_path, DB_READONLY, err, sizeof err);
+    if (!db)
+        cli_die("%s", err);
+    sqlite3 *db2 = NULL;
+    if (db2_path && !(db2 = db_open(db2_path, DB_READONLY, err, sizeof err)))
+        cli_die("--compare: %s", err);
+    if (rep_data_load(db, mach[0], a, err, sizeof err))
+        cli_die("database '%s': %s", db_path, err);
+    if (db2 && rep_data_load(db2, -1, b, err, sizeof err))
+        cli_die("--compare: database '%s': %s", db2_path, err);
+    for (int i = 0; ra->machines && i < 2; i++)
+        if (!machine_exists(db, mach[i]))
+            cli_die("--machines: no machine with id %lld in '%s'", mach[i], db_path);
+    if (ra->machines && rep_data_load(db, mach[1], b, err, sizeof err))
+        cli_die("database '%s': %s", db_path, err);
+    *dbp = db;
+    *db2p = db2;
+}
+
 static int report_main(void *args)
 {
     const report_args *ra = args;
@@ -189,22 +215,9 @@ static int report_main(void *args)
         cli_bad("--out", out, "directory name too long");
 
     char err[512];
-    sqlite3 *db = db_open(db_path, DB_READONLY, err, sizeof err);
-    if (!db)
-        cli_die("%s", err);
-    sqlite3 *db2 = NULL;
-    if (db2_path && !(db2 = db_open(db2_path, DB_READONLY, err, sizeof err)))
-        cli_die("--compare: %s", err);
+    sqlite3 *db, *db2;
     rep_data a, b;
-    if (rep_data_load(db, mach[0], &a, err, sizeof err))
-        cli_die("database '%s': %s", db_path, err);
-    if (db2 && rep_data_load(db2, -1, &b, err, sizeof err))
-        cli_die("--compare: database '%s': %s", db2_path, err);
-    for (int i = 0; machines && i < 2; i++)
-        if (!machine_exists(db, mach[i]))
-            cli_die("--machines: no machine with id %lld in '%s'", mach[i], db_path);
-    if (machines && rep_data_load(db, mach[1], &b, err, sizeof err))
-        cli_die("database '%s': %s", db_path, err);
+    load_studies(ra, mach, &db, &db2, &a, &b);
     int comparing = db2 || machines;
 
     report r = { 0 };
