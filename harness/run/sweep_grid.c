@@ -44,11 +44,23 @@ static int sweep_apply(void *target, int id, const char *arg, char *err, size_t 
         sp->axis[id - OPT_AXIS0] = arg;
         return 0;
     }
+    /* a list given twice (--problems a --problem b) is refused, not
+     * silently replaced by the last one */
+    const char **list = id == OPT_PROBLEM || id == OPT_PROBLEMS ? &sp->problems
+                      : id == OPT_KERNEL || id == OPT_KERNELS ? &sp->kernels
+                      : id == OPT_PRESET || id == OPT_PRESETS || id == OPT_SOLVERS ? &sp->solvers
+                      : id == OPT_SEED || id == OPT_SEEDS ? &sp->seeds : NULL;
+    if (list && *list) {
+        snprintf(err, len, "--%s given twice ('%s', then '%s'): give one comma-separated list",
+                 list == &sp->problems ? "problems" : list == &sp->kernels ? "kernels"
+                 : list == &sp->solvers ? "solvers" : "seeds", *list, arg);
+        return -1;
+    }
+    if (list) {
+        *list = arg;
+        return 0;
+    }
     switch (id) {
-    case OPT_PROBLEM: case OPT_PROBLEMS: sp->problems = arg; return 0;
-    case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
-    case OPT_PRESET: case OPT_PRESETS: case OPT_SOLVERS: sp->solvers = arg; return 0;
-    case OPT_SEED: case OPT_SEEDS: sp->seeds = arg; return 0;
     case OPT_PRINT_PARAMS:
         snprintf(err, len, "--print-params is for rmsbench run only");
         return -1;
