@@ -166,8 +166,7 @@ typedef struct perf_block {
     float *theta, *v, *m, *buf, *g;
     const rms_cfg *c;
     float roof_sign;
-    int roof_variant;
-    int what;            /* BLOCK_*: set by time_block */
+    int roof_variant;    /* perf_roof_mem.c's loop timed as the memory roof */
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -178,13 +177,31 @@ static long involuntary_switches(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_nivcsw : -1;
 }
 
-/* Time one call of run(arg).  On a machine shared with other busy users a
- * block is often switched out in the middle (SPEC: noisy, 2 cores), which
+/* `inner` steps of the kernel or of one roof; their time in ns.  A block is
+ * timed through perf_time_clean: on a machine shared with other busy users
+ * a block is often switched out in the middle (SPEC: noisy, 2 cores), which
  * multiplies its time: such a sample (an involuntary context switch of any
  * of our threads during it, from getrusage) is timed again, up to
  * PERF_ATTEMPTS times; if every attempt was switched out, the fastest one
  * is kept and *clean = 0. */
-uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean)
+static uint64_t run_block(perf_block *b, int what)
+{
+    uint64_t t0 = timing_now_ns();
+    for (size_t j = 0; j < b->inner; j++) {
+        if (what == BLOCK_KERNEL) {
+            perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
+        } else if (what == BLOCK_MEMORY_ROOF) {
+            perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
+                                     b->g, b->roof_sign);
+            b->roof_sign = -b->roof_sign;
+        } else {
+            perf_roof_compute(b->threads, b->n, rms_cpu_isa());
+        }
+    }
+    return timing_now_ns() - t0;
+}
+
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t deadline)
 {
     uint64_t best = UINT64_MAX;
     for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
@@ -198,47 +215,38 @@ uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean)
         }
         if (dt < best)
             best = dt;
+        if (timing_now_ns() > deadline)
+            break;
     }
     *clean = 0;
     return best;
 }
 
-/* `inner` back-to-back steps of the kernel or of one of the roofs. */
-static void run_block(void *arg)
+typedef struct block_call { perf_block *b; int what; } block_call;
+
+static void run_call(void *arg)
 {
-    perf_block *b = arg;
-    for (size_t j = 0; j < b->inner; j++) {
-        if (b->what == BLOCK_KERNEL) {
-            perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
-        } else if (b->what == BLOCK_MEMORY_ROOF) {
-            perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
-                                     b->g, b->roof_sign);
-            b->roof_sign = -b->roof_sign;
-        } else {
-            perf_roof_compute(b->threads, b->n, rms_cpu_isa());
-        }
-    }
+    block_call *c = arg;
+    run_block(c->b, c->what);
 }
 
-static uint64_t time_block(perf_block *b, int what, int *clean)
+/* Retries stop at the configuration's deadline: on a busy machine every
+ * sample may be switched out, and three attempts of each would triple a
+ * configuration's time. */
+static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadline)
 {
-    b->what = what;
-    return perf_time_clean(run_block, b, clean);
-}
-
-static size_t inner_steps(size_t n)
-{
-    return n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
+    block_call c = { b, what };
+    return perf_time_clean(run_call, &c, clean, deadline);
 }
 
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
                    int rounds, double *ns)
 {
-    /* a quarter of a repetition per timing (>= 2^20 element-steps): the
-     * choice costs 6 loops x rounds quarter-blocks, not that many blocks */
+    /* a quarter of a repetition per timing (>= 2^20 element-steps), no
+     * retry (deadline 0): the choice costs 6 loops x rounds quarter-blocks */
     const size_t min_elems = PERF_MIN_ELEMS_PER_REP / 4;
     size_t inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
-    perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0, 0 };
+    perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0 };
     int best = 0, clean;
     double best_ns = INFINITY;
     if (rounds < 1)
@@ -250,7 +258,7 @@ int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g
             if (!perf_roof_variant_runs(i))
                 continue;
             b.roof_variant = i;
-            double t = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean) /
+            double t = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean, 0) /
                        ((double)inner * (double)n);
             if (t < best_ns) {
                 best_ns = t;
@@ -259,6 +267,22 @@ int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g
         }
     *ns = best_ns;
     return best;
+}
+
+/* Steps per timed block: enough for 2^22 element-steps, cut so that the
+ * warm-up and reps (three blocks each: kernel and two roofs) fit in the
+ * budget, as measured by one block of a single step of each. */
+static size_t choose_inner(perf_block *b, int reps, double budget_s, int *limited)
+{
+    size_t want = b->n >= PERF_MIN_ELEMS_PER_REP ? 1
+                : (PERF_MIN_ELEMS_PER_REP + b->n - 1) / b->n;
+    b->inner = 1;
+    double one = 0;
+    for (int what = BLOCK_KERNEL; what <= BLOCK_COMPUTE_ROOF; what++)
+        one += (double)run_block(b, what);
+    double fit = budget_s * 1e9 / ((double)(reps + 1) * (one > 1 ? one : 1));
+    *limited = fit < (double)want;
+    return *limited ? (fit >= 1 ? (size_t)fit : 1) : want;
 }
 
 int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
@@ -291,12 +315,14 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
-    size_t inner = inner_steps(n);
-    double elems = (double)inner * (double)n;
     /* the memory roof's loop: the fastest of its variants here (2 rounds) */
     double pick_ns;
     int variant = perf_roof_best(threads, n, theta, v, g, 2, &pick_ns);
-    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f, variant, 0 };
+    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f, variant };
+    double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
+    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
+    size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
+    double elems = (double)inner * (double)n;
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
      * Odd reps time the memory roof before the kernel, so neither always
@@ -305,11 +331,11 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         uint64_t dk = 0, dr, dc;
         int ck = 0, cr, cc;
         if (rep % 2 == 0)
-            dk = time_block(&blk, BLOCK_KERNEL, &ck);
-        dr = time_block(&blk, BLOCK_MEMORY_ROOF, &cr);
+            dk = time_block(&blk, BLOCK_KERNEL, &ck, deadline);
+        dr = time_block(&blk, BLOCK_MEMORY_ROOF, &cr, deadline);
         if (rep % 2 != 0)
-            dk = time_block(&blk, BLOCK_KERNEL, &ck);
-        dc = time_block(&blk, BLOCK_COMPUTE_ROOF, &cc);
+            dk = time_block(&blk, BLOCK_KERNEL, &ck, deadline);
+        dc = time_block(&blk, BLOCK_COMPUTE_ROOF, &cc, deadline);
         if (rep >= 0) {
             kt[rep] = (double)dk / elems;
             rt[rep] = (double)dr / elems;
@@ -323,6 +349,14 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     }
     r->kernel = k->name;
     r->clean_reps = clean;
+    /* fewer elements than a cache line per thread: the time is the threads'
+     * hand-off and the call, not the kernel's work per element */
+    if ((size_t)threads > 1 && n < (size_t)threads * 16)
+        r->caveat = "fewer than 16 elements per thread: the time is the threads' hand-off, "
+                    "not the kernel";
+    else if (inner * n < PERF_MIN_ELEMS_PER_REP / 64 && r->budget_limited)
+        r->caveat = "the time budget allowed too few element-steps per repetition for a "
+                    "stable figure (raise --budget)";
     r->source = "rmsbench";
     r->compute_roof_isa = perf_roof_compute_isa(rms_cpu_isa());
     r->n = n;

@@ -17,7 +17,13 @@ typedef struct perf_opts {
     rms_cfg cfg;         /* the rule being timed (a preset) */
     double clock_ghz;    /* core clock for cycles_per_elem; 0 = unknown */
     unsigned long seed;  /* inputs of the validation step */
+    double budget_s;     /* time budget of one configuration (0: PERF_BUDGET_S) */
 } perf_opts;
+
+/* Default time budget per configuration (kernel, size, threads), seconds:
+ * steps per repetition shrink to fit it (at least one), and a sample
+ * switched out is timed again only while the budget lasts. */
+#define PERF_BUDGET_S 2.0
 
 typedef struct perf_result {
     const char *kernel;
@@ -38,6 +44,8 @@ typedef struct perf_result {
     double max_ulp;               /* worst element of the validation step */
     int validated;                /* 1 = within the kernel's ulp tolerance */
     int clean_reps;               /* kernel samples not switched out (of reps) */
+    int budget_limited;           /* inner was cut to fit the time budget */
+    const char *caveat;           /* NULL, or why this figure is not the kernel's */
 } perf_result;
 
 /* Time kernel k (its f32 function) and both roofs at n elements on `threads`
@@ -47,9 +55,10 @@ typedef struct perf_result {
 int perf_measure(const rms_kernel *k, size_t n, int threads,
                  const perf_opts *o, perf_result *r, char *err, size_t errlen);
 
-/* Time one call of run(arg), again (up to 3 times) while it was switched
- * out; *clean = 0 when every attempt was.  Nanoseconds. */
-uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean);
+/* Time one call of run(arg), again (up to 3 times, not past `deadline` in
+ * timing_now_ns() terms) while it was switched out; *clean = 0 when every
+ * attempt was.  Nanoseconds. */
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t deadline);
 /* The inputs perf times and validates on, as a stream: seed it with
  * perf_fill_seed and draw n elements at a time (m, buf may be NULL). */
 unsigned long long perf_fill_seed(unsigned long long seed);

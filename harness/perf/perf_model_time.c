@@ -4,6 +4,7 @@
  * one pass over theta, v and g of every tensor), then validated against
  * ref64 tensor by tensor; printing and recording of the rows. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,9 @@ int perf_model_measure(const rms_kernel *k, const perf_model *m, int threads,
         goto out;
     }
     state_fill(&s, o->seed);
+    /* switched-out samples are retried only while the budget lasts */
+    double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
+    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
     /* the roof's loop: the fastest variant over this model (2 rounds) */
     model_run kr = { k->f32, &s, threads, &c }, rr = { roof_step, &s, threads, &c };
     double best = INFINITY;
@@ -172,8 +176,8 @@ int perf_model_measure(const rms_kernel *k, const perf_model *m, int threads,
             continue;
         roof_variant_now = v;
         run_step(&rr);                                /* warm-up */
-        double t = fmin((double)perf_time_clean(run_step, &rr, &clean),
-                        (double)perf_time_clean(run_step, &rr, &clean));
+        double t = fmin((double)perf_time_clean(run_step, &rr, &clean, deadline),
+                        (double)perf_time_clean(run_step, &rr, &clean, deadline));
         if (t < best)
             best = t, variant = v;
     }
@@ -183,10 +187,10 @@ int perf_model_measure(const rms_kernel *k, const perf_model *m, int threads,
     for (int rep = 0; rep < o->reps; rep++) {
         int ck;
         if (rep % 2 == 0)
-            kt[rep] = (double)perf_time_clean(run_step, &kr, &ck);
-        rt[rep] = (double)perf_time_clean(run_step, &rr, &clean);
+            kt[rep] = (double)perf_time_clean(run_step, &kr, &ck, deadline);
+        rt[rep] = (double)perf_time_clean(run_step, &rr, &clean, deadline);
         if (rep % 2 != 0)
-            kt[rep] = (double)perf_time_clean(run_step, &kr, &ck);
+            kt[rep] = (double)perf_time_clean(run_step, &kr, &ck, deadline);
         cleank += ck;   /* a few steps move theta by ~lr each: no refill needed */
     }
     (void)cleank;

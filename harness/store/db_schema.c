@@ -99,7 +99,7 @@ static const char *const MIGRATIONS[] = {
     "         c.step, c.loss, c.grad_norm, c.elapsed_ns"
     "  FROM curves c JOIN runs r ON r.id = c.run_id;",
 
-    /* 2 -> 3: scale-out on MPI (harness/mpi_*.c).  mpi_sweeps: one row per
+    /* 2 -> 3: scale-out on MPI (harness/mpi/).  mpi_sweeps: one row per
      * MPI sweep (throughput against rank count); mpi_steps: one row per
      * sharded data-parallel training run, the step split into compute,
      * wait (barrier: imbalance), communication and update (each the maximum
@@ -152,7 +152,12 @@ static const char *const MIGRATIONS[] = {
     "  FROM trials t JOIN studies s ON s.id = t.study_id"
     "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
 
-    /* 4 -> 5: perf (issue 16).  perf.roof_variant: which same-traffic loop
+    /* 4 -> 5: held-out metrics over time: problems with a test set record
+     * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
+    "ALTER TABLE curves ADD COLUMN test_loss REAL;"
+    "ALTER TABLE curves ADD COLUMN test_acc REAL;",
+
+    /* 5 -> 6: perf (issue 16).  perf.roof_variant: which same-traffic loop
      * was the memory roof (the fastest of several); perf_roof_profile: the
      * memory roof against n (bandwidth through L1, L2, L3, DRAM);
      * perf_models: one whole-model step (a list of tensors), ours or
