@@ -305,6 +305,32 @@ static int models_run(const perf_args *a, const perf_opts *o, perf_model *models
     return status;
 }
 
+static void free_args(const perf_args *a)
+{
+    free(a->kernels);
+    free(a->sizes);
+    free(a->threads);
+    free(a->profile);
+    if (a->models)
+        free_list(a->models, a->nmodels);
+}
+
+/* The bandwidth profile of --profile.  1 when it could not run. */
+static int profile_run(const perf_args *a, perf_profile_point **prof, size_t *nprof)
+{
+    char err[512];
+    if (!a->nprofile)
+        return 0;
+    fprintf(stderr, "  bandwidth profile: memory roof at %zu sizes x %zu thread counts\n",
+            a->nprofile, a->nthreads);
+    if (perf_profile(a->profile, a->nprofile, a->threads, a->nthreads, 3, prof, nprof, err,
+                     sizeof err)) {
+        fprintf(stderr, "rmsbench perf: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
 static int perf_main(void *args)
 {
     perf_args *ap = args;
@@ -351,15 +377,7 @@ static int perf_main(void *args)
     status |= models_run(&a, &o, models, &mrows, &nmrows, &nmours);
     perf_profile_point *prof = NULL;
     size_t nprof = 0;
-    if (a.nprofile) {
-        fprintf(stderr, "  bandwidth profile: memory roof at %zu sizes x %zu thread counts\n",
-                a.nprofile, a.nthreads);
-        if (perf_profile(a.profile, a.nprofile, a.threads, a.nthreads, 3, &prof, &nprof,
-                         err, sizeof err)) {
-            fprintf(stderr, "rmsbench perf: %s\n", err);
-            status = 1;
-        }
-    }
+    status |= profile_run(&a, &prof, &nprof);
     if (nrows || !a.nmodels)
         perf_print(stdout, a.format, &h, rows, nrows);
     /* CSV and JSON stay machine-readable: the summaries go to stderr there */
@@ -381,17 +399,12 @@ static int perf_main(void *args)
     }
     perf_peer_free(rows + nours, nrows - nours);
     free(rows);
-    free(a.kernels);
-    free(a.sizes);
-    free(a.threads);
-    free(a.profile);
+    free_args(&a);
     free(prof);
     perf_peer_model_free(mrows + nmours, nmrows - nmours);
     free(mrows);
     for (size_t i = 0; i < a.nmodels; i++)
         perf_model_free(&models[i]);
     free(models);
-    if (a.models)
-        free_list(a.models, a.nmodels);
     return status;
 }

@@ -2,14 +2,13 @@
  * data/models/ (see perf_model.h for the format). */
 #include <ctype.h>
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "perf/perf_model.h"
+#include "perf/perf_peer.h"
 
 int perf_model_path(const char *name, char *out, size_t len)
 {
@@ -22,21 +21,10 @@ int perf_model_path(const char *name, char *out, size_t len)
         snprintf(out, len, "%s/%s.tsv", env, name);
         return access(out, R_OK);
     }
-    char exe[PATH_MAX];
-    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (l > 0) {
-        exe[l] = '\0';
-        const char *dir = dirname(exe);
-        static const char *const rel[] = { "/../data/models", "/../../data/models",
-                                           "/../../../data/models", "/../share/rmsbench/models" };
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            snprintf(out, len, "%s%s/%s.tsv", dir, rel[i], name);
-            if (access(out, R_OK) == 0)
-                return 0;
-        }
-    }
-    snprintf(out, len, "data/models/%s.tsv", name);
-    return access(out, R_OK);
+    char rel[512], installed[512];
+    snprintf(rel, sizeof rel, "data/models/%s.tsv", name);
+    snprintf(installed, sizeof installed, "models/%s.tsv", name);
+    return perf_find_file(rel, installed, out, len);
 }
 
 /* "64x3x7x7" -> 9408; 0 for a malformed or overflowing shape. */

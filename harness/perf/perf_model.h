@@ -19,9 +19,9 @@ typedef struct perf_model {
 } perf_model;
 
 /* The path of model NAME: $RMS_MODELS_DIR/NAME.tsv, else data/models/NAME.tsv
- * beside the binary (BIN/../data, BIN/../../data) or in the current
- * directory, else BIN/../share/rmsbench/models.  NAME may also be a path to
- * a .tsv file.  0, or -1 when no readable file is found. */
+ * found from the binary (perf_find_file: the source tree, then
+ * share/rmsbench/models), else from the current directory.  NAME may also be
+ * a path to a .tsv file.  0, or -1 when no readable file is found. */
 int perf_model_path(const char *name, char *out, size_t len);
 
 /* Parse a shape list.  0, or -1 with a one-line reason ("FILE:LINE: ...")

@@ -7,6 +7,12 @@
 #include "perf/perf.h"
 #include "perf/perf_model.h"
 
+/* A file of the source tree found from the binary: BIN/../repo_path (also
+ * two and three levels up, for build/ and build/san/), then
+ * BIN/../share/rmsbench/installed, then repo_path from the current directory.
+ * 0 with the path in out, or -1. */
+int perf_find_file(const char *repo_path, const char *installed, char *out, size_t len);
+
 /* Run the peer on the same sizes, thread counts, reps and preset.  Appends
  * rows (source "pytorch", kernel names strdup'd: free with perf_peer_free)
  * to *rows.  Returns 0; 3 when torch is not importable or the preset has no

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "perf/perf_profile.h"
+#include "perf/perf_report.h"
 
 size_t *perf_profile_default_sizes(size_t *count)
 {
@@ -108,12 +109,9 @@ int perf_profile_record(sqlite3 *db, const perf_profile_point *p, size_t n, char
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
-    sqlite3_finalize(st);
-    return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
+    return perf_tx_end(db, st, NULL, err, errlen);
 sqlfail:
-    snprintf(err, errlen, "recording the bandwidth profile: %s", sqlite3_errmsg(db));
+    return perf_tx_end(db, st, "recording the bandwidth profile", err, errlen);
 fail:
-    sqlite3_finalize(st);
-    db_exec(db, "ROLLBACK", NULL, 0);
-    return -1;
+    return perf_tx_end(db, st, "", err, errlen);
 }

@@ -207,6 +207,17 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
     }
 }
 
+int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen)
+{
+    if (failed && *failed)
+        snprintf(err, errlen, "%s: %s", failed, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    if (!failed && db_exec(db, "COMMIT", err, errlen) == 0)
+        return 0;
+    db_exec(db, "ROLLBACK", NULL, 0);
+    return -1;
+}
+
 static void bind_num(sqlite3_stmt *st, int i, double x)
 {
     if (known(x))
@@ -264,14 +275,11 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
-    sqlite3_finalize(st);
-    return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
+    return perf_tx_end(db, st, NULL, err, errlen);
 sqlfail:
-    snprintf(err, errlen, "recording perf rows: %s", sqlite3_errmsg(db));
+    return perf_tx_end(db, st, "recording perf rows", err, errlen);
 fail:
-    sqlite3_finalize(st);
-    db_exec(db, "ROLLBACK", NULL, 0);
-    return -1;
+    return perf_tx_end(db, st, "", err, errlen);
 }
 
 void perf_model_print(FILE *f, const perf_model_result *r, size_t n)
@@ -361,12 +369,9 @@ int perf_model_record(sqlite3 *db, const char *preset, const perf_model_result *
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
-    sqlite3_finalize(st);
-    return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
+    return perf_tx_end(db, st, NULL, err, errlen);
 sqlfail:
-    snprintf(err, errlen, "recording model rows: %s", sqlite3_errmsg(db));
+    return perf_tx_end(db, st, "recording model rows", err, errlen);
 fail:
-    sqlite3_finalize(st);
-    db_exec(db, "ROLLBACK", NULL, 0);
-    return -1;
+    return perf_tx_end(db, st, "", err, errlen);
 }
