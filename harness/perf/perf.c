@@ -240,12 +240,14 @@ static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadlin
 }
 
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
-                   int rounds, double *ns)
+                   int rounds, size_t inner, double *ns)
 {
-    /* a quarter of a repetition per timing (>= 2^20 element-steps), no
-     * retry (deadline 0): the choice costs 6 loops x rounds quarter-blocks */
+    /* by default a quarter of a repetition per timing (>= 2^20
+     * element-steps), no retry (deadline 0): the choice costs 6 loops x
+     * rounds quarter-blocks */
     const size_t min_elems = PERF_MIN_ELEMS_PER_REP / 4;
-    size_t inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
+    if (inner == 0)
+        inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
     perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0 };
     int best = 0, clean;
     double best_ns = INFINITY;
@@ -315,13 +317,15 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
-    /* the memory roof's loop: the fastest of its variants here (2 rounds) */
-    double pick_ns;
-    int variant = perf_roof_best(threads, n, theta, v, g, 2, &pick_ns);
-    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f, variant };
+    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f, 0 };
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
     uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
+    /* the memory roof's loop: the fastest of its variants here, 2 rounds of
+     * quarter-blocks (so within the budget too) */
+    double pick_ns;
+    int variant = blk.roof_variant =
+        perf_roof_best(threads, n, theta, v, g, 2, inner / 4 ? inner / 4 : 1, &pick_ns);
     double elems = (double)inner * (double)n;
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.

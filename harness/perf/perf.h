@@ -90,11 +90,12 @@ int perf_roof_variant_runs(int variant);
 void perf_roof_memory_variant(int variant, int threads, size_t n, float *theta,
                               float *v, const float *g, float sign);
 /* The fastest variant at n on `threads` threads: each runnable variant is
- * timed `rounds` times, interleaved (each time >= 2^20 element-steps); the
- * one with the fastest timing wins, *ns gets that timing in ns/element.
- * theta, v, g: n floats each, 64-byte aligned.  Returns the variant. */
+ * timed `rounds` times, interleaved, `inner` steps a time (0: >= 2^20
+ * element-steps); the one with the fastest timing wins, *ns gets that
+ * timing in ns/element.  theta, v, g: n floats each, 64-byte aligned.
+ * Returns the variant. */
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
-                   int rounds, double *ns);
+                   int rounds, size_t inner, double *ns);
 /* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
 void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */

@@ -53,7 +53,7 @@ int perf_profile(const size_t *sizes, size_t nsizes, const int *threads, size_t 
     for (size_t i = 0; i < nsizes; i++)
         for (size_t t = 0; t < nthreads; t++) {
             double ns;
-            int var = perf_roof_best(threads[t], sizes[i], theta, v, g, rounds, &ns);
+            int var = perf_roof_best(threads[t], sizes[i], theta, v, g, rounds, 0, &ns);
             perf_profile_point *p = &pts[k++];
             p->n = sizes[i];
             p->threads = threads[t];
