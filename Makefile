@@ -33,6 +33,9 @@ ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
 FLAGS_rms_avx2   := -mavx2 -mfma
 FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
 FLAGS_rms_omp    := -fopenmp
+FLAGS_rms_avx2_lp   := -mavx2 -mfma -mf16c
+FLAGS_rms_avx512_lp := -mavx512f -mavx512vl -mfma
+FLAGS_rms_lp_omp    := -fopenmp
 FLAGS_roof       := -mavx2 -mfma
 
 # harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).
