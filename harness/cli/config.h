@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "problem.h"
 #include "rms.h"
+#include "rms_lp.h"
 
 /* getopt_long ids of the shared options (values above any short option). */
 enum opt_id {
@@ -19,7 +20,7 @@ enum opt_id {
     OPT_NO_LR_IN_MOMENTUM, OPT_WEIGHT_DECAY, OPT_WD_MODE, OPT_EPS_IN_SQRT,
     OPT_BIAS_CORRECTION, OPT_MAXIMIZE, OPT_STEPS, OPT_EPOCHS, OPT_SEED, OPT_DIM,
     OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS, OPT_NO_EPS_IN_SQRT,
-    OPT_LAST_SHARED
+    OPT_STATE, OPT_STATE_ROUNDING, OPT_STATE_BLOCK, OPT_LAST_SHARED
 };
 
 /* Which rms_cfg fields the user set explicitly (they override the preset). */
@@ -44,6 +45,7 @@ typedef struct run_opts {
     const char *db;                          /* NULL: RMS_DB_DEFAULT */
     int no_db, print_params;
     int threads;                             /* BLAS/OpenMP threads, default 1 */
+    rms_lp_opts lp;                          /* --state, --state-rounding, --state-block */
 } run_opts;
 
 typedef struct run_config {
@@ -55,6 +57,8 @@ typedef struct run_config {
     uint64_t seed;
     long steps, epochs, every;   /* steps 0 with epochs: set at run time */
     int threads;             /* BLAS and OpenMP threads (hashed when > 1) */
+    rms_lp_opts lp;          /* optimizer state precision (f32: rms.h kernels) */
+    rms_lp_fn lp_fn;         /* its step for this kernel; NULL for f32 */
     char text[768];          /* canonical text: what the hash covers */
     char hash[17];           /* XXH3_64bits of text, 16 hex digits */
 } run_config;

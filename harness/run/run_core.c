@@ -198,6 +198,11 @@ RUN_LOOP(run_f64, double, rms_state_f64, rms_state_f64_init, rms_state_f64_free,
          rms_step_f64(&s, x, g, c))
 RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, grad32,
          rms_step_f32(k, &s, x, g, c))
+/* Low-precision state (--state bf16|f16|q8): float parameters and gradients,
+ * the state rounded after each step (kernels/rms_lp.h); rc is in scope. */
+#define LP_STATE_INIT(s, n, c) rms_state_lp_init(s, n, c, &rc->lp)
+RUN_LOOP(run_lp, float, rms_state_lp, LP_STATE_INIT, rms_state_lp_free, grad32,
+         rms_lp_step(rc->lp_fn, &s, x, g, c))
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
@@ -248,7 +253,9 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         problem_destroy(p);
         return;
     }
-    if (rc->kernel->f64)
+    if (rc->lp.type != RMS_STATE_F32)
+        run_lp(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+    else if (rc->kernel->f64)
         run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
     else
         run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
