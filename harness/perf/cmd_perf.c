@@ -15,7 +15,7 @@
 static const char USAGE[] =
 "usage: rmsbench perf [--kernel LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
 "                     [--preset NAME] [--format table|csv|json] [--db FILE | --no-db]\n"
-"                     [--peer auto|torch|none] [--seed S]\n"
+"                     [--peer auto|torch|none] [--seed S] [--state LIST]\n"
 "\n"
 "Time one RMSProp step per kernel, size and thread count, each repetition\n"
 "interleaved with two roofs timed in the same run, then validate the kernel.\n"
@@ -38,6 +38,13 @@ static const char USAGE[] =
 "                  after our kernels, and print the speed-up table; torch: the same\n"
 "                  but an error if torch is missing; none: no peer\n"
 "  --seed S        seed of the inputs (default 1)\n"
+"  --state LIST    optimizer state precisions to time, e.g. f32,bf16,q8 (default\n"
+"                  f32); a low-precision row is labelled KERNEL/STATE, moves\n"
+"                  bytes_per_elem (f32 20, bf16/f16 16, q8 14 + 8/block), is timed\n"
+"                  against its own roof (the same bytes, nothing computed) and\n"
+"                  validated bit for bit against the scalar reference; a table of\n"
+"                  speed-ups over the f32 kernel of the same width follows\n"
+"  --state-rounding nearest|stochastic, --state-block N  as for rmsbench run\n"
 "\n"
 "Columns: ns_per_elem is the median over reps (min, max beside it);\n"
 "gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
@@ -70,7 +77,27 @@ typedef struct perf_args {
     const char *db_path;     /* NULL: --no-db */
     const char *peer;
     unsigned long seed;
+    rms_state_type states[RMS_STATE_NTYPES];
+    size_t nstates;
+    rms_lp_opts lp;          /* rounding and block of the low-precision rows */
 } perf_args;
+
+static void parse_states(perf_args *a, const char *list)
+{
+    size_t n;
+    char **names = opt_name_list("--state", list, &n);
+    a->nstates = 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = rms_state_parse(names[i]);
+        if (t < 0)
+            cli_die("--state: bad value '%s' (expected f32, bf16, f16 or q8)", names[i]);
+        for (size_t j = 0; j < a->nstates; j++)
+            if (a->states[j] == (rms_state_type)t)
+                cli_die("--state: '%s' given twice", names[i]);
+        a->states[a->nstates++] = (rms_state_type)t;
+    }
+    free_list(names, n);
+}
 
 static void parse_kernels(perf_args *a, const char *list)
 {
@@ -125,9 +152,13 @@ static void parse_args(perf_args *a, int argc, char **argv)
         { "preset", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' }, { "no-db", no_argument, NULL, 'D' },
         { "peer", required_argument, NULL, 'P' }, { "seed", required_argument, NULL, 'S' },
+        { "state", required_argument, NULL, 'x' }, { "state-rounding", required_argument, NULL, 'X' },
+        { "state-block", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     const char *kernels = "all", *sizes = "1e4,1e5,1e6,1e7,2^24", *threads = NULL;
+    const char *states = "f32";
+    int r;
     int no_db = 0, have_db = 0;
     memset(a, 0, sizeof *a);
     a->reps = 10;
@@ -136,6 +167,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
     a->db_path = RMS_DB_DEFAULT;
     a->peer = "auto";
     a->seed = 1;
+    a->lp = rms_lp_opts_default();
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -159,6 +191,13 @@ static void parse_args(perf_args *a, int argc, char **argv)
             a->peer = optarg;
             break;
         case 'S': a->seed = (unsigned long)opt_long("--seed", optarg, 0, 1L << 62); break;
+        case 'x': states = optarg; break;
+        case 'X':
+            if ((r = rms_rounding_parse(optarg)) < 0)
+                cli_die("--state-rounding: bad value '%s' (expected nearest or stochastic)", optarg);
+            a->lp.rounding = (rms_rounding)r;
+            break;
+        case 'B': a->lp.block = (size_t)opt_long("--state-block", optarg, 0, 1L << 30); break;
         case 'h': fputs(USAGE, stdout); exit(0);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
         default:  cli_die("unknown option '%s' (try rmsbench perf --help)", argv[optind - 1]);
@@ -186,6 +225,24 @@ static void parse_args(perf_args *a, int argc, char **argv)
         threads = defthreads;
     }
     parse_threads(a, threads);
+    parse_states(a, states);
+    /* each low-precision state with these options must be valid for the preset */
+    for (size_t i = 0; i < a->nstates; i++) {
+        rms_lp_opts o = a->lp;
+        char err[256];
+        o.type = a->states[i];
+        if (o.type == RMS_STATE_F32)
+            continue;
+        if (rms_lp_validate(&o, &rms_preset_find(a->preset)->cfg, err, sizeof err))
+            cli_die("%s", err);
+    }
+    if (a->lp.block != RMS_Q8_BLOCK_DEFAULT) {   /* the block check, whatever the states */
+        rms_lp_opts o = a->lp;
+        char err[256];
+        o.type = RMS_STATE_Q8;
+        if (rms_lp_validate(&o, &rms_preset_find(a->preset)->cfg, err, sizeof err))
+            cli_die("%s", err);
+    }
     parse_kernels(a, kernels);
     if (a->nkernels == 0)
         cli_die("--kernel: no float kernel runs on this CPU");
@@ -209,7 +266,7 @@ int cmd_perf(int argc, char **argv)
     perf_opts o = { .reps = a.reps, .cfg = rms_preset_find(a.preset)->cfg,
                     .clock_ghz = h.clock_ghz, .seed = a.seed };
 
-    size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
+    size_t total = a.nkernels * a.nsizes * a.nthreads * a.nstates, nrows = 0;
     perf_result *rows = calloc(total ? total : 1, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
@@ -218,9 +275,15 @@ int cmd_perf(int argc, char **argv)
             h.machine.cpu_model, h.clock_ghz, total);
     for (size_t s = 0; s < a.nsizes; s++)
         for (size_t t = 0; t < a.nthreads; t++)
-            for (size_t k = 0; k < a.nkernels; k++) {
+            for (size_t k = 0; k < a.nkernels; k++)
+            for (size_t x = 0; x < a.nstates; x++) {
+                o.lp = a.lp;
+                o.lp.type = a.states[x];
+                o.lp.seed = a.seed;
+                if (o.lp.type == RMS_STATE_F32)
+                    o.lp.rounding = RMS_ROUND_NEAREST;
                 fprintf(stderr, "  [%zu/%zu] %s n=%zu threads=%d\n", nrows + 1, total,
-                        a.kernels[k]->name, a.sizes[s], a.threads[t]);
+                        perf_lp_label(a.kernels[k], o.lp.type), a.sizes[s], a.threads[t]);
                 int rc = perf_measure(a.kernels[k], a.sizes[s], a.threads[t], &o,
                                       &rows[nrows], err, sizeof err);
                 if (rc < 0) {
@@ -249,6 +312,7 @@ int cmd_perf(int argc, char **argv)
     /* CSV and JSON stay machine-readable: the summaries go to stderr there */
     perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
+    perf_print_state_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {
             fprintf(stderr, "rmsbench perf: %s\n", err);

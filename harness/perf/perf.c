@@ -155,6 +155,8 @@ typedef struct perf_block {
     float *theta, *v, *m, *buf, *g;
     const rms_cfg *c;
     float roof_sign;
+    rms_state_lp *lp;     /* low-precision state, else NULL */
+    rms_lp_fn lp_fn;
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -178,10 +180,15 @@ static uint64_t time_block(perf_block *b, int what, int *clean)
         long cs0 = involuntary_switches();
         uint64_t t0 = timing_now_ns();
         for (size_t j = 0; j < b->inner; j++) {
-            if (what == BLOCK_KERNEL) {
+            if (what == BLOCK_KERNEL && b->lp) {
+                perf_exec_lp(b->lp_fn, b->threads, b->n, b->theta, b->g, b->lp, b->c, 1);
+            } else if (what == BLOCK_KERNEL) {
                 perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
             } else if (what == BLOCK_MEMORY_ROOF) {
-                perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
+                if (b->lp)
+                    perf_roof_memory_lp(b->threads, b->n, b->theta, b->g, b->lp, b->roof_sign);
+                else
+                    perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
                 b->roof_sign = -b->roof_sign;
             } else {
                 perf_roof_compute(b->threads, b->n, rms_cpu_isa());
@@ -223,15 +230,24 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     double *rt = calloc((size_t)o->reps, sizeof *rt);
     double *ct = calloc((size_t)o->reps, sizeof *ct);
     int rc = -1;
+    const int low = o->lp.type != RMS_STATE_F32;
+    rms_state_lp lp;
+    rms_lp_fn lp_fn = NULL;
+    int have_lp = 0;
+    if (low && !(lp_fn = rms_lp_for_kernel(k, err, errlen)))
+        goto out;
     if (!theta || !v || !g || (c.centered && !m) || (c.momentum > 0 && !buf) ||
-        !kt || !rt || !ct) {
+        !kt || !rt || !ct || (low && !(have_lp = rms_state_lp_init(&lp, n, &c, &o->lp) == 0))) {
         snprintf(err, errlen, "out of memory for n = %zu", n);
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
+    if (low)
+        perf_lp_fill(&lp, v, m, buf);
     size_t inner = n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
     double elems = (double)inner * (double)n;
-    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f };
+    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f,
+                       low ? &lp : NULL, lp_fn };
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
      * Odd reps time the memory roof before the kernel, so neither always
@@ -253,10 +269,15 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         }
         /* many kernel steps drift theta; fresh values now and then (outside
          * the timed parts) keep every rep on ordinary inputs */
-        if (rep % 8 == 7)
+        if (rep % 8 == 7) {
             fill(n, theta, v, m, buf, g, o->seed + (unsigned long long)rep);
+            if (low)
+                perf_lp_fill(&lp, v, m, buf);
+        }
     }
-    r->kernel = k->name;
+    r->kernel = perf_lp_label(k, o->lp.type);
+    r->state = rms_state_name(o->lp.type);
+    r->bytes_per_elem = perf_bytes_per_elem(&o->lp, &c);
     r->clean_reps = clean;
     r->source = "rmsbench";
     r->compute_roof_isa = perf_roof_compute_isa(rms_cpu_isa());
@@ -270,15 +291,24 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->ns_per_elem_max = kt[o->reps - 1];
     r->roof_ns_per_elem = timing_median(rt, (size_t)o->reps);
     r->compute_roof_ns_per_elem = timing_median(ct, (size_t)o->reps);
-    r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
+    r->gbps = r->ns_per_elem > 0 ? r->bytes_per_elem / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
     r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;
     r->clock_ghz = o->clock_ghz;
     r->cycles_per_elem = r->ns_per_elem * o->clock_ghz;
-    rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
-                  &r->max_ulp, err, errlen);
+    if (low) {
+        fill(n, theta, v, m, buf, g, o->seed + 0x5eed);
+        perf_lp_fill(&lp, v, m, buf);
+        rc = perf_lp_validate(lp_fn, threads, n, theta, g, &lp, &c, err, errlen);
+        r->max_ulp = rc == 0 ? 0.0 : INFINITY;   /* bits of the reference, or not */
+    } else {
+        rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
+                      &r->max_ulp, err, errlen);
+    }
     r->validated = rc == 0;
 out:
+    if (have_lp)
+        rms_state_lp_free(&lp);
     rms_free(theta); rms_free(v); rms_free(g); rms_free(m); rms_free(buf);
     free(kt); free(rt); free(ct);
     return rc;
