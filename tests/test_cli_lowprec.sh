@@ -69,6 +69,18 @@ $RMSBENCH sweep --problems quadratic --steps 50 --seeds 1..2 --state q8 --db "$t
 check "sweep records q8 runs" \
     test "$(sqlite3 "$tmp/s.db" "SELECT COUNT(*) FROM runs WHERE json_extract(config_json,'\$.state') = 'q8'")" = 2
 
+# ---- sweep: the state options are grid axes; refused pairs are left out
+out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,bf16,q8 \
+      --state-rounding nearest,stochastic --dry-run 2>&1)
+check "sweep state x rounding: 5 configs (stochastic f32 left out)" grep -q ": 5 configs" <<<"$out"
+out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state q8 --state-block 16,256,4096 --dry-run 2>&1)
+check "sweep q8 x 3 blocks: 3 configs" grep -q ": 3 configs" <<<"$out"
+expect_fail 2 "sweep --state f32 --state-rounding stochastic (the only pair, refused)" \
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --state f32 --state-rounding stochastic --db "$tmp/bad.db"
+expect_fail 2 "sweep --state f32,q9" \
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,q9 --db "$tmp/bad.db"
+check "refused sweeps write no database" test ! -e "$tmp/bad.db"
+
 # ---- perf
 out=$($RMSBENCH perf --kernel fused --sizes 1000 --threads 1 --reps 1 --state f32,bf16,q8 --no-db --peer none 2>/dev/null)
 check "perf --state prints the state table" grep -q "^# state precision" <<<"$out"

@@ -214,6 +214,7 @@ int cmd_report(int argc, char **argv)
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(&r, &a);
     section_metrics(&r, db);
+    section_state_precision(&r, db);
     section_sensitivity(&r, &a);
     section_target(&r, &a);
     if (comparing) {

@@ -8,6 +8,7 @@
  *   report_perf.c     time per element with the roof, speed-up bars
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
+ *   report_lowprec.c  state precision (bf16, f16, q8 optimizer state)
  *   report_html.c / report_md.c   the renderers
  */
 #ifndef REPORT_H
@@ -174,5 +175,8 @@ void section_hyperfine(report *r, sqlite3 *db);
 void section_metrics(report *r, sqlite3 *db);   /* test accuracy etc. */
 void section_machine(report *r, sqlite3 *db, const char *label);
 void section_compare(report *r, const rep_data *a, const rep_data *b);
+/* Low-precision optimizer state (--state): accuracy per epoch, final loss,
+ * memory, speed-up over f32 (report_lowprec.c); nothing without such runs. */
+void section_state_precision(report *r, sqlite3 *db);
 
 #endif

@@ -82,6 +82,7 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
         "              lr_in_momentum, nesterov, bias_correction, maximize)"
         "  FROM runs WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
+        "   AND json_extract(config_json, '$.state') IS NULL"   /* f32 state: report_lowprec.c has the rest */
         " ORDER BY problem, kernel, preset, lr, beta, id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -223,7 +224,7 @@ static int load_perf(rep_data *d, long long machine, char *err, size_t errlen)
         "       gbps, roof_ns_per_elem, roof_ratio, validated"
         "  FROM perf WHERE id IN (SELECT max(id) FROM perf WHERE ifnull(machine_id,-1) = ?1"
         "                          GROUP BY source, kernel, n, threads)"
-        "   AND ns_per_elem > 0"
+        "   AND ns_per_elem > 0 AND kernel NOT LIKE '%/%'"   /* KERNEL/STATE: report_lowprec.c */
         " ORDER BY source DESC, kernel, threads, n";
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
         goto fail;

@@ -78,6 +78,15 @@ static void fail(run_result *r, const char *msg)
     snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
+/* The problem's metric (e.g. test accuracy) on parameters x after an epoch. */
+static void epoch_metric(run_result *r, problem *p, const double *x)
+{
+    const char *name = NULL;
+    double m = p->def->metric(p, x, &name);
+    if (r->nepoch_metric < (size_t)(r->steps / r->epoch_steps))
+        r->epoch_metric[r->nepoch_metric++] = m;
+}
+
 /* The loop, once per precision.  T: element type; GRAD: grad64/grad32;
  * STEP(s, x, g): one kernel step. */
 #define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
@@ -139,6 +148,13 @@ static void fail(run_result *r, const char *msg)
                     prog(t, steps, loss, ctx);                                 \
             }                                                                  \
             STEP;                                                              \
+            if (r->epoch_metric && (t + 1) % r->epoch_steps == 0) {            \
+                int64_t e0 = now_ns();                                         \
+                for (size_t i = 0; i < n; i++)                                 \
+                    x0[i] = (double)x[i];                                      \
+                epoch_metric(r, p, x0);                                        \
+                t0 += now_ns() - e0;   /* evaluating is not training time */   \
+            }                                                                  \
         }                                                                      \
         r->steps_done = t;                                                     \
         r->best_loss = best;                                                   \
@@ -245,6 +261,15 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         }
     }
     r->steps = steps;
+    if (rc->epochs && p->def->metric) {
+        r->epoch_steps = steps / rc->epochs;
+        r->epoch_metric = malloc((size_t)rc->epochs * sizeof *r->epoch_metric);
+        if (!r->epoch_metric) {
+            fail(r, "out of memory for the epoch metrics");
+            problem_destroy(p);
+            return;
+        }
+    }
     /* samples at 0, every, 2*every, ... plus the final point */
     size_t cap = (size_t)((steps - 1) / every) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
@@ -267,6 +292,8 @@ void run_result_free(run_result *r)
 {
     free(r->curve);
     free(r->params);
+    free(r->epoch_metric);
+    r->epoch_metric = NULL;
     r->curve = NULL;
     r->params = NULL;
 }

@@ -38,6 +38,10 @@ typedef struct run_result {
     long long peak_rss_bytes;       /* -1 unknown */
     curve_point *curve;
     size_t ncurve;
+    double *epoch_metric;           /* --epochs with a metric: the metric after each
+                                       epoch (evaluation not timed), else NULL */
+    size_t nepoch_metric;
+    long epoch_steps;               /* steps per epoch when epoch_metric is kept */
     double *params;                 /* final parameters when asked, else NULL */
     size_t nparams;
     char error[256];                /* RUN_FAILED: why */

@@ -18,6 +18,7 @@ typedef struct sweep_spec {
     const char *axis[SWEEP_MAX_AXES];           /* per solver_axes row: a list, a
                                                    log range for real options, or NULL */
     const char *seeds;                          /* S: list or a..b */
+    const char *state, *state_rounding, *state_block;   /* lists: grid axes */
 } sweep_spec;
 
 /* Options of a grid beyond run's, shared by `rmsbench sweep` and

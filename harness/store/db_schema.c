@@ -151,6 +151,11 @@ static const char *const MIGRATIONS[] = {
     "         r.steps_to_target, r.wall_ns / 1e9 AS wall_s"
     "  FROM trials t JOIN studies s ON s.id = t.study_id"
     "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
+
+    /* 4 -> 5: the problem's metric (test accuracy) after every epoch of a
+     * run given in --epochs, as a JSON array (the state-precision report
+     * draws accuracy per epoch from it). */
+    "ALTER TABLE runs ADD COLUMN epoch_metrics TEXT;",
 };
 
 int db_schema_version(void)
