@@ -69,6 +69,17 @@ $RMSBENCH sweep --problems quadratic --steps 50 --seeds 1..2 --state q8 --db "$t
 check "sweep records q8 runs" \
     test "$(sqlite3 "$tmp/s.db" "SELECT COUNT(*) FROM runs WHERE json_extract(config_json,'\$.state') = 'q8'")" = 2
 
+# ---- report: the state precision section, from a sweep over states
+"$RMSBENCH" sweep --problems quadratic --steps 100 --seeds 1..2 --state f32,bf16 \
+    --state-rounding nearest,stochastic --db "$tmp/r.db" >/dev/null 2>&1
+"$RMSBENCH" report --db "$tmp/r.db" --out "$tmp/rep" >/dev/null 2>&1
+md="$tmp/rep/README.md"
+check "report has the State precision section" grep -q "^## State precision" "$md"
+check "report: final loss rows for f32, bf16 nearest and stochastic" \
+    test "$(grep -cE '^\| quadratic \| 0.9 \| (f32|bf16 nearest|bf16 stochastic) \| 2 \|' "$md")" = 3
+check "report: the nearest-vs-stochastic verdict for bf16" grep -q "quadratic, β = 0.9, bf16: nearest" "$md"
+check "report: bytes per parameter table (q8 1.016)" grep -q "q8 (block 256) | 1.016" "$md"
+
 # ---- sweep: the state options are grid axes; refused pairs are left out
 out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,bf16,q8 \
       --state-rounding nearest,stochastic --dry-run 2>&1)
