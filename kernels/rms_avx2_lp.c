@@ -16,7 +16,7 @@ typedef struct lanes {
     __m256i iota;
     lp_key kv, km, kb;
     rms_rounding mode;
-    int bf, cent, mom;
+    int bf, cent, mom, plain;
 } lanes;
 
 static inline __m256i mix8(__m256i x)
@@ -99,7 +99,10 @@ static inline void vec16bit(size_t i, float *th, const float *g, uint16_t *v,
     __m256 tt = _mm256_loadu_ps(th), vv = load16bit(v, L->bf);
     __m256 mm = L->cent ? load16bit(m, L->bf) : L->k.zero;
     __m256 bb = L->mom ? load16bit(b, L->bf) : L->k.zero;
-    step8_general(&tt, &vv, &mm, &bb, _mm256_loadu_ps(g), c, &L->k);
+    if (L->plain)   /* fused's plain order: the bits of the f32 kernels */
+        step8_plain(&tt, &vv, _mm256_loadu_ps(g), &L->k);
+    else
+        step8_general(&tt, &vv, &mm, &bb, _mm256_loadu_ps(g), c, &L->k);
     _mm256_storeu_ps(th, tt);
     store16bit(v, vv, L->bf, L->mode, sr ? hash8(L->kv, idx) : idx);
     if (L->cent)
@@ -147,15 +150,29 @@ static inline __m256 q8_value8(__m128i codes, __m256 scale)
     return _mm256_mul_ps(_mm256_blendv_ps(sub, norm, big), scale);
 }
 
-/* 8 codes in the low 8 bytes */
+/* lp_q8_code on 8 lanes: 8 codes in the low 8 bytes. */
 static inline __m128i q8_code8(__m256 v, __m256 inv, rms_rounding mode, __m256i r)
 {
-    __m256 y = grid8(_mm256_mul_ps(v, inv), 3, -30, mode, r);
-    __m256i norm = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_castps_si256(y), 20),
+    __m256 x = _mm256_mul_ps(v, inv);
+    __m256i b = _mm256_castps_si256(x);
+    __m256i bias = mode == RMS_ROUND_STOCHASTIC
+        ? _mm256_srli_epi32(r, 12)
+        : _mm256_add_epi32(_mm256_set1_epi32(0x7ffff),
+                           _mm256_and_si256(_mm256_srli_epi32(b, 20), _mm256_set1_epi32(1)));
+    __m256i norm = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(b, bias), 20),
                                     _mm256_set1_epi32(768));
-    __m256i sub = _mm256_cvttps_epi32(_mm256_mul_ps(y, _mm256_set1_ps(0x1p33f)));
-    __m256 big = _mm256_cmp_ps(y, _mm256_set1_ps(0x1p-30f), _CMP_GE_OQ);
-    __m256i c = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(sub),
+    __m256 q = _mm256_mul_ps(x, _mm256_set1_ps(0x1p33f)), y;
+    if (mode == RMS_ROUND_STOCHASTIC) {
+        __m256 fl = _mm256_floor_ps(q);
+        __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, 8)),
+                                 _mm256_set1_ps(0x1p-24f));
+        __m256 up = _mm256_cmp_ps(u, _mm256_sub_ps(q, fl), _CMP_LT_OQ);
+        y = _mm256_add_ps(fl, _mm256_and_ps(up, _mm256_set1_ps(1.0f)));
+    } else {
+        y = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    }
+    __m256 big = _mm256_cmp_ps(x, _mm256_set1_ps(0x1p-30f), _CMP_GE_OQ);
+    __m256i c = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvttps_epi32(y)),
                                                      _mm256_castsi256_ps(norm), big));
     c = _mm256_min_epu32(c, _mm256_set1_epi32(255));
     __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
@@ -170,7 +187,10 @@ static inline __m256 vec_q8_update(float *th, const float *g, const uint8_t *q,
     __m256 vv = q8_value8(_mm_loadl_epi64((const __m128i *)q), scale);
     __m256 mm = L->cent ? _mm256_loadu_ps(m) : L->k.zero;
     __m256 bb = L->mom ? _mm256_loadu_ps(b) : L->k.zero;
-    step8_general(&tt, &vv, &mm, &bb, _mm256_loadu_ps(g), c, &L->k);
+    if (L->plain)   /* fused's plain order: the bits of the f32 kernels */
+        step8_plain(&tt, &vv, _mm256_loadu_ps(g), &L->k);
+    else
+        step8_general(&tt, &vv, &mm, &bb, _mm256_loadu_ps(g), c, &L->k);
     _mm256_storeu_ps(th, tt);
     if (L->cent)
         _mm256_storeu_ps(m, mm);
@@ -248,6 +268,7 @@ void rms_lp_step_avx2(size_t lo, size_t hi, float *theta, const float *g,
     L.bf = s->o.type == RMS_STATE_BF16;
     L.cent = c->centered != 0;
     L.mom = c->momentum > 0.0;
+    L.plain = rms_cfg_is_plain(c);
     if (s->o.type != RMS_STATE_Q8) {
         step16bit(lo, hi, theta, g, s, c, &L);
         return;

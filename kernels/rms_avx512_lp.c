@@ -18,7 +18,7 @@ typedef struct lanes {
     __m512i iota;
     lp_key kv, km, kb;
     rms_rounding mode;
-    int bf, cent, mom;
+    int bf, cent, mom, plain;
 } lanes;
 
 static inline __m512i mix16(__m512i x)
@@ -101,7 +101,10 @@ static inline void vec16bit(size_t i, float *th, const float *g, uint16_t *v,
     __m512 tt = _mm512_loadu_ps(th), vv = load16bit(v, L->bf);
     __m512 mm = L->cent ? load16bit(m, L->bf) : L->k.zero;
     __m512 bb = L->mom ? load16bit(b, L->bf) : L->k.zero;
-    step16_general(&tt, &vv, &mm, &bb, _mm512_loadu_ps(g), c, &L->k);
+    if (L->plain)   /* fused's plain order: the bits of the f32 kernels */
+        step16_plain(&tt, &vv, _mm512_loadu_ps(g), &L->k);
+    else
+        step16_general(&tt, &vv, &mm, &bb, _mm512_loadu_ps(g), c, &L->k);
     _mm512_storeu_ps(th, tt);
     store16bit(v, vv, L->bf, L->mode, sr ? hash16(L->kv, idx) : idx);
     if (L->cent)
@@ -149,15 +152,30 @@ static inline __m512 q8_value16(__m128i codes, __m512 scale)
     return _mm512_mul_ps(_mm512_mask_blend_ps(big, sub, norm), scale);
 }
 
+/* lp_q8_code on 16 lanes. */
 static inline __m128i q8_code16(__m512 v, __m512 inv, rms_rounding mode, __m512i r)
 {
-    __m512 y = grid16(_mm512_mul_ps(v, inv), 3, -30, mode, r);
-    __m512i norm = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_castps_si512(y), 20),
+    __m512 x = _mm512_mul_ps(v, inv);
+    __m512i b = _mm512_castps_si512(x);
+    __m512i bias = mode == RMS_ROUND_STOCHASTIC
+        ? _mm512_srli_epi32(r, 12)
+        : _mm512_add_epi32(_mm512_set1_epi32(0x7ffff),
+                           _mm512_and_si512(_mm512_srli_epi32(b, 20), _mm512_set1_epi32(1)));
+    __m512i norm = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(b, bias), 20),
                                     _mm512_set1_epi32(768));
-    __m512i sub = _mm512_cvttps_epi32(_mm512_mul_ps(y, _mm512_set1_ps(0x1p33f)));
-    __mmask16 big = _mm512_cmp_ps_mask(y, _mm512_set1_ps(0x1p-30f), _CMP_GE_OQ);
-    __m512i c = _mm512_min_epu32(_mm512_mask_blend_epi32(big, sub, norm), _mm512_set1_epi32(255));
-    return _mm512_cvtepi32_epi8(c);
+    __m512 q = _mm512_mul_ps(x, _mm512_set1_ps(0x1p33f)), y;
+    if (mode == RMS_ROUND_STOCHASTIC) {
+        __m512 fl = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(r, 8)),
+                                 _mm512_set1_ps(0x1p-24f));
+        __mmask16 up = _mm512_cmp_ps_mask(u, _mm512_sub_ps(q, fl), _CMP_LT_OQ);
+        y = _mm512_mask_add_ps(fl, up, fl, _mm512_set1_ps(1.0f));
+    } else {
+        y = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    }
+    __mmask16 big = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0x1p-30f), _CMP_GE_OQ);
+    __m512i c = _mm512_mask_blend_epi32(big, _mm512_cvttps_epi32(y), norm);
+    return _mm512_cvtepi32_epi8(_mm512_min_epu32(c, _mm512_set1_epi32(255)));
 }
 
 /* 16 elements: update from codes under `scale`; new clamped v into nv. */
@@ -170,7 +188,10 @@ static inline __m512 vec_q8_update(size_t i, float *th, const float *g, const ui
     __m512 vv = q8_value16(_mm_loadu_si128((const __m128i *)q), scale);
     __m512 mm = L->cent ? _mm512_loadu_ps(m) : L->k.zero;
     __m512 bb = L->mom ? _mm512_loadu_ps(b) : L->k.zero;
-    step16_general(&tt, &vv, &mm, &bb, _mm512_loadu_ps(g), c, &L->k);
+    if (L->plain)   /* fused's plain order: the bits of the f32 kernels */
+        step16_plain(&tt, &vv, _mm512_loadu_ps(g), &L->k);
+    else
+        step16_general(&tt, &vv, &mm, &bb, _mm512_loadu_ps(g), c, &L->k);
     _mm512_storeu_ps(th, tt);
     if (L->cent)
         _mm512_storeu_ps(m, mm);
@@ -247,6 +268,7 @@ void rms_lp_step_avx512(size_t lo, size_t hi, float *theta, const float *g,
     L.bf = s->o.type == RMS_STATE_BF16;
     L.cent = c->centered != 0;
     L.mom = c->momentum > 0.0;
+    L.plain = rms_cfg_is_plain(c);
     if (s->o.type != RMS_STATE_Q8) {
         step16bit(lo, hi, theta, g, s, c, &L);
         return;

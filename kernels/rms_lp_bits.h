@@ -5,15 +5,16 @@
  * these operations lane-wise in the same order, so they give the same bits.
  *
  * Grid rounding of a >= 0 to P fraction bits with smallest exponent emin
- * (binary16: P = 10, emin = -14; q8's E5M3: P = 3, emin = -30):
+ * (binary16: P = 10, emin = -14):
  *   e = max(exponent(a), emin); q = a * 2^(P-e)   (exact: a power of two)
  *   nearest:     y = rint(q)                    (ties to even)
  *   stochastic:  y = floor(q) + (u < q - floor(q)),  u = (r >> 8) * 2^-24
  *   result = y * 2^(e-P)                         (exact)
  * Every operation is exact except none: so this is round-to-nearest-even,
  * or stochastic rounding with P(up) = ceil(frac * 2^24) / 2^24, which is
- * frac exactly when frac is a multiple of 2^-24 (always for binary16 and
- * E5M3 normals; in their subnormal range the bias is < 2^-24 of a step). */
+ * frac exactly when frac is a multiple of 2^-24 (always for binary16
+ * normals; in its subnormal range the bias is < 2^-24 of a step).  bf16 and
+ * q8's normal range round on the fp32 bits instead (exactly unbiased). */
 #ifndef RMS_LP_BITS_H
 #define RMS_LP_BITS_H
 
@@ -154,10 +155,30 @@ static inline int lp_q8_exponent(float vmax)
     return ks < LP_Q8_KS_MIN ? LP_Q8_KS_MIN : ks > LP_Q8_KS_MAX ? LP_Q8_KS_MAX : ks;
 }
 
+/* The code of v under scale 2^ks.  x = v / 2^ks (exact).  In E5M3's normal
+ * range (x >= 2^-30) the fp32 pattern of x is rounded at its 20th bit, as
+ * bf16 rounds at the 16th: nearest adds 0x7ffff + the kept lsb, stochastic
+ * adds 20 random bits (r >> 12) -- P(up) = the dropped fraction exactly; the
+ * code is then the pattern's top bits minus 768.  Below 2^-30 the code is
+ * x / 2^-33 rounded as lp_grid rounds (rint, or floor + (u < frac)). */
 static inline uint8_t lp_q8_code(float v, int ks, rms_rounding mode, uint32_t r)
 {
-    float y = lp_grid(v * lp_pow2(-ks), 3, -30, mode, r);
-    uint32_t c = y >= 0x1p-30f ? (lp_f2u(y) >> 20) - 768u : (uint32_t)(y * 0x1p33f);
+    float x = v * lp_pow2(-ks);
+    uint32_t c;
+    if (x >= 0x1p-30f) {
+        uint32_t b = lp_f2u(x);
+        b += mode == RMS_ROUND_STOCHASTIC ? r >> 12 : 0x7ffffu + ((b >> 20) & 1u);
+        c = (b >> 20) - 768u;
+    } else {
+        float q = x * 0x1p33f, y;
+        if (mode == RMS_ROUND_STOCHASTIC) {
+            float fl = floorf(q);
+            y = (float)(r >> 8) * 0x1p-24f < q - fl ? fl + 1.0f : fl;
+        } else {
+            y = rintf(q);
+        }
+        c = (uint32_t)y;
+    }
     return (uint8_t)(c < 255u ? c : 255u);
 }
 

@@ -5,10 +5,22 @@
 #include "rms_lp.h"
 #include "rms_lp_bits.h"
 
+/* The plain rule in fused_elem_plain's order: the bits of the fp32 kernels. */
+static inline void lp_update_plain(float *tp, float *vp, float gv, const rms_coef_f32 *k)
+{
+    float vn = k->beta * *vp + k->one_minus_beta * (gv * gv);
+    *vp = vn;
+    *tp = *tp - k->lr * gv / (sqrtf(vn) + k->eps);
+}
+
 /* fused_elem's arithmetic on fp32 values (the fp32 kernels' order). */
 static inline void lp_update(float *tp, float *vp, float *mp, float *bp, float gv,
                              const rms_cfg *c, const rms_coef_f32 *k)
 {
+    if (rms_cfg_is_plain(c)) {
+        lp_update_plain(tp, vp, gv, k);
+        return;
+    }
     float gi = c->maximize ? -gv : gv;
     if (c->weight_decay > 0.0 && !c->wd_decoupled)
         gi += k->wd * *tp;
