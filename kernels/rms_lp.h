@@ -2,7 +2,7 @@
  *
  * Parameters and gradients stay fp32; the state is stored in fewer bits and
  * every step computes in fp32 exactly as the fp32 kernels do (rms.h's update,
- * in the operation order of fused's general path), then rounds the new state
+ * in fused's operation order, plain or general), then rounds the new state
  * for storage.  The step uses the new fp32 v (before rounding), as
  * bitsandbytes and torchao do: rounding only affects the next step.
  *

@@ -1,7 +1,7 @@
 /* rms_lp_ref.c -- the scalar reference of the low-precision state step: the
  * definition the SIMD versions are tested against bit for bit.  Decode the
- * stored state to fp32, run rms.h's update in fused's general order
- * (lp_update), round the new state (rms_lp_bits.h). */
+ * stored state to fp32, run rms.h's update in fused's order (lp_update:
+ * plain or general), round the new state (rms_lp_bits.h). */
 #include "rms_lp.h"
 #include "rms_lp_bits.h"
 
