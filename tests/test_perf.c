@@ -96,10 +96,10 @@ int main(void)
 
     /* deliberately wrong kernels are rejected, whatever the threading */
     const rms_kernel bad[] = {
-        { "wrong_theta", wrong_theta, NULL, RMS_ISA_NONE, 4, "one element off" },
-        { "skips_last", skips_last, NULL, RMS_ISA_NONE, 4, "last element untouched" },
-        { "nan_out", nan_out, NULL, RMS_ISA_NONE, 4, "a NaN" },
-        { "wrong_v", wrong_v, NULL, RMS_ISA_NONE, 4, "v without decay" },
+        { "wrong_theta", wrong_theta, NULL, RMS_ISA_NONE, 4, "one element off", 0 },
+        { "skips_last", skips_last, NULL, RMS_ISA_NONE, 4, "last element untouched", 0 },
+        { "nan_out", nan_out, NULL, RMS_ISA_NONE, 4, "a NaN", 0 },
+        { "wrong_v", wrong_v, NULL, RMS_ISA_NONE, 4, "v without decay", 0 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         for (int th = 1; th <= 2; th++) {
@@ -111,7 +111,7 @@ int main(void)
         }
 
     /* what cannot be timed says so */
-    const rms_kernel ref = { "ref64", NULL, rms_step_ref64, RMS_ISA_NONE, 0, "" };
+    const rms_kernel ref = { "ref64", NULL, rms_step_ref64, RMS_ISA_NONE, 0, "", 0 };
     CHECK(perf_measure(&ref, 100, 1, &o, &r, err, sizeof err) == -1, "ref64 has no f32 step");
     CHECK(perf_measure(fused, 0, 1, &o, &r, err, sizeof err) == -1, "n = 0 is refused");
 

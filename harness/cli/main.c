@@ -32,7 +32,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-17s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nenvironment: RMS_KERNEL=name forces the kernel that 'auto' picks;\n"
                "RMS_OMP_MIN_N=count forces the size from which omp splits a step\n"
-               "(default: measured on this machine, see rmsbench list kernels).\n");
+               "(default: measured on this machine, see rmsbench list kernels);\n"
+               "RMS_CPU_DISABLE=avx512f,... hides CPU features (to test fallbacks).\n");
 }
 
 int main(int argc, char **argv)
@@ -49,6 +50,11 @@ int main(int argc, char **argv)
     if (rms_omp_min_n_env(&forced) < 0) {
         fprintf(stderr, "rmsbench: RMS_OMP_MIN_N='%s' is not a count of elements\n",
                 getenv("RMS_OMP_MIN_N"));
+        return 2;
+    }
+    char err[256];
+    if (rms_cpu_disable_check(err, sizeof err) < 0) {
+        fprintf(stderr, "rmsbench: %s\n", err);
         return 2;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)

@@ -65,7 +65,7 @@ void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float 
     }
 }
 
-__attribute__((target_clones("avx2", "default")))
+RMS_TARGET_CLONES
 static void roof16(size_t lo, size_t hi, float *restrict theta, const float *restrict g,
                    uint16_t *restrict v, uint16_t *restrict m, uint16_t *restrict b, float sign)
 {
@@ -79,7 +79,7 @@ static void roof16(size_t lo, size_t hi, float *restrict theta, const float *res
         b[i] ^= 0x0101u;
 }
 
-__attribute__((target_clones("avx2", "default")))
+RMS_TARGET_CLONES
 static void roof8(size_t lo, size_t hi, size_t block, float *restrict theta,
                   const float *restrict g, uint8_t *restrict q, float *restrict scale,
                   float sign)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include "run/run_core.h"
+#include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -33,13 +33,6 @@ void run_catch_stop_signals(void)
 const char *run_status_name(enum run_status s)
 {
     return s == RUN_DONE ? "done" : s == RUN_DIVERGED ? "diverged" : "failed";
-}
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Peak RSS of this run, not of the process so far: a sweep worker runs many
@@ -72,153 +65,80 @@ static long long peak_rss(int reset_ok)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (long long)ru.ru_maxrss * 1024 : -1;
 }
 
-static void fail(run_result *r, const char *msg)
+static void run_fail(run_result *r, const char *msg)
 {
     r->status = RUN_FAILED;
     snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
-/* The problem's metric (e.g. test accuracy) on parameters x after an epoch. */
-static void epoch_metric(run_result *r, problem *p, const double *x)
+/* What one run's loop needs, passed to the per-precision functions. */
+typedef struct run_loop {
+    const run_config *rc;
+    problem *p;
+    size_t n;
+    long steps, every;
+    const rms_kernel *k;
+    run_result *r;
+    int keep_params;
+    run_progress_fn prog;
+    void *ctx;
+    int64_t t0;            /* the run's start (run_now_ns) */
+} run_loop;
+
+static int64_t run_now_ns(void)
 {
-    const char *name = NULL;
-    double m = p->def->metric(p, x, &name);
-    if (r->nepoch_metric < (size_t)(r->steps / r->epoch_steps))
-        r->epoch_metric[r->nepoch_metric++] = m;
+    return (int64_t)timing_now_ns();
 }
 
-/* The loop, once per precision.  T: element type; GRAD: grad64/grad32;
- * STEP(s, x, g): one kernel step. */
-#define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
-    static void NAME(const run_config *rc, problem *p, size_t n, long steps,  \
-                     long every, const rms_kernel *k, run_result *r,           \
-                     int keep_params, run_progress_fn prog, void *ctx)         \
-    {                                                                          \
-        (void)k;                                                               \
-        const rms_cfg *c = &rc->cfg;                                           \
-        double *x0 = rms_alloc(n, sizeof(double));                             \
-        T *x = rms_alloc(n, sizeof(T)), *g = rms_alloc(n, sizeof(T));          \
-        STATE s;                                                               \
-        int have_state = 0;                                                    \
-        if (!x0 || !x || !g || STATE_INIT(&s, n, c) != 0) {                    \
-            fail(r, "out of memory for parameters and state");                 \
-            goto out;                                                          \
-        }                                                                      \
-        have_state = 1;                                                        \
-        p->def->x0(p, x0);                                                     \
-        for (size_t i = 0; i < n; i++)                                         \
-            x[i] = (T)x0[i];                                                   \
-        const double target = p->def->target;                                  \
-        const int maximize = c->maximize;                                      \
-        double best = NAN;                                                     \
-        int64_t t0 = now_ns();                                                 \
-        long t;                                                                \
-        for (t = 0; t < steps; t++) {                                          \
-            if (p->def->next_batch)                                            \
-                p->def->next_batch(p);                                         \
-            double loss = (double)p->def->GRAD(p, x, g);                       \
-            int sample = t % every == 0;                                       \
-            double gn = 0;                                                     \
-            if (sample) {                                                      \
-                for (size_t i = 0; i < n; i++)                                 \
-                    gn += (double)g[i] * (double)g[i];                         \
-                gn = sqrt(gn);                                                 \
-            }                                                                  \
-            if (!isfinite(loss) || (sample && !isfinite(gn))) {                \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-                r->curve[r->ncurve++] = (curve_point){ t, isfinite(loss) ? loss : NAN, \
-                    isfinite(gn) ? gn : NAN, now_ns() - t0 };                  \
-                break;                                                         \
-            }                                                                  \
-            if (isnan(best) || (maximize ? loss > best : loss < best))         \
-                best = loss;                                                   \
-            if (!maximize && r->steps_to_target < 0 && loss <= target) {       \
-                r->steps_to_target = t;                                        \
-                r->time_to_target_ns = now_ns() - t0;                          \
-            }                                                                  \
-            if (run_stop_requested) {   /* one load per step: free */          \
-                r->status = RUN_FAILED;                                        \
-                snprintf(r->error, sizeof r->error, "interrupted at step %ld", t); \
-                break;                                                         \
-            }                                                                  \
-            if (sample) {                                                      \
-                r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \
-                if (prog)                                                      \
-                    prog(t, steps, loss, ctx);                                 \
-            }                                                                  \
-            STEP;                                                              \
-            if (r->epoch_metric && (t + 1) % r->epoch_steps == 0) {            \
-                int64_t e0 = now_ns();                                         \
-                for (size_t i = 0; i < n; i++)                                 \
-                    x0[i] = (double)x[i];                                      \
-                epoch_metric(r, p, x0);                                        \
-                t0 += now_ns() - e0;   /* evaluating is not training time */   \
-            }                                                                  \
-        }                                                                      \
-        r->steps_done = t;                                                     \
-        r->best_loss = best;                                                   \
-        if (r->status == RUN_DONE) {                                           \
-            /* the loss where the run ended, on the same precision path */     \
-            double loss = (double)p->def->GRAD(p, x, g), gn = 0;               \
-            for (size_t i = 0; i < n; i++)                                     \
-                gn += (double)g[i] * (double)g[i];                             \
-            gn = sqrt(gn);                                                     \
-            int finite = isfinite(loss) && isfinite(gn);                       \
-            for (size_t i = 0; finite && i < n; i++)                           \
-                finite = isfinite((double)x[i]);                               \
-            r->wall_ns = now_ns() - t0;                                        \
-            r->curve[r->ncurve++] = (curve_point){ t, finite ? loss : NAN,    \
-                isfinite(gn) ? gn : NAN, r->wall_ns };                         \
-            if (!finite) {                                                     \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-            } else {                                                           \
-                if (maximize ? loss > best : loss < best)                      \
-                    r->best_loss = loss;                                       \
-                if (!maximize && r->steps_to_target < 0 && loss <= target) {   \
-                    r->steps_to_target = t;                                    \
-                    r->time_to_target_ns = r->wall_ns;                         \
-                }                                                              \
-                for (size_t i = 0; i < n; i++)                                 \
-                    x0[i] = (double)x[i];                                      \
-                r->final_loss = p->def->loss_exact ? p->def->loss_exact(p, x0) : loss; \
-                if (p->def->metric) {                                          \
-                    const char *mname = NULL;                                  \
-                    r->metric_value = p->def->metric(p, x0, &mname);           \
-                    r->has_metric = mname != NULL;                             \
-                    snprintf(r->metric_name, sizeof r->metric_name, "%s",      \
-                             mname ? mname : "");                              \
-                }                                                              \
-            }                                                                  \
-        } else {                                                               \
-            r->wall_ns = now_ns() - t0;                                        \
-        }                                                                      \
-        if (keep_params) {                                                     \
-            r->params = malloc((n ? n : 1) * sizeof(double));                  \
-            if (r->params) {                                                   \
-                for (size_t i = 0; i < n; i++)                                 \
-                    r->params[i] = (double)x[i];                               \
-                r->nparams = n;                                                \
-            }                                                                  \
-        }                                                                      \
-    out:                                                                       \
-        if (have_state)                                                        \
-            STATE_FREE(&s);                                                    \
-        rms_free(x0);                                                          \
-        rms_free(x);                                                           \
-        rms_free(g);                                                           \
-    }
+static int64_t run_elapsed_ns(const run_loop *L)
+{
+    return run_now_ns() - L->t0;
+}
 
-RUN_LOOP(run_f64, double, rms_state_f64, rms_state_f64_init, rms_state_f64_free, grad64,
-         rms_step_f64(&s, x, g, c))
-RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, grad32,
-         rms_step_f32(k, &s, x, g, c))
+/* After an epoch (runs given in --epochs, problems with a metric): the
+ * metric on x (in double), kept in r->epoch_metric; the time it took is
+ * added to the run's start so the run's times stay training time. */
+static void run_epoch_metric(run_loop *L, const double *x)
+{
+    run_result *r = L->r;
+    int64_t e0 = run_now_ns();
+    const char *name = NULL;
+    double m = L->p->def->metric(L->p, x, &name);
+    if (r->nepoch_metric < (size_t)(r->steps / r->epoch_steps))
+        r->epoch_metric[r->nepoch_metric++] = m;
+    L->t0 += run_now_ns() - e0;
+}
+
+/* The loop, once per precision (run/run_loop.inc): ref64 in double, every
+ * float kernel in float. */
+#define REAL double
+#define RUN_SUFFIX f64
+#define RUN_STATE rms_state_f64
+#define RUN_STATE_INIT rms_state_f64_init
+#define RUN_STATE_FREE rms_state_f64_free
+#define RUN_GRAD grad64
+#define RUN_STEP(k, s, x, g, c) rms_step_f64(s, x, g, c)
+#include "run/run_loop.inc"
+
+#define REAL float
+#define RUN_SUFFIX f32
+#define RUN_STATE rms_state_f32
+#define RUN_STATE_INIT rms_state_f32_init
+#define RUN_STATE_FREE rms_state_f32_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
+#include "run/run_loop.inc"
+
 /* Low-precision state (--state bf16|f16|q8): float parameters and gradients,
- * the state rounded after each step (kernels/rms_lp.h); rc is in scope. */
-#define LP_STATE_INIT(s, n, c) rms_state_lp_init(s, n, c, &rc->lp)
-RUN_LOOP(run_lp, float, rms_state_lp, LP_STATE_INIT, rms_state_lp_free, grad32,
-         rms_lp_step(rc->lp_fn, &s, x, g, c))
+ * the state rounded after each step (kernels/rms_lp.h). */
+#define REAL float
+#define RUN_SUFFIX lp
+#define RUN_STATE rms_state_lp
+#define RUN_STATE_INIT(s, n, c) rms_state_lp_init(s, n, c, &L->rc->lp)
+#define RUN_STATE_FREE rms_state_lp_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_lp_step(L->rc->lp_fn, s, x, g, c)
+#include "run/run_loop.inc"
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
@@ -240,14 +160,14 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
 
     problem *p = problem_create(rc->problem, rc->dim, rc->seed, err, sizeof err);
     if (!p) {
-        fail(r, err);
+        run_fail(r, err);
         return;
     }
     long steps = rc->steps, every = rc->every;
     if (rc->epochs) {
         size_t spe = p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
         if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
-            fail(r, "cannot turn --epochs into steps for this problem");
+            run_fail(r, "cannot turn --epochs into steps for this problem");
             problem_destroy(p);
             return;
         }
@@ -255,7 +175,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         if (!every)
             every = config_auto_every(steps);
         if (steps / every > CONFIG_CURVE_MAX) {
-            fail(r, "--every too small for this many epochs (curve too long)");
+            run_fail(r, "--every too small for this many epochs (curve too long)");
             problem_destroy(p);
             return;
         }
@@ -265,7 +185,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         r->epoch_steps = steps / rc->epochs;
         r->epoch_metric = malloc((size_t)rc->epochs * sizeof *r->epoch_metric);
         if (!r->epoch_metric) {
-            fail(r, "out of memory for the epoch metrics");
+            run_fail(r, "out of memory for the epoch metrics");
             problem_destroy(p);
             return;
         }
@@ -274,16 +194,19 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     size_t cap = (size_t)((steps - 1) / every) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
     if (!r->curve) {
-        fail(r, "out of memory for the curve");
+        run_fail(r, "out of memory for the curve");
         problem_destroy(p);
         return;
     }
+    run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
+                   .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
+                   .ctx = ctx };
     if (rc->lp.type != RMS_STATE_F32)
-        run_lp(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_lp(&L);
     else if (rc->kernel->f64)
-        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f64(&L);
     else
-        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f32(&L);
     problem_destroy(p);
     r->peak_rss_bytes = peak_rss(reset);
 }
