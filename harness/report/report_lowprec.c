@@ -56,6 +56,7 @@ typedef struct acc_row {
     size_t n[MAX_EPOCHS];
     double rss[MAX_SEEDS];
     size_t nrss;
+    double state_kib;     /* parameters x state bytes per parameter */
 } acc_row;
 
 static size_t parse_array(const char *s, double *out, size_t max)
@@ -83,7 +84,8 @@ static void accuracy(report *r, sqlite3 *db)
 {
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "SELECT %s, epoch_metrics, peak_rss_bytes, lr, beta, epochs, metric_name FROM runs"
+             "SELECT %s, epoch_metrics, peak_rss_bytes, lr, beta, epochs, metric_name, dim,"
+             "       ifnull(json_extract(config_json,'$.state_bytes_per_param'), 4) FROM runs"
              " WHERE problem = 'mlp_fmnist' AND status = 'done' AND epoch_metrics IS NOT NULL"
              "   AND epochs = (SELECT max(epochs) FROM runs WHERE problem = 'mlp_fmnist'"
              "                 AND epoch_metrics IS NOT NULL AND json_extract(config_json,'$.state') IS NOT NULL)"
@@ -115,6 +117,7 @@ static void accuracy(report *r, sqlite3 *db)
         if (sqlite3_column_type(st, 2) != SQLITE_NULL && rows[i].nrss < MAX_SEEDS)
             rows[i].rss[rows[i].nrss++] = sqlite3_column_double(st, 2) / 1048576.0;
         snprintf(metric, sizeof metric, "%s", col(st, 6));
+        rows[i].state_kib = sqlite3_column_double(st, 7) * sqlite3_column_double(st, 8) / 1024.0;
         snprintf(cfgtxt, sizeof cfgtxt, "lr %g, β %g, %s epochs", sqlite3_column_double(st, 3),
                  sqlite3_column_double(st, 4), col(st, 5));
     }
@@ -127,7 +130,8 @@ static void accuracy(report *r, sqlite3 *db)
     }
     rep_heading(r, 3, "mlp_fmnist: %s per epoch (%s)", metric, cfgtxt);
     rep_para(r, "Median over seeds [95%% bootstrap interval of the median, %d resamples]; "
-                "peak resident memory of the whole run (data set included).", STATS_BOOT_REPS);
+                "state: the optimizer state's bytes (parameters x bytes per parameter); peak "
+                "RSS: the whole process, data set included.", STATS_BOOT_REPS);
     const char *hdr[MAX_EPOCHS + 3];
     char hbuf[MAX_EPOCHS][24];
     size_t nc = 0;
@@ -137,6 +141,7 @@ static void accuracy(report *r, sqlite3 *db)
         snprintf(hbuf[j], sizeof hbuf[j], "epoch %zu", j + 1);
         hdr[nc++] = hbuf[j];
     }
+    hdr[nc++] = "state (KiB)";
     hdr[nc++] = "peak RSS (MiB)";
     rep_table_n(r, nc, hdr);
     char buf[96];
@@ -147,6 +152,7 @@ static void accuracy(report *r, sqlite3 *db)
             med_interval(buf, sizeof buf, rows[i].v[j], rows[i].n[j], 4);
             rep_cell(r, "%s", buf);
         }
+        rep_cell(r, "%.4g", rows[i].state_kib);
         med_interval(buf, sizeof buf, rows[i].rss, rows[i].nrss, 4);
         rep_cell(r, "%s", buf);
     }
