@@ -8,6 +8,7 @@
 #include "rms_avx2_step.h"
 #include "rms_lp.h"
 #include "rms_lp_bits.h"
+#include "rms_lp_tail.h"
 
 #define W 8
 
@@ -39,6 +40,18 @@ static inline __m256 pow2_8(__m256i e)
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23));
 }
 
+/* lp_rint: q rounded to an integer, to nearest or stochastically. */
+static inline __m256 rint8(__m256 q, rms_rounding mode, __m256i r)
+{
+    if (mode != RMS_ROUND_STOCHASTIC)
+        return _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 fl = _mm256_floor_ps(q);
+    __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, 8)),
+                             _mm256_set1_ps(0x1p-24f));
+    __m256 up = _mm256_cmp_ps(u, _mm256_sub_ps(q, fl), _CMP_LT_OQ);
+    return _mm256_add_ps(fl, _mm256_and_ps(up, _mm256_set1_ps(1.0f)));
+}
+
 /* lp_grid on 8 lanes (a >= 0). */
 static inline __m256 grid8(__m256 a, int p, int emin, rms_rounding mode, __m256i r)
 {
@@ -47,15 +60,7 @@ static inline __m256 grid8(__m256 a, int p, int emin, rms_rounding mode, __m256i
     e = _mm256_max_epi32(e, _mm256_set1_epi32(emin));
     __m256 q = _mm256_mul_ps(a, pow2_8(_mm256_sub_epi32(_mm256_set1_epi32(p), e)));
     __m256 y;
-    if (mode == RMS_ROUND_STOCHASTIC) {
-        __m256 fl = _mm256_floor_ps(q);
-        __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, 8)),
-                                 _mm256_set1_ps(0x1p-24f));
-        __m256 up = _mm256_cmp_ps(u, _mm256_sub_ps(q, fl), _CMP_LT_OQ);
-        y = _mm256_add_ps(fl, _mm256_and_ps(up, _mm256_set1_ps(1.0f)));
-    } else {
-        y = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
+    y = rint8(q, mode, r);
     return _mm256_mul_ps(y, pow2_8(_mm256_sub_epi32(e, _mm256_set1_epi32(p))));
 }
 
@@ -121,22 +126,10 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
     size_t r = hi - i;
     if (r == 0)
         return;
-    float tt[W] = { 0 }, gg[W] = { 0 };
-    uint16_t vv[W] = { 0 }, mm[W] = { 0 }, bb[W] = { 0 };
-    memcpy(tt, theta + i, r * sizeof *tt);
-    memcpy(gg, g + i, r * sizeof *gg);
-    memcpy(vv, s->v16 + i, r * sizeof *vv);
-    if (L->cent)
-        memcpy(mm, s->m16 + i, r * sizeof *mm);
-    if (L->mom)
-        memcpy(bb, s->buf16 + i, r * sizeof *bb);
-    vec16bit(i, tt, gg, vv, mm, bb, c, L);
-    memcpy(theta + i, tt, r * sizeof *tt);
-    memcpy(s->v16 + i, vv, r * sizeof *vv);
-    if (L->cent)
-        memcpy(s->m16 + i, mm, r * sizeof *mm);
-    if (L->mom)
-        memcpy(s->buf16 + i, bb, r * sizeof *bb);
+    lp_pad p;
+    lp_pad_in(&p, i, r, theta, g, s, L->cent, L->mom);
+    vec16bit(i, p.th, p.g, p.v16, p.m16, p.b16, c, L);
+    lp_pad_out(&p, i, r, theta, s, L->cent, L->mom);
 }
 
 /* ---- q8 */
@@ -162,15 +155,7 @@ static inline __m128i q8_code8(__m256 v, __m256 inv, rms_rounding mode, __m256i 
     __m256i norm = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(b, bias), 20),
                                     _mm256_set1_epi32(768));
     __m256 q = _mm256_mul_ps(x, _mm256_set1_ps(0x1p33f)), y;
-    if (mode == RMS_ROUND_STOCHASTIC) {
-        __m256 fl = _mm256_floor_ps(q);
-        __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, 8)),
-                                 _mm256_set1_ps(0x1p-24f));
-        __m256 up = _mm256_cmp_ps(u, _mm256_sub_ps(q, fl), _CMP_LT_OQ);
-        y = _mm256_add_ps(fl, _mm256_and_ps(up, _mm256_set1_ps(1.0f)));
-    } else {
-        y = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
+    y = rint8(q, mode, r);
     __m256 big = _mm256_cmp_ps(x, _mm256_set1_ps(0x1p-30f), _CMP_GE_OQ);
     __m256i c = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvttps_epi32(y)),
                                                      _mm256_castsi256_ps(norm), big));
@@ -216,23 +201,12 @@ static void block_q8(size_t b0, size_t len, float *theta, const float *g,
     size_t r = len - j;
     if (r) {
         size_t i = b0 + j;
-        float tt[W] = { 0 }, gg[W] = { 0 }, mm[W] = { 0 }, bb[W] = { 0 };
-        uint8_t qq[16] = { 0 };
-        memcpy(tt, theta + i, r * sizeof *tt);
-        memcpy(gg, g + i, r * sizeof *gg);
-        memcpy(qq, s->q + i, r);
-        if (L->cent)
-            memcpy(mm, s->m + i, r * sizeof *mm);
-        if (L->mom)
-            memcpy(bb, s->buf + i, r * sizeof *bb);
-        vec_q8_update(tt, gg, qq, mm, bb, scale, nv + j, c, L);
+        lp_pad p;
+        lp_pad_in(&p, i, r, theta, g, s, L->cent, L->mom);
+        vec_q8_update(p.th, p.g, p.q, p.m, p.b, scale, nv + j, c, L);
         for (size_t k = 0; k < r; k++)
             vmax = _mm256_max_ps(vmax, _mm256_set1_ps(nv[j + k]));
-        memcpy(theta + i, tt, r * sizeof *tt);
-        if (L->cent)
-            memcpy(s->m + i, mm, r * sizeof *mm);
-        if (L->mom)
-            memcpy(s->buf + i, bb, r * sizeof *bb);
+        lp_pad_out(&p, i, r, theta, s, L->cent, L->mom);
     }
     __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(vmax), _mm256_extractf128_ps(vmax, 1));
     m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));

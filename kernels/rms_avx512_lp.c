@@ -10,6 +10,7 @@
 #include "rms_avx512_step.h"
 #include "rms_lp.h"
 #include "rms_lp_bits.h"
+#include "rms_lp_tail.h"
 
 #define W 16
 
@@ -42,6 +43,18 @@ static inline __m512 pow2_16(__m512i e)
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(e, _mm512_set1_epi32(127)), 23));
 }
 
+/* lp_rint: q rounded to an integer, to nearest or stochastically. */
+static inline __m512 rint16(__m512 q, rms_rounding mode, __m512i r)
+{
+    if (mode != RMS_ROUND_STOCHASTIC)
+        return _mm512_roundscale_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 fl = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(r, 8)),
+                             _mm512_set1_ps(0x1p-24f));
+    __mmask16 up = _mm512_cmp_ps_mask(u, _mm512_sub_ps(q, fl), _CMP_LT_OQ);
+    return _mm512_mask_add_ps(fl, up, fl, _mm512_set1_ps(1.0f));
+}
+
 /* lp_grid on 16 lanes (a >= 0). */
 static inline __m512 grid16(__m512 a, int p, int emin, rms_rounding mode, __m512i r)
 {
@@ -50,15 +63,7 @@ static inline __m512 grid16(__m512 a, int p, int emin, rms_rounding mode, __m512
     e = _mm512_max_epi32(e, _mm512_set1_epi32(emin));
     __m512 q = _mm512_mul_ps(a, pow2_16(_mm512_sub_epi32(_mm512_set1_epi32(p), e)));
     __m512 y;
-    if (mode == RMS_ROUND_STOCHASTIC) {
-        __m512 fl = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-        __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(r, 8)),
-                                 _mm512_set1_ps(0x1p-24f));
-        __mmask16 up = _mm512_cmp_ps_mask(u, _mm512_sub_ps(q, fl), _CMP_LT_OQ);
-        y = _mm512_mask_add_ps(fl, up, fl, _mm512_set1_ps(1.0f));
-    } else {
-        y = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
+    y = rint16(q, mode, r);
     return _mm512_mul_ps(y, pow2_16(_mm512_sub_epi32(e, _mm512_set1_epi32(p))));
 }
 
@@ -123,22 +128,10 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
     size_t r = hi - i;
     if (r == 0)
         return;
-    float tt[W] = { 0 }, gg[W] = { 0 };
-    uint16_t vv[W] = { 0 }, mm[W] = { 0 }, bb[W] = { 0 };
-    memcpy(tt, theta + i, r * sizeof *tt);
-    memcpy(gg, g + i, r * sizeof *gg);
-    memcpy(vv, s->v16 + i, r * sizeof *vv);
-    if (L->cent)
-        memcpy(mm, s->m16 + i, r * sizeof *mm);
-    if (L->mom)
-        memcpy(bb, s->buf16 + i, r * sizeof *bb);
-    vec16bit(i, tt, gg, vv, mm, bb, c, L);
-    memcpy(theta + i, tt, r * sizeof *tt);
-    memcpy(s->v16 + i, vv, r * sizeof *vv);
-    if (L->cent)
-        memcpy(s->m16 + i, mm, r * sizeof *mm);
-    if (L->mom)
-        memcpy(s->buf16 + i, bb, r * sizeof *bb);
+    lp_pad p;
+    lp_pad_in(&p, i, r, theta, g, s, L->cent, L->mom);
+    vec16bit(i, p.th, p.g, p.v16, p.m16, p.b16, c, L);
+    lp_pad_out(&p, i, r, theta, s, L->cent, L->mom);
 }
 
 /* ---- q8 */
@@ -164,15 +157,7 @@ static inline __m128i q8_code16(__m512 v, __m512 inv, rms_rounding mode, __m512i
     __m512i norm = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(b, bias), 20),
                                     _mm512_set1_epi32(768));
     __m512 q = _mm512_mul_ps(x, _mm512_set1_ps(0x1p33f)), y;
-    if (mode == RMS_ROUND_STOCHASTIC) {
-        __m512 fl = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-        __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(r, 8)),
-                                 _mm512_set1_ps(0x1p-24f));
-        __mmask16 up = _mm512_cmp_ps_mask(u, _mm512_sub_ps(q, fl), _CMP_LT_OQ);
-        y = _mm512_mask_add_ps(fl, up, fl, _mm512_set1_ps(1.0f));
-    } else {
-        y = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    }
+    y = rint16(q, mode, r);
     __mmask16 big = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0x1p-30f), _CMP_GE_OQ);
     __m512i c = _mm512_mask_blend_epi32(big, _mm512_cvttps_epi32(y), norm);
     return _mm512_cvtepi32_epi8(_mm512_min_epu32(c, _mm512_set1_epi32(255)));
@@ -220,22 +205,11 @@ static void block_q8(size_t b0, size_t len, float *theta, const float *g,
     size_t r = len - j;
     if (r) {
         size_t i = b0 + j;
-        float tt[W] = { 0 }, gg[W] = { 0 }, mm[W] = { 0 }, bb[W] = { 0 };
-        uint8_t qq[W] = { 0 };
-        memcpy(tt, theta + i, r * sizeof *tt);
-        memcpy(gg, g + i, r * sizeof *gg);
-        memcpy(qq, s->q + i, r);
-        if (L->cent)
-            memcpy(mm, s->m + i, r * sizeof *mm);
-        if (L->mom)
-            memcpy(bb, s->buf + i, r * sizeof *bb);
-        __m512 v = vec_q8_update(i, tt, gg, qq, mm, bb, scale, nv + j, c, L);
+        lp_pad p;
+        lp_pad_in(&p, i, r, theta, g, s, L->cent, L->mom);
+        __m512 v = vec_q8_update(i, p.th, p.g, p.q, p.m, p.b, scale, nv + j, c, L);
         vmax = _mm512_max_ps(vmax, _mm512_maskz_mov_ps((__mmask16)((1u << r) - 1u), v));
-        memcpy(theta + i, tt, r * sizeof *tt);
-        if (L->cent)
-            memcpy(s->m + i, mm, r * sizeof *mm);
-        if (L->mom)
-            memcpy(s->buf + i, bb, r * sizeof *bb);
+        lp_pad_out(&p, i, r, theta, s, L->cent, L->mom);
     }
     int ks = lp_q8_exponent(_mm512_reduce_max_ps(vmax));
     *scale_p = lp_pow2(ks);

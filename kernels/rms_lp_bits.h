@@ -77,6 +77,16 @@ static inline uint32_t lp_hash(lp_key k, uint32_t i)
     return lp_mix32(lp_mix32(i ^ k.k1) + k.k2);
 }
 
+/* q >= 0 rounded to an integer: rint (ties to even), or floor(q) + 1 with
+ * probability q - floor(q), u = (r >> 8) * 2^-24. */
+static inline float lp_rint(float q, rms_rounding mode, uint32_t r)
+{
+    if (mode != RMS_ROUND_STOCHASTIC)
+        return rintf(q);
+    float fl = floorf(q);
+    return (float)(r >> 8) * 0x1p-24f < q - fl ? fl + 1.0f : fl;
+}
+
 /* a >= 0 (or +inf / NaN, which pass through) onto the (P, emin) grid. */
 static inline float lp_grid(float a, int p, int emin, rms_rounding mode, uint32_t r)
 {
@@ -84,15 +94,7 @@ static inline float lp_grid(float a, int p, int emin, rms_rounding mode, uint32_
     if (e < emin)
         e = emin;
     float q = a * lp_pow2(p - e);
-    float y;
-    if (mode == RMS_ROUND_STOCHASTIC) {
-        float fl = floorf(q);
-        float u = (float)(r >> 8) * 0x1p-24f;
-        y = u < q - fl ? fl + 1.0f : fl;
-    } else {
-        y = rintf(q);
-    }
-    return y * lp_pow2(e - p);
+    return lp_rint(q, mode, r) * lp_pow2(e - p);
 }
 
 /* ---- bf16: the top 16 bits of the fp32 pattern, rounded on the bits. */
@@ -170,14 +172,7 @@ static inline uint8_t lp_q8_code(float v, int ks, rms_rounding mode, uint32_t r)
         b += mode == RMS_ROUND_STOCHASTIC ? r >> 12 : 0x7ffffu + ((b >> 20) & 1u);
         c = (b >> 20) - 768u;
     } else {
-        float q = x * 0x1p33f, y;
-        if (mode == RMS_ROUND_STOCHASTIC) {
-            float fl = floorf(q);
-            y = (float)(r >> 8) * 0x1p-24f < q - fl ? fl + 1.0f : fl;
-        } else {
-            y = rintf(q);
-        }
-        c = (uint32_t)y;
+        c = (uint32_t)lp_rint(x * 0x1p33f, mode, r);
     }
     return (uint8_t)(c < 255u ? c : 255u);
 }
