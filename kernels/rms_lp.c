@@ -176,19 +176,11 @@ void rms_lp_set(rms_state_lp *s, size_t i, float v, float m, float buf)
 
 /* ---- versions */
 
-static int have_f16c(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    return __builtin_cpu_supports("f16c");
-#else
-    return 0;
-#endif
-}
-
+#if defined(__x86_64__)
 static int avx2_ok(void)
 {
     unsigned need = RMS_ISA_AVX2 | RMS_ISA_FMA;
-    return (rms_cpu_isa() & need) == need && have_f16c();
+    return (rms_cpu_isa() & need) == need && __builtin_cpu_supports("f16c");
 }
 
 static int avx512_ok(void)
@@ -196,6 +188,7 @@ static int avx512_ok(void)
     unsigned need = RMS_ISA_AVX512F | RMS_ISA_AVX512VL;
     return (rms_cpu_isa() & need) == need;
 }
+#endif
 
 rms_lp_fn rms_lp_best(void)
 {
@@ -228,10 +221,7 @@ rms_lp_fn rms_lp_for_kernel(const rms_kernel *k, char *err, size_t len)
 #endif
     if (strcmp(k->name, "omp") == 0)
         return rms_lp_step_omp;
-    if (strcmp(k->name, "fused") == 0 || strcmp(k->name, "naive") == 0)
-        return rms_lp_step_ref;
-    snprintf(err, len, "--state: kernel '%s' has no low-precision state version", k->name);
-    return NULL;
+    return rms_lp_step_ref;   /* fused, naive and any portable kernel: the reference */
 }
 
 void rms_lp_step(rms_lp_fn f, rms_state_lp *s, float *theta, const float *g,

@@ -124,8 +124,9 @@ void rms_lp_step_omp(size_t lo, size_t hi, float *theta, const float *g,
                      rms_state_lp *s, const rms_cfg *c, long t);
 
 /* The low-precision step for float kernel k: avx512 -> avx512, avx2 ->
- * avx2, omp -> omp, fused and naive -> ref.  NULL with one line in err for
- * ref64 (double state) or a CPU without what the version needs. */
+ * avx2, omp -> omp, any other float kernel (fused, naive, portable ones)
+ * -> ref.  NULL with one line in err for ref64 (double state) or avx2 on a
+ * CPU without F16C. */
 rms_lp_fn rms_lp_for_kernel(const rms_kernel *k, char *err, size_t errlen);
 /* The best version this CPU runs (avx512, avx2, else ref). */
 rms_lp_fn rms_lp_best(void);
