@@ -25,7 +25,7 @@ for name in convergence_0_evil_b____name convergence_1_quadratic convergence_2_r
     check "plot $name.svg drawn" [ -s "$out/plots/$name.svg" ]
 done
 nsvg=$(ls "$out"/plots/*.svg | wc -l)
-check "exactly the expected plots (13, got $nsvg)" [ "$nsvg" -eq 13 ]
+check "exactly the expected plots (22, got $nsvg)" [ "$nsvg" -eq 22 ]
 for svg in "$out"/plots/*.svg; do
     name=$(basename "$svg" .svg)
     check "$name: script and data kept" [ -s "$out/plots/$name.gp" -a -s "$out/plots/$name.dat" ]

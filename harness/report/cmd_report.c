@@ -210,6 +210,8 @@ int cmd_report(int argc, char **argv)
         rep_para(&r, "Compared study: %s.", db2_path);
     fprintf(stderr, "report: key findings, performance ...\n");
     section_headline(&r, &a, db);
+    fprintf(stderr, "report: solvers ...\n");
+    section_solvers(&r, &a);
     section_perf(&r, &a);
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(&r, &a);

@@ -8,6 +8,7 @@
  *   report_perf.c     time per element with the roof, speed-up bars
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
+ *   report_solvers.c  solvers at their tuned configuration, with statistics
  *   report_lowprec.c  state precision (bf16, f16, q8 optimizer state)
  *   report_html.c / report_md.c   the renderers
  */
@@ -73,6 +74,8 @@ const char *fmt_size(char *buf, size_t len, long long n);
 
 /* ------------------------------------------------------------ plots */
 
+/* A file-name-safe plot name: prefix, index, problem name. */
+void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem);
 /* Open plots/<name>.dat for writing (NULL and a message on failure). */
 FILE *plot_data(report *r, const char *name);
 /* Write plots/<name>.gp = the common preamble + body, run gnuplot on it in
@@ -93,7 +96,14 @@ typedef struct rep_run {
     long long steps_to_target;      /* -1: not reached */
     double time_to_target_s;        /* -1: not reached */
     double wall_s;
+    long long seed;
+    char *solver;         /* label: the study's, else preset + options but lr */
+    int f64;              /* run by ref64 (double) rather than a float kernel */
+    int phase;            /* RUN_PLAIN, RUN_TUNING (a tuning trial), RUN_FINAL */
+    int quasi;            /* a trial of a quasirandom study */
 } rep_run;
+
+enum { RUN_PLAIN = 0, RUN_TUNING = 1, RUN_FINAL = 2 };
 
 /* Runs that share every option but the seed. */
 typedef struct rep_group {
@@ -151,6 +161,15 @@ size_t *comparison_groups(const rep_data *d, const char *problem, const char *pr
                           size_t *count, size_t *best);
 /* The curve of one group: per step median, min, max of the loss shown over
  * its runs (finite values only).  Returns the number of steps written. */
+/* The curve points of runs (indexes into d->runs): step, the loss shown
+ * (or, heldout: the test accuracy), elapsed seconds; finite values only,
+ * sorted by step then value.  *out is malloc'd (NULL when none). */
+typedef struct curve_pt { double step, y, t; } curve_pt;
+size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out);
+/* Per step of sorted points: median, 2.5 % and 97.5 % quantiles, min, max
+ * of y and the median elapsed time.  *out malloc'd; returns the rows. */
+typedef struct curve_row { double step, med, lo, hi, min, max, t; } curve_row;
+size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
 double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */
@@ -175,6 +194,9 @@ void section_hyperfine(report *r, sqlite3 *db);
 void section_metrics(report *r, sqlite3 *db);   /* test accuracy etc. */
 void section_machine(report *r, sqlite3 *db, const char *label);
 void section_compare(report *r, const rep_data *a, const rep_data *b);
+/* The comparison of solvers (report_solvers.c): ranking with intervals and
+ * tests, convergence bands, sensitivity, divergence, profiles and score. */
+void section_solvers(report *r, const rep_data *d);
 /* Low-precision optimizer state (--state): accuracy per epoch, final loss,
  * memory, speed-up over f32 (report_lowprec.c); nothing without such runs. */
 void section_state_precision(report *r, sqlite3 *db);

@@ -59,45 +59,27 @@ typedef struct acc_row {
     double state_kib;     /* parameters x state bytes per parameter */
 } acc_row;
 
-static size_t parse_array(const char *s, double *out, size_t max)
-{
-    size_t k = 0;
-    while (*s && k < max) {
-        while (*s == '[' || *s == ',' || *s == ' ')
-            s++;
-        if (!*s || *s == ']')
-            break;
-        char *end;
-        double x = strtod(s, &end);
-        if (end == s) {            /* null: a non-finite metric */
-            x = NAN;
-            end = (char *)s + strcspn(s, ",]");
-        }
-        out[k++] = x;
-        s = end;
-    }
-    return k;
-}
-
 /* Test accuracy per epoch per state on mlp_fmnist (runs given in epochs). */
 static void accuracy(report *r, sqlite3 *db)
 {
-    char sql[1024];
+    char sql[1400];
     snprintf(sql, sizeof sql,
-             "SELECT %s, epoch_metrics, peak_rss_bytes, lr, beta, epochs, metric_name, dim,"
-             "       ifnull(json_extract(config_json,'$.state_bytes_per_param'), 4) FROM runs"
-             " WHERE problem = 'mlp_fmnist' AND status = 'done' AND epoch_metrics IS NOT NULL"
-             "   AND epochs = (SELECT max(epochs) FROM runs WHERE problem = 'mlp_fmnist'"
-             "                 AND epoch_metrics IS NOT NULL AND json_extract(config_json,'$.state') IS NOT NULL)"
-             " ORDER BY 1, seed", LABEL_SQL);
+             "SELECT %s, r.id, c.test_acc, r.peak_rss_bytes, r.lr, r.beta, r.epochs, r.dim,"
+             "       ifnull(json_extract(r.config_json,'$.state_bytes_per_param'), 4)"
+             "  FROM runs r JOIN curves c ON c.run_id = r.id"
+             " WHERE r.problem = 'mlp_fmnist' AND r.status = 'done' AND c.test_acc IS NOT NULL"
+             "   AND r.epochs = (SELECT max(epochs) FROM runs WHERE problem = 'mlp_fmnist'"
+             "                   AND json_extract(config_json,'$.state') IS NOT NULL)"
+             " ORDER BY 1, r.seed, r.id, c.step", LABEL_SQL);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return;
     acc_row *rows = calloc(MAX_LABELS, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
-    size_t nrows = 0, epochs = 0;
-    char metric[64] = "test_acc", cfgtxt[96] = "";
+    size_t nrows = 0, epochs = 0, epoch = 0;
+    long long run = -1;
+    char cfgtxt[96] = "";
     while (sqlite3_step(st) == SQLITE_ROW) {
         size_t i;
         for (i = 0; i < nrows; i++)
@@ -108,27 +90,28 @@ static void accuracy(report *r, sqlite3 *db)
                 continue;
             snprintf(rows[nrows++].label, sizeof rows[i].label, "%s", col(st, 0));
         }
-        double e[MAX_EPOCHS];
-        size_t k = parse_array(col(st, 1), e, MAX_EPOCHS);
-        for (size_t j = 0; j < k; j++)
-            if (rows[i].n[j] < MAX_SEEDS && isfinite(e[j]))
-                rows[i].v[j][rows[i].n[j]++] = e[j];
-        epochs = k > epochs ? k : epochs;
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL && rows[i].nrss < MAX_SEEDS)
-            rows[i].rss[rows[i].nrss++] = sqlite3_column_double(st, 2) / 1048576.0;
-        snprintf(metric, sizeof metric, "%s", col(st, 6));
-        rows[i].state_kib = sqlite3_column_double(st, 7) * sqlite3_column_double(st, 8) / 1024.0;
-        snprintf(cfgtxt, sizeof cfgtxt, "lr %g, β %g, %s epochs", sqlite3_column_double(st, 3),
-                 sqlite3_column_double(st, 4), col(st, 5));
+        if (sqlite3_column_int64(st, 1) != run) {   /* a run's first epoch */
+            run = sqlite3_column_int64(st, 1);
+            epoch = 0;
+            if (sqlite3_column_type(st, 3) != SQLITE_NULL && rows[i].nrss < MAX_SEEDS)
+                rows[i].rss[rows[i].nrss++] = sqlite3_column_double(st, 3) / 1048576.0;
+            rows[i].state_kib = sqlite3_column_double(st, 7) * sqlite3_column_double(st, 8) / 1024.0;
+            snprintf(cfgtxt, sizeof cfgtxt, "lr %g, β %g, %s epochs", sqlite3_column_double(st, 4),
+                     sqlite3_column_double(st, 5), col(st, 6));
+        }
+        if (epoch < MAX_EPOCHS && rows[i].n[epoch] < MAX_SEEDS)
+            rows[i].v[epoch][rows[i].n[epoch]++] = sqlite3_column_double(st, 2);
+        epoch++;
+        epochs = epoch > epochs ? epoch : epochs;
     }
     sqlite3_finalize(st);
     if (nrows == 0) {
-        rep_para(r, "No mlp_fmnist runs with low-precision state and per-epoch metrics "
+        rep_para(r, "No mlp_fmnist runs with low-precision state and held-out accuracy "
                     "(scripts/study.sh, stage \"state precision\").");
         free(rows);
         return;
     }
-    rep_heading(r, 3, "mlp_fmnist: %s per epoch (%s)", metric, cfgtxt);
+    rep_heading(r, 3, "mlp_fmnist: test accuracy per epoch (%s)", cfgtxt);
     rep_para(r, "Median over seeds [95%% bootstrap interval of the median, %d resamples]; "
                 "state: the optimizer state's bytes (parameters x bytes per parameter); peak "
                 "RSS: the whole process, data set included.", STATS_BOOT_REPS);

@@ -118,3 +118,12 @@ void plot_render(report *r, const char *name, int height, const char *body,
         cli_die("out of memory");
     r->nplots++;
 }
+
+void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem)
+{
+    int o = snprintf(buf, len, "%s_%zu_", prefix, i);
+    for (const char *s = problem; *s && (size_t)o + 1 < len && o < 60; s++)
+        buf[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                          (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
+    buf[o] = '\0';
+}

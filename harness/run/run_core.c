@@ -77,6 +77,7 @@ typedef struct run_loop {
     problem *p;
     size_t n;
     long steps, every;
+    long heldout_every;    /* steps per epoch when the problem has a test set, else 0 */
     const rms_kernel *k;
     run_result *r;
     int keep_params;
@@ -93,20 +94,6 @@ static int64_t run_now_ns(void)
 static int64_t run_elapsed_ns(const run_loop *L)
 {
     return run_now_ns() - L->t0;
-}
-
-/* After an epoch (runs given in --epochs, problems with a metric): the
- * metric on x (in double), kept in r->epoch_metric; the time it took is
- * added to the run's start so the run's times stay training time. */
-static void run_epoch_metric(run_loop *L, const double *x)
-{
-    run_result *r = L->r;
-    int64_t e0 = run_now_ns();
-    const char *name = NULL;
-    double m = L->p->def->metric(L->p, x, &name);
-    if (r->nepoch_metric < (size_t)(r->steps / r->epoch_steps))
-        r->epoch_metric[r->nepoch_metric++] = m;
-    L->t0 += run_now_ns() - e0;
 }
 
 /* The loop, once per precision (run/run_loop.inc): ref64 in double, every
@@ -154,6 +141,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     r->diverged_step = r->steps_to_target = -1;
     r->final_loss = r->best_loss = NAN;
     r->peak_rss_bytes = -1;
+    r->heldout_best_acc = r->heldout_final_acc = r->heldout_final_loss = NAN;
     int reset = hwm_reset();
     problem_set_threads(rc->threads);
     rms_set_threads(rc->threads);
@@ -181,17 +169,10 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         }
     }
     r->steps = steps;
-    if (rc->epochs && p->def->metric) {
-        r->epoch_steps = steps / rc->epochs;
-        r->epoch_metric = malloc((size_t)rc->epochs * sizeof *r->epoch_metric);
-        if (!r->epoch_metric) {
-            run_fail(r, "out of memory for the epoch metrics");
-            problem_destroy(p);
-            return;
-        }
-    }
-    /* samples at 0, every, 2*every, ... plus the final point */
-    size_t cap = (size_t)((steps - 1) / every) + 3;
+    /* held-out loss and accuracy once per epoch, where the problem has both */
+    long hev = p->def->heldout && p->def->steps_per_epoch ? (long)p->def->steps_per_epoch(p) : 0;
+    /* samples at 0, every, 2*every, ... plus one per epoch and the final point */
+    size_t cap = (size_t)((steps - 1) / every) + (hev > 0 ? (size_t)(steps / hev) : 0) + 3;
     r->curve = malloc(cap * sizeof *r->curve);
     if (!r->curve) {
         run_fail(r, "out of memory for the curve");
@@ -199,7 +180,7 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
-                   .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
+                   .heldout_every = hev, .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
                    .ctx = ctx };
     if (rc->lp.type != RMS_STATE_F32)
         run_lp(&L);
@@ -215,8 +196,6 @@ void run_result_free(run_result *r)
 {
     free(r->curve);
     free(r->params);
-    free(r->epoch_metric);
-    r->epoch_metric = NULL;
     r->curve = NULL;
     r->params = NULL;
 }

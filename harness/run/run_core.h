@@ -22,6 +22,7 @@ typedef struct curve_point {
     long step;
     double loss, grad_norm;   /* NaN when not finite (stored as NULL) */
     int64_t elapsed_ns;
+    double test_loss, test_acc;   /* held-out set, once per epoch; else NaN */
 } curve_point;
 
 typedef struct run_result {
@@ -36,12 +37,10 @@ typedef struct run_result {
     char metric_name[32];
     double metric_value;
     long long peak_rss_bytes;       /* -1 unknown */
+    int has_heldout;                /* test loss/accuracy recorded over time */
+    double heldout_final_acc, heldout_best_acc, heldout_final_loss;
     curve_point *curve;
     size_t ncurve;
-    double *epoch_metric;           /* --epochs with a metric: the metric after each
-                                       epoch (evaluation not timed), else NULL */
-    size_t nepoch_metric;
-    long epoch_steps;               /* steps per epoch when epoch_metric is kept */
     double *params;                 /* final parameters when asked, else NULL */
     size_t nparams;
     char error[256];                /* RUN_FAILED: why */

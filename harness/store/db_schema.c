@@ -152,10 +152,10 @@ static const char *const MIGRATIONS[] = {
     "  FROM trials t JOIN studies s ON s.id = t.study_id"
     "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
 
-    /* 4 -> 5: the problem's metric (test accuracy) after every epoch of a
-     * run given in --epochs, as a JSON array (the state-precision report
-     * draws accuracy per epoch from it). */
-    "ALTER TABLE runs ADD COLUMN epoch_metrics TEXT;",
+    /* 4 -> 5: held-out metrics over time: problems with a test set record
+     * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
+    "ALTER TABLE curves ADD COLUMN test_loss REAL;"
+    "ALTER TABLE curves ADD COLUMN test_acc REAL;",
 };
 
 int db_schema_version(void)

@@ -264,7 +264,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
     if (db_exec(r->db, "BEGIN IMMEDIATE", err, len))
         return -1;
     ins = stmt(r, &r->st_curve,
-            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns) VALUES (?1,?2,?3,?4,?5)");
+            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns, test_loss, test_acc)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7)");
     if (!ins)
         goto sqlfail;
     for (size_t i = 0; i < res->ncurve; i++) {
@@ -274,6 +275,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
         bind_real(ins, 3, p->loss);
         bind_real(ins, 4, p->grad_norm);
         sqlite3_bind_int64(ins, 5, p->elapsed_ns);
+        bind_real(ins, 6, p->test_loss);
+        bind_real(ins, 7, p->test_acc);
         if (sqlite3_step(ins) != SQLITE_DONE)
             goto sqlfail;
         sqlite3_reset(ins);
@@ -283,8 +286,7 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
             "UPDATE runs SET status = ?2, steps = ?3, steps_done = ?4, diverged_step = ?5,"
             " final_loss = ?6, best_loss = ?7, steps_to_target = ?8, time_to_target_ns = ?9,"
             " wall_ns = ?10, metric_name = ?11, metric_value = ?12, peak_rss_bytes = ?13,"
-            " error = ?14, epoch_metrics = ?15,"
-            " finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+            " error = ?14, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
             " WHERE id = ?1 AND status = 'running'")))
         goto sqlfail;
     sqlite3_bind_int64(upd, 1, run_id);
@@ -309,25 +311,6 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
         sqlite3_bind_int64(upd, 13, res->peak_rss_bytes);
     if (res->status == RUN_FAILED)
         sqlite3_bind_text(upd, 14, res->error, -1, SQLITE_STATIC);
-    char *em = NULL;
-    if (res->nepoch_metric) {   /* "[0.81,0.84,...]", %.17g: exact */
-        size_t cap = res->nepoch_metric * 26 + 3, used = 1;
-        em = malloc(cap);
-        if (!em) {
-            snprintf(err, len, "out of memory");
-            goto fail;
-        }
-        em[0] = '[';
-        for (size_t i = 0; i < res->nepoch_metric; i++)
-            used += isfinite(res->epoch_metric[i])
-                ? (size_t)snprintf(em + used, cap - used, "%s%.17g", i ? "," : "", res->epoch_metric[i])
-                : (size_t)snprintf(em + used, cap - used, "%snull", i ? "," : "");
-        snprintf(em + used, cap - used, "]");
-        sqlite3_bind_text(upd, 15, em, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(upd, 15);
-    }
-    free(em);
     if (sqlite3_step(upd) != SQLITE_DONE)
         goto sqlfail;
     if (sqlite3_changes(r->db) != 1) {
