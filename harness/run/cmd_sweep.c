@@ -28,6 +28,8 @@ static void help(void)
            "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
            "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
            "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
+           "  --state f32,bf16,f16,q8 --state-rounding nearest,stochastic\n"
+           "  --state-block 64,256 (pairs run refuses, e.g. stochastic f32, are left out)\n"
            "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
            "run options, applied to every config:\n%s\n"
            "sweep:\n"
