@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "rms_util.h"   /* rms_median */
 
 /* ------------------------------------------------------------ document */
 
@@ -152,7 +153,6 @@ size_t *comparison_groups(const rep_data *d, const char *problem, const char *pr
  * its runs (finite values only).  Returns the number of steps written. */
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
-double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */
 
 /* ------------------------------------------------------------ sections */
 

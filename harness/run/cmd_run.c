@@ -11,6 +11,7 @@
 #include "run/run_core.h"
 #include "store/run_db.h"
 #include "run/run_print.h"
+#include "rms_util.h"
 
 static void help(void)
 {
@@ -35,12 +36,7 @@ static void help(void)
  * once the run has lasted a second. */
 typedef struct progress_state { double start, last; int shown; } progress_state;
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double mono_s(void) { return (double)rms_now_ns() * 1e-9; }
 
 static void show_progress(long step, long steps, double loss, void *ctx)
 {
