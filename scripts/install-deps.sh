@@ -10,10 +10,9 @@ pkgs=(
   # build
   gcc make libc6-dev pkg-config git
   libsqlite3-dev sqlite3 zlib1g-dev libopenblas-dev libjansson-dev libxxhash-dev
-  libgsl-dev        # statistics and quasi-random sequences (harness/stats)
   # data for the Fashion-MNIST problems
   dataset-fashion-mnist
-  # quasi-random sequences, RNGs, quantiles (GSL)
+  # statistics, RNGs, quasi-random sequences (GSL: harness/stats, rmsbench tune)
   libgsl-dev
   # tests: clang + libFuzzer, proofs (Frama-C WP with why3 and SMT solvers;
   # gappa and Coq with Flocq for the float goals)

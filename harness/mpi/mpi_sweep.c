@@ -11,7 +11,7 @@
  * work queue, DEPTH configs in flight per worker so a worker never waits for
  * rank 0, refilled as results come back.  Workers run the config with the
  * run core (run_execute) and send back the run_result and its curve; rank 0
- * records them with run_db_finish.  Between messages rank 0 runs configs
+ * records them with run_db_record.  Between messages rank 0 runs configs
  * itself (unless --coordinator-only), so 2 ranks keep 2 cores busy.
  *
  * Failures: the `running` rows carry rank 0's host, pid and start time.  When
@@ -182,10 +182,11 @@ static int claim_next(coord *c, int64_t *index, int64_t *run_id)
     return 0;
 }
 
-static void record(coord *c, int64_t index, int64_t run_id, const run_result *r)
+static void record(coord *c, int64_t index, int64_t run_id, run_result *r)
 {
     char err[512];
-    if (!c->no_db && run_db_finish(&c->db, run_id, r, err, sizeof err)) {
+    /* run_db_record: a result the database cannot take is printed failed */
+    if (!c->no_db && run_db_record(&c->db, run_id, r, err, sizeof err)) {
         fprintf(stderr, "rmsbench-mpi sweep: %s: %s\n", c->cfgs[index].hash, err);
         c->errors++;
     } else {

@@ -37,10 +37,16 @@ static void help(void)
            "  --no-db           run the grid without recording (no resume; for timing)\n"
            "  --verbose         print each run's summary line on stdout\n"
            "  --help            this text\n\n"
+           "Bounds, checked before any worker starts (exit 2): the largest config's\n"
+           "memory times the worker count must fit in RAM (see rmsbench run --help);\n"
+           "--epochs and --every are checked against each problem's data.\n\n"
            "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
            "lines otherwise.  Exit status 0 when every config was run or skipped\n"
            "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
-           "worker, 2 on bad input (nothing written).\n",
+           "worker, 2 on bad input (nothing written), 130 when stopped by SIGINT,\n"
+           "SIGTERM or SIGHUP (to the sweep or its process group): every process ends\n"
+           "its current run as failed (\"interrupted\", re-run on resume) and records\n"
+           "it; a second signal kills at once (those runs stay `running`, not done).\n",
            config_options_help);
 }
 
@@ -76,7 +82,10 @@ int cmd_sweep(int argc, char **argv)
         cli_die("unexpected argument '%s'", argv[optind]);
     run_config *cfgs;
     size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
+    if (sp.base.no_db && sp.base.db)
+        cli_die("--db and --no-db exclude each other");
+    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err) ||
+        run_check_configs(cfgs, n, (size_t)jobs < n ? jobs : (long)n, err, sizeof err))
         cli_die("%s", err);
 
     char auto_name[32];

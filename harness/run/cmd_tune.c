@@ -602,6 +602,25 @@ static run_config *phase_configs(const plan *pl, int final, size_t *n)
     return all;
 }
 
+static void plan_free(plan *pl)
+{
+    for (size_t i = 0; i < pl->nunits; i++) {
+        unit *u = &pl->units[i];
+        for (size_t k = 0; k < u->ntune; k++)
+            free(u->tune_params[k]);
+        free(u->tune);
+        free(u->tune_rep);
+        free(u->tune_trial);
+        free(u->tune_params);
+        free(u->final);
+    }
+    free(pl->units);
+    free_list(pl->problems, pl->nproblems);
+    free_list(pl->solvers, pl->nsolvers);
+    free(pl->tseeds);
+    free(pl->fseeds);
+}
+
 int cmd_tune(int argc, char **argv)   /* the three steps, each a function above */
 {
     plan pl;
@@ -629,6 +648,8 @@ int cmd_tune(int argc, char **argv)   /* the three steps, each a function above 
         for (size_t i = 0; i < n; i++)
             printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
         fprintf(stderr, "tune %s: %zu tuning configs (dry run, nothing recorded)\n", name, n);
+        free(cfgs);
+        plan_free(&pl);
         return 0;
     }
     const char *path = pl.base.db ? pl.base.db : RMS_DB_DEFAULT;
@@ -645,6 +666,7 @@ int cmd_tune(int argc, char **argv)   /* the three steps, each a function above 
     free(cfgs);
     if (rc) {
         db_close(db);
+        plan_free(&pl);
         return rc;
     }
     size_t missing = choose(db, &pl);
@@ -662,5 +684,6 @@ int cmd_tune(int argc, char **argv)   /* the three steps, each a function above 
         cli_die("%s", err);
     if (missing || incomplete)
         fprintf(stderr, "tune %s: some runs failed; run the same command again to finish\n", name);
+    plan_free(&pl);
     return rc ? rc : missing || incomplete ? 1 : 0;
 }

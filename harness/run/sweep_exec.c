@@ -25,6 +25,7 @@ static const char *who = "sweep";
 /* Counters shared by the workers (MAP_SHARED), updated atomically. */
 typedef struct shared {
     long next, done, diverged, failed, skipped, busy, errors;
+    long lost_lines;       /* --verbose summaries stdout did not take */
     long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
 } shared;
 
@@ -39,6 +40,7 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
 {
     /* die with the sweep: a killed sweep must not leave workers writing */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    run_catch_stop_signals_worker();
     if (getppid() != parent)
         _exit(1);
     run_db rdb = { 0 };
@@ -73,7 +75,7 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         run_result r;
         run_execute(rc, 0, &r);
         long t2 = now_ns();
-        if (db_path && run_db_finish(&rdb, id, &r, err, sizeof err)) {
+        if (db_path && run_db_record(&rdb, id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench %s: %s: %s\n", who, rc->hash, err);
             bump(&sh->errors);
         } else {
@@ -84,7 +86,10 @@ static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_
         __atomic_fetch_add(&sh->work_ns, t2 - t1, __ATOMIC_SEQ_CST);
         if (verbose) {
             run_print_summary(stdout, rc, &r, (long long)id);
-            fflush(stdout);
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                clearerr(stdout);
+                bump(&sh->lost_lines);
+            }
         }
         run_result_free(&r);
     }
@@ -135,9 +140,9 @@ int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char
     int tty = isatty(2);
     fflush(stdout);
     pid_t parent = getpid();
-    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
-     * ("interrupted", re-run on resume), records it, and stops; a second
-     * signal kills at once (stale rows, also re-run on resume). */
+    /* Ctrl-C / SIGTERM / SIGHUP: every process finishes its current run as
+     * failed ("interrupted", re-run on resume), records it, and stops; a
+     * second signal kills at once (stale rows, also re-run on resume). */
     run_catch_stop_signals();
     double t0 = now_s(), last = t0;
     long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
@@ -222,7 +227,11 @@ int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char
         tot->skipped = sh->skipped;
         tot->failed = sh->failed;
     }
+    long lost = load(&sh->lost_lines);
+    if (lost)   /* main checks only this process's stdout */
+        fprintf(stderr, "rmsbench %s: writing to stdout failed (%ld summary lines lost)\n",
+                who, lost);
     munmap(sh, sizeof *sh);
     free(workers);
-    return run_stop_requested ? 130 : errors || crashed ? 1 : 0;
+    return run_stop_requested ? 130 : errors || crashed || lost ? 1 : 0;
 }

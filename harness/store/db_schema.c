@@ -151,6 +151,11 @@ static const char *const MIGRATIONS[] = {
     "         r.steps_to_target, r.wall_ns / 1e9 AS wall_s"
     "  FROM trials t JOIN studies s ON s.id = t.study_id"
     "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
+
+    /* 4 -> 5: held-out metrics over time: problems with a test set record
+     * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
+    "ALTER TABLE curves ADD COLUMN test_loss REAL;"
+    "ALTER TABLE curves ADD COLUMN test_acc REAL;",
 };
 
 int db_schema_version(void)
