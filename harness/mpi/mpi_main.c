@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "mpi/mpi_common.h"
+#include "rms.h"
 
 static const struct command {
     const char *name;
@@ -61,6 +62,11 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
+    }
+    char err[256];
+    if (rms_cpu_disable_check(err, sizeof err) < 0) {   /* as rmsbench */
+        fprintf(stderr, "rmsbench-mpi: %s\n", err);
+        return 2;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         if (!strcmp(argv[1], COMMANDS[i].name)) {
