@@ -55,7 +55,9 @@ static void help(void)
            "  --out FILE       write there instead of stdout: a new file, or a regular\n"
            "                   file replaced whole once the export is complete; a\n"
            "                   symlink, FIFO, device or directory there is refused\n"
-           "  --db FILE        database (default results/rmsbench.db)\n");
+           "  --db FILE        database (default results/rmsbench.db)\n\n"
+           "Exit status: 0 written; 1 reading or writing failed (a full disk: --out\n"
+           "is then left as it was); 2 bad input, or a database or --out refused.\n");
 }
 
 static const struct table *find_table(const char *name)

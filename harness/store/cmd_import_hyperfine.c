@@ -23,7 +23,8 @@ static const char USAGE[] =
 "A result already in the database (same machine, command and timings: the\n"
 "same file imported again) is skipped.  A missing, unreadable or malformed file\n"
 "(or a negative time) is a one-line error naming it, exit status 2, and the\n"
-"database is not touched.\n";
+"database is not touched.  Exit status 1: the database could not take the\n"
+"rows (a full disk, an I/O error); nothing was imported.\n";
 
 /* A number field: required ones must be numbers; optional ones may be absent
  * or null.  -1 with a message on a wrong type. */

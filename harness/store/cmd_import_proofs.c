@@ -24,7 +24,10 @@ static void usage(FILE *f)
         "Record the goal counts of a proof run (build/proofs/summary.tsv, written\n"
         "by `make prove`) in the proofs table, one row per target, tagged with\n"
         "this machine and the git commit.  Nothing is written if any line is bad.\n\n"
-        "  --db FILE   results database (default %s)\n", RMS_DB_DEFAULT);
+        "  --db FILE   results database (default %s)\n\n"
+        "Exit status: 0 imported; 1 the database could not take the rows (a full\n"
+        "disk, an I/O error: nothing imported); 2 a bad file or database (nothing\n"
+        "written).\n", RMS_DB_DEFAULT);
 }
 
 /* Split line in place on tabs into exactly PROOF_FIELDS fields. */
