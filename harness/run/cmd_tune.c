@@ -455,7 +455,7 @@ static int finish(sqlite3 *db, const plan *pl, char *err, size_t len)
 
 static void parse(int argc, char **argv, plan *pl, long *jobs, int *dry, int *verbose,
                   const char **name)
-{
+{   /* long: the option table, then the checks of each protocol's options */
     struct option opts[64];
     static const struct option own[] = {
         { "protocol", required_argument, 0, OPT_PROTOCOL },

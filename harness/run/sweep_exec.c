@@ -134,7 +134,7 @@ static void progress(const shared *sh, size_t n, double t0, int tty, int final)
 
 int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char *name,
                   long jobs, int verbose, const char *command, sweep_totals *tot)
-{
+{   /* long: fork, watch, respawn, forward signals and report, as one loop */
     who = command;
     shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
