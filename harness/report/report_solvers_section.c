@@ -99,6 +99,13 @@ static void finding(report *r, const rep_data *d, const char *prob, const sv_ent
         pmin = q > pmin ? q : pmin;
     }
     char num[32];
+    int constant = e[0].n > 1;
+    for (size_t k = 1; k < e[0].n; k++)
+        constant &= e[0].final[k] == e[0].final[0];
+    if (constant && o < (int)sizeof line)
+        o += snprintf(line + o, sizeof line - (size_t)o, " (every seed gives %s the same final "
+                      "loss: the seed does not change this problem's runs, so its runs repeat "
+                      "one outcome rather than sample many)", e[0].label);
     if (pmin >= SOLVER_ALPHA && o < (int)sizeof line)
         o += snprintf(line + o, sizeof line - (size_t)o, " (with %zu runs per solver no test "
                       "can reach p < %.2g: the smallest possible p is %s; more seeds are needed)",
