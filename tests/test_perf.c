@@ -61,7 +61,9 @@ static void check_consistent(const perf_result *r, const char *what)
           "%s: cycles_per_elem %g", what, r->cycles_per_elem);
     CHECK(r->clean_reps >= 0 && r->clean_reps <= r->reps, "%s: clean_reps %d of %d", what,
           r->clean_reps, r->reps);
-    CHECK(r->inner >= 1 && (double)r->inner * (double)r->n >= (double)(1 << 22),
+    /* 2^22 element-steps per rep, unless the time budget cut them */
+    CHECK(r->inner >= 1 && ((double)r->inner * (double)r->n >= (double)(1 << 22) ||
+                            r->budget_limited),
           "%s: a rep covers %zu x %zu element-steps", what, r->inner, r->n);
 }
 
@@ -109,6 +111,19 @@ int main(void)
             CHECK(r.max_ulp > 4, "%s: max_ulp %g", bad[i].name, r.max_ulp);
             check_consistent(&r, bad[i].name);   /* the timing is still reported */
         }
+
+    /* a budget far too small for 2^22 element-steps: one step per rep, said
+     * so, and 1 element on 2 threads is named as not the kernel's figure */
+    perf_opts ob = o;
+    ob.budget_s = 1e-9;
+    CHECK(perf_measure(fused, 1, 2, &ob, &r, err, sizeof err) == 0, "budget: %s", err);
+    CHECK(r.inner == 1 && r.budget_limited, "budget: inner %zu, limited %d", r.inner,
+          r.budget_limited);
+    CHECK(r.caveat && strstr(r.caveat, "hand-off"), "n = 1 on 2 threads: caveat '%s'",
+          r.caveat ? r.caveat : "(none)");
+    check_consistent(&r, "budget");
+    CHECK(perf_measure(fused, 1 << 16, 1, &o, &r, err, sizeof err) == 0 && !r.caveat,
+          "n = 2^16 on 1 thread is a meaningful figure: '%s'", r.caveat ? r.caveat : "");
 
     /* what cannot be timed says so */
     const rms_kernel ref = { "ref64", NULL, rms_step_ref64, RMS_ISA_NONE, 0, "", 0 };

@@ -43,6 +43,13 @@ typedef struct report {
     char label_a[512], label_b[512];   /* the two sides of a comparison */
     int plot_failures;    /* gnuplot missing or a script failed */
     int nplots;
+    /* Paths relative to outdir: the files the last report wrote (its
+     * manifest, DIR/.rmsbench-report), which this one may replace, and
+     * those this one wrote (the next manifest).  Nothing else is touched
+     * unless force (--force). */
+    char **owned, **written;
+    size_t nowned, nwritten;
+    int force;
 } report;
 
 void rep_heading(report *r, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -70,6 +77,24 @@ void html_escape(FILE *f, const char *s);
 const char *fmt_num(char *buf, size_t len, double x);
 /* A size as 2^k when it is a power of two, else %g. */
 const char *fmt_size(char *buf, size_t len, long long n);
+
+/* ------------------------------------------------------------ manifest */
+
+/* Load DIR's manifest (a directory holding a report from before manifests
+ * adopts its plots/<name>.gp written by rmsbench and their .dat/.svg), check
+ * index.html and README.md, and remove the files the last report wrote that
+ * this one may not rewrite.  Before anything is written: 0, or -1 with
+ * "'DIR/index.html' is in the way ..." (exit 2). */
+int report_claim_dir(report *r, char *err, size_t errlen);
+/* May the report write rel (e.g. "plots/x.dat")?  Records it in the new
+ * manifest.  0, or -1 with a message naming the file. */
+int report_claim(report *r, const char *rel, char *err, size_t errlen);
+/* report_claim + open DIR/rel for writing; NULL and a message on stderr. */
+FILE *report_fopen(report *r, const char *rel);
+/* Write the manifest of what this report wrote (at the end, and on the
+ * error paths, so a later report may replace them).  0 or -1 with a message. */
+int report_save_manifest(report *r, char *err, size_t errlen);
+void report_manifest_free(report *r);
 
 /* ------------------------------------------------------------ plots */
 

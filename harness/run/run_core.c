@@ -3,12 +3,14 @@
  * rms_step_f32).  A non-finite loss or gradient norm stops the run as
  * diverged at that step; a problem that cannot be created or memory that
  * cannot be had makes the run failed.  Nothing here allocates per step. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include "run/run_core.h"
+#include "sys/bounds.h"
 #include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
@@ -19,15 +21,26 @@ static void on_stop(int sig)
     run_stop_requested = 1;
 }
 
-void run_catch_stop_signals(void)
+static void catch_stop(int flags)
 {
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+void run_catch_stop_signals(void)
+{
+    catch_stop(SA_RESETHAND);
+}
+
+void run_catch_stop_signals_worker(void)
+{
+    catch_stop(0);
 }
 
 const char *run_status_name(enum run_status s)
@@ -116,6 +129,116 @@ static int64_t run_elapsed_ns(const run_loop *L)
 #define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
 #include "run/run_loop.inc"
 
+/* --epochs as steps, given the problem's steps per epoch (its data decide
+ * them), and the curve interval; -1 with a message when out of range. */
+static int epochs_to_steps(const run_config *rc, size_t spe, long *steps, long *every,
+                           char *err, size_t len)
+{
+    if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
+        snprintf(err, len, "--epochs: bad value '%ld' (more than %ld steps for problem '%s')",
+                 rc->epochs, (long)CONFIG_STEPS_MAX, rc->problem->name);
+        return -1;
+    }
+    *steps = rc->epochs * (long)spe;
+    *every = rc->every ? rc->every : config_auto_every(*steps);
+    if (*steps / *every > CONFIG_CURVE_MAX) {
+        snprintf(err, len, "--every: bad value '%ld' (%ld epochs of '%s' = %ld steps would "
+                 "give more than %ld curve points)", *every, rc->epochs, rc->problem->name,
+                 *steps, (long)CONFIG_CURVE_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static size_t steps_per_epoch(const problem *p)
+{
+    return p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
+}
+
+static int check_epochs(const run_config *rc, size_t n, char *err, size_t len)
+{
+    const problem_def *seen = NULL;
+    size_t spe = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc[i].epochs)
+            continue;
+        if (rc[i].problem != seen) {   /* one instance per problem: the data are the same */
+            char why[256];
+            problem *p = problem_create(rc[i].problem, rc[i].dim, rc[i].seed, why, sizeof why);
+            if (!p)
+                continue;   /* the run itself reports that, as a failed run */
+            spe = steps_per_epoch(p);
+            problem_destroy(p);
+            seen = rc[i].problem;
+        }
+        long steps, every;
+        if (epochs_to_steps(&rc[i], spe, &steps, &every, err, len))
+            return -1;
+    }
+    return 0;
+}
+
+/* Bytes a run holds at once, from run_loop.inc: x0 in double, x and g,
+ * up to three state arrays (v, m, buf) in the run's precision, the
+ * problem's own per-element tables (quadratic: 12, noisy: 20 bytes; 24
+ * covers them) and the curve.  An upper bound, not a measurement. */
+static double run_mem_bytes(const run_config *rc)
+{
+    double n = (double)rc->dim, elt = rc->kernel->f64 ? 8 : 4;
+    double data = rc->problem->dim_settable ? 24 * n : 0;
+    double points = rc->steps && rc->every ? (double)rc->steps / (double)rc->every + 3 : 0;
+    return n * (8 + 5 * elt) + data + points * (double)sizeof(curve_point);
+}
+
+static int check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    double most = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (run_mem_bytes(&rc[i]) > most) {
+            most = run_mem_bytes(&rc[i]);
+            at = i;
+        }
+    char why[200];
+    if (n == 0 || bounds_check_memory(most * (double)(jobs > 0 ? jobs : 1), why, sizeof why) == 0)
+        return 0;
+    if (jobs > 1)
+        snprintf(err, len, "--dim %zu with --jobs %ld: %s (each run ~%.3g GiB)", rc[at].dim,
+                 jobs, why, most / 1073741824.0);
+    else
+        snprintf(err, len, "--dim: bad value '%zu' (the run %s)", rc[at].dim, why);
+    return -1;
+}
+
+/* The float kernels take lr, eps, weight decay as floats: a positive value
+ * below the smallest normal float becomes 0 or loses its digits there, so
+ * the run would not be the run asked for. */
+static int check_float_range(const run_config *rc, size_t n, char *err, size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (rc[i].kernel->f64)
+            continue;
+        const struct { const char *opt; double x; } v[] = {
+            { "--lr", rc[i].cfg.lr }, { "--eps", rc[i].cfg.eps },
+            { "--weight-decay", rc[i].cfg.weight_decay },
+        };
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            if (v[j].x > 0 && v[j].x < FLT_MIN) {
+                snprintf(err, len, "%s: bad value '%g' (below the float range, %g: kernel "
+                         "'%s' would use %g; use --kernel ref64)", v[j].opt, v[j].x,
+                         (double)FLT_MIN, rc[i].kernel->name, (double)(float)v[j].x);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int run_check_configs(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    return check_float_range(rc, n, err, len) || check_memory(rc, n, jobs, err, len) ||
+           check_epochs(rc, n, err, len) ? -1 : 0;
+}
+
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
     run_execute_progress(rc, keep_params, r, NULL, NULL);
@@ -141,21 +264,10 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
         return;
     }
     long steps = rc->steps, every = rc->every;
-    if (rc->epochs) {
-        size_t spe = p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
-        if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
-            run_fail(r, "cannot turn --epochs into steps for this problem");
-            problem_destroy(p);
-            return;
-        }
-        steps = rc->epochs * (long)spe;
-        if (!every)
-            every = config_auto_every(steps);
-        if (steps / every > CONFIG_CURVE_MAX) {
-            run_fail(r, "--every too small for this many epochs (curve too long)");
-            problem_destroy(p);
-            return;
-        }
+    if (rc->epochs && epochs_to_steps(rc, steps_per_epoch(p), &steps, &every, err, sizeof err)) {
+        run_fail(r, err);
+        problem_destroy(p);
+        return;
     }
     r->steps = steps;
     /* held-out loss and accuracy once per epoch, where the problem has both */

@@ -336,3 +336,18 @@ fail:
     db_exec(r->db, "ROLLBACK", NULL, 0);
     return -1;
 }
+
+int run_db_record(run_db *r, sqlite3_int64 run_id, run_result *res, char *err, size_t len)
+{
+    if (run_db_finish(r, run_id, res, err, len) == 0)
+        return 0;
+    char again[256];
+    res->status = RUN_FAILED;
+    res->ncurve = 0;
+    snprintf(res->error, sizeof res->error, "result not recorded: %.200s", err);
+    if (run_db_finish(r, run_id, res, again, sizeof again) != 0)
+        snprintf(res->error, sizeof res->error,
+                 "result not recorded: %.200s; run %lld stays 'running' (not done)", err,
+                 (long long)run_id);
+    return -1;
+}
