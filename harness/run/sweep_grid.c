@@ -306,7 +306,7 @@ static void state_axes_free(state_axes *x)
 }
 
 int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
-{
+{   /* long: validate every list, then one nest of loops over them (the odometer) */
     names pr, ke, so, ax[SWEEP_MAX_AXES];
     state_axes sx;
     size_t nax = solver_axis_count(), pos[SWEEP_MAX_AXES] = { 0 };
