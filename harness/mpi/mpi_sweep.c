@@ -72,7 +72,7 @@ static void help(void)
            "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
            "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
            "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
-           "receiving its K-th config.\n", config_options_help);
+           "receiving its K-th config.\n", config_options_help());
 }
 
 static double now_s(void)

@@ -57,15 +57,15 @@ static void help(void)
            "slowest rank's mean), and the\n"
            "optimizer state per rank; records it in the mpi_steps table unless --no-db.\n"
            "Exit status 0 done, 1 diverged or failed, 2 on bad input.\n",
-           config_options_help);
+           config_options_help());
 }
 
 static long parse_args(int argc, char **argv, run_opts *o, int *fixed, long *chunks)
 {
     struct option opts[64];
     size_t n = 0;
-    for (; config_long_options[n].name; n++)
-        opts[n] = config_long_options[n];
+    for (; config_long_options()[n].name; n++)
+        opts[n] = config_long_options()[n];
     opts[n++] = (struct option){ "fixed-order", no_argument, 0, OPT_FIXED_ORDER };
     opts[n++] = (struct option){ "chunks", required_argument, 0, OPT_CHUNKS };
     opts[n++] = (struct option){ "help", no_argument, 0, OPT_HELP };

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "rms_opt.h"
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -73,16 +74,20 @@ static int cmp_run_key(const void *a, const void *b)
 static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
-     * seed are repetitions of one configuration. */
-    static const char sql[] =
+     * seed are repetitions of one configuration.  Options from the table. */
+    char sql[2048], fmt[256] = "%s|%s|%s|%s|%s|%s", cols[1024] = "";
+    size_t n, uf = strlen(fmt), uc = 0;
+    const rms_opt *o = rms_opts(&n);
+    for (size_t i = 0; i < n; i++) {
+        uf += (size_t)snprintf(fmt + uf, sizeof fmt - uf, "|%%s");
+        uc += (size_t)snprintf(cols + uc, sizeof cols - uc, ", %s", o[i].key);
+    }
+    snprintf(sql, sizeof sql,
         "SELECT id, problem, kernel, ifnull(preset,''), lr, beta, eps, status,"
         "       final_loss, steps_to_target, time_to_target_ns, wall_ns,"
-        "       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s',"
-        "              problem, kernel, preset, dim, steps, epochs, lr, beta, eps, v0,"
-        "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
-        "              lr_in_momentum, nesterov, bias_correction, maximize)"
+        "       printf('%s', problem, kernel, preset, dim, steps, epochs%s)"
         "  FROM runs WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
-        " ORDER BY problem, kernel, preset, lr, beta, id";
+        " ORDER BY problem, kernel, preset, lr, beta, id", fmt, cols);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(d->db));

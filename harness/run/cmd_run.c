@@ -28,7 +28,7 @@ static void help(void)
            "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
            "1 when it failed (recorded as failed; Ctrl-C or SIGTERM ends a run this\n"
            "way), 2 on bad input (nothing written).\n",
-           config_options_help);
+           config_options_help());
 }
 
 /* Progress on a terminal, for long runs: at most twice a second, and only
@@ -63,8 +63,8 @@ int cmd_run(int argc, char **argv)
     enum { OPT_HELP = 'h' };
     struct option opts[64];
     size_t n = 0;
-    for (; config_long_options[n].name; n++)
-        opts[n] = config_long_options[n];
+    for (; config_long_options()[n].name; n++)
+        opts[n] = config_long_options()[n];
     opts[n++] = (struct option){ "help", no_argument, 0, OPT_HELP };
     opts[n] = (struct option){ 0, 0, 0, 0 };
 

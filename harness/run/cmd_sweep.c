@@ -54,7 +54,7 @@ static void help(void)
            "lines otherwise.  Exit status 0 when every config was run or skipped\n"
            "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
            "worker, 2 on bad input (nothing written).\n",
-           config_options_help);
+           config_options_help());
 }
 
 static double now_s(void)

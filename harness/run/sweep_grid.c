@@ -21,7 +21,7 @@ void sweep_options(struct option *out, size_t cap, const struct option *extra)
         { "verbose",  no_argument,       0, OPT_VERBOSE },
         { "help",     no_argument,       0, OPT_HELP },
         { 0, 0, 0, 0 } };
-    const struct option *parts[] = { config_long_options, grid, extra };
+    const struct option *parts[] = { config_long_options(), grid, extra };
     size_t k = 0;
     for (size_t p = 0; p < 3; p++)
         for (size_t i = 0; parts[p] && parts[p][i].name; i++)
@@ -38,10 +38,10 @@ int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
     case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
     case OPT_PRESET: case OPT_PRESETS: sp->presets = arg; return 0;
     case OPT_SEED: case OPT_SEEDS: sp->seeds = arg; return 0;
-    case OPT_LR: sp->lr = arg; return 0;
-    case OPT_BETA: sp->beta = arg; return 0;
-    case OPT_EPS: sp->eps = arg; return 0;
-    case OPT_MOMENTUM: sp->momentum = arg; return 0;
+    case OPT_RMS(RMS_OPT_lr): sp->lr = arg; return 0;
+    case OPT_RMS(RMS_OPT_beta): sp->beta = arg; return 0;
+    case OPT_RMS(RMS_OPT_eps): sp->eps = arg; return 0;
+    case OPT_RMS(RMS_OPT_momentum): sp->momentum = arg; return 0;
     case OPT_NAME:
         if (!*arg || strlen(arg) > 128)
             cli_die("--name: bad value '%s' (1 to 128 characters)", arg);
@@ -189,10 +189,10 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
         o.problem = pr.v[a];
         o.kernel = ke.v[b];
         o.preset = ps.v[c];
-        if (lr.set) o.over.lr = lr.v[d], o.set |= SET_LR;
-        if (be.set) o.over.beta = be.v[e], o.set |= SET_BETA;
-        if (ep.set) o.over.eps = ep.v[f], o.set |= SET_EPS;
-        if (mo.set) o.over.momentum = mo.v[g], o.set |= SET_MOMENTUM;
+        if (lr.set) o.over.lr = lr.v[d], o.set |= CONFIG_SET(RMS_OPT_lr);
+        if (be.set) o.over.beta = be.v[e], o.set |= CONFIG_SET(RMS_OPT_beta);
+        if (ep.set) o.over.eps = ep.v[f], o.set |= CONFIG_SET(RMS_OPT_eps);
+        if (mo.set) o.over.momentum = mo.v[g], o.set |= CONFIG_SET(RMS_OPT_momentum);
         if (seeds) o.seed = seeds[h];
         if (config_resolve(&o, &cfgs[n], why, sizeof why)) {
             snprintf(err, len, "%s", why);
