@@ -26,7 +26,7 @@ ifneq ($(SAN),)
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
-LIBS        := -lsqlite3 -lz -lopenblas -ljansson -lxxhash -lm
+LIBS        := -lsqlite3 -lz -lgsl -lopenblas -ljansson -lxxhash -lm
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
 
 # ISA and OpenMP flags only on the files that need them (BLIS make_defs).
@@ -36,7 +36,7 @@ FLAGS_rms_omp    := -fopenmp
 FLAGS_roof       := -mavx2 -mfma
 
 # harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).
-HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys
+HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys harness/stats
 KERNEL_SRC  := $(sort $(wildcard kernels/*.c))
 PROBLEM_SRC := $(sort $(wildcard problems/*.c))
 HARNESS_SRC := $(sort $(filter-out harness/cli/main.c,$(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))))

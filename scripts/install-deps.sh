@@ -10,6 +10,7 @@ pkgs=(
   # build
   gcc make libc6-dev pkg-config git
   libsqlite3-dev sqlite3 zlib1g-dev libopenblas-dev libjansson-dev libxxhash-dev
+  libgsl-dev        # statistics and quasi-random sequences (harness/stats)
   # data for the Fashion-MNIST problems
   dataset-fashion-mnist
   # tests: clang + libFuzzer, proofs (Frama-C WP with why3 and SMT solvers)

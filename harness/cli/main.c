@@ -15,6 +15,7 @@ static const struct command {
     { "check",            cmd_check,            "check every kernel this CPU runs against ref64" },
     { "run",              cmd_run,              "one optimisation run, recorded in the database" },
     { "sweep",            cmd_sweep,            "a resumable grid of runs" },
+    { "tune",             cmd_tune,             "tune solvers by a declared protocol (grid, quasirandom)" },
     { "perf",             cmd_perf,             "time one step per kernel, size and thread count" },
     { "report",           cmd_report,           "write the HTML/Markdown report with plots" },
     { "export",           cmd_export,           "export a table as CSV or JSON" },

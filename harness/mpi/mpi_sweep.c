@@ -350,6 +350,7 @@ int mpi_cmd_sweep(int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
+    sweep_flag_axes_compat(argc, argv);
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case OPT_HELP: help(); return 0;
