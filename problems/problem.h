@@ -49,9 +49,12 @@ typedef struct problem_def {
     double (*loss_exact)(problem *p, const double *x);
     /* Optional: a held-out metric such as test accuracy; name in *metric. */
     double (*metric)(problem *p, const double *x, const char **metric);
+    /* Optional: loss and accuracy on the held-out (test) set, recorded with
+     * the curve once per epoch; returns the loss, accuracy into *acc. */
+    double (*heldout)(problem *p, const double *x, double *acc);
     /* Optional: mini-batches per epoch (for --epochs); NULL: not epoch-based. */
     size_t (*steps_per_epoch)(const problem *p);
-    /* Optional, for data-parallel training (harness/mpi_train.c): rows in
+    /* Optional, for data-parallel training (harness/mpi/mpi_train.c): rows in
      * the current mini-batch, and the float loss summed over rows [lo, hi)
      * of it divided by `total`, with the gradient of that into g (all of
      * dim).  The slice with lo == 0 also carries any regulariser, so slices

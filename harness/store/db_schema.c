@@ -104,7 +104,7 @@ static const char *const MIGRATIONS[] = {
     "         c.step, c.loss, c.grad_norm, c.elapsed_ns"
     "  FROM curves c JOIN runs r ON r.id = c.run_id;",
 
-    /* 2 -> 3: scale-out on MPI (harness/mpi_*.c).  mpi_sweeps: one row per
+    /* 2 -> 3: scale-out on MPI (harness/mpi/).  mpi_sweeps: one row per
      * MPI sweep (throughput against rank count); mpi_steps: one row per
      * sharded data-parallel training run, the step split into compute,
      * wait (barrier: imbalance), communication and update (each the maximum
@@ -156,6 +156,11 @@ static const char *const MIGRATIONS[] = {
     "         r.steps_to_target, r.wall_ns / 1e9 AS wall_s"
     "  FROM trials t JOIN studies s ON s.id = t.study_id"
     "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
+
+    /* 4 -> 5: held-out metrics over time: problems with a test set record
+     * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
+    "ALTER TABLE curves ADD COLUMN test_loss REAL;"
+    "ALTER TABLE curves ADD COLUMN test_acc REAL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
