@@ -95,6 +95,19 @@ static rms_cfg cfg_of_row(sqlite3_stmt *st, int first)
 
 enum { COL_OPTS = 17 };   /* first option column of load_runs's query */
 
+/* The solver label of a run no study names: its preset and the options
+ * recorded with it that differ. */
+static char *label_of_row(sqlite3_stmt *st, const rep_run *u)
+{
+    rms_cfg c = cfg_of_row(st, COL_OPTS);
+    char label[256];
+    solver_label(u->preset, &c, NULL, label, sizeof label);
+    char *s = strdup(label);
+    if (!s)
+        cli_die("out of memory");
+    return s;
+}
+
 static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
@@ -161,16 +174,7 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         u->phase = sqlite3_column_type(st, 14) == SQLITE_NULL ? RUN_PLAIN
                    : sqlite3_column_int(st, 14) ? RUN_FINAL : RUN_TUNING;
         u->quasi = sqlite3_column_int(st, 16);
-        if (u->phase != RUN_PLAIN) {
-            u->solver = dup_col(st, 15);
-        } else {   /* the label from the options recorded with the run */
-            rms_cfg c = cfg_of_row(st, COL_OPTS);
-            char label[256];
-            solver_label(u->preset, &c, NULL, label, sizeof label);
-            u->solver = strdup(label);
-            if (!u->solver)
-                cli_die("out of memory");
-        }
+        u->solver = u->phase != RUN_PLAIN ? dup_col(st, 15) : label_of_row(st, u);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
