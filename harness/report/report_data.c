@@ -27,20 +27,6 @@ static double real_col(sqlite3_stmt *st, int i, double missing)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? missing : sqlite3_column_double(st, i);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double median_of(double *x, size_t n)
-{
-    if (n == 0)
-        return NAN;
-    qsort(x, n, sizeof *x, cmp_double);
-    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
-
 double loss_shown(const char *problem, double loss, const char **label)
 {
     const problem_def *p = problem_find(problem);
@@ -205,9 +191,9 @@ static void summarise(rep_data *d, rep_group *g)
         s[i] = hit ? (double)u->steps_to_target : INFINITY;
         t[i] = hit && u->time_to_target_s >= 0 ? u->time_to_target_s : INFINITY;
     }
-    g->final_med = median_of(f, g->nruns);
-    g->steps_med = median_of(s, g->nruns);
-    g->time_med = median_of(t, g->nruns);
+    g->final_med = rms_median(f, g->nruns);
+    g->steps_med = rms_median(s, g->nruns);
+    g->time_med = rms_median(t, g->nruns);
     free(f);
 }
 
