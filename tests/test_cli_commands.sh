@@ -58,7 +58,7 @@ said "unknown option" "rmsbench perf: --bogus: unknown option (try rmsbench perf
 said "unknown short option" "rmsbench list: -x: unknown option (try rmsbench list --help)" "$RMSBENCH" list -x
 said "missing value" "rmsbench export: --db: missing value" "$RMSBENCH" export --table runs --db
 said "missing value, abbreviated" "rmsbench check: --steps: missing value" "$RMSBENCH" check --ste
-said "ambiguous abbreviation" "rmsbench run: --no: ambiguous option (--no-lr-in-momentum, --no-eps-in-sqrt, --no-db)" "$RMSBENCH" run --no
+said "ambiguous abbreviation" "rmsbench run: --no: ambiguous option (--no-db, --no-eps-in-sqrt, --no-lr-in-momentum)" "$RMSBENCH" run --no
 said "a flag takes no value" "rmsbench perf: --no-db: takes no value (got '1')" "$RMSBENCH" perf --no-db=1
 said "required option" "rmsbench export: --table is required (try rmsbench export --help)" "$RMSBENCH" export
 said "operand missing" "rmsbench import-proofs: missing FILE (try rmsbench import-proofs --help)" "$RMSBENCH" import-proofs
@@ -89,4 +89,14 @@ fresh; "$RMSBENCH" import-proofs "$T/missing.tsv" 2>/dev/null
 check "bad input makes no results/" [ ! -e results ]; cd "$SRC" || exit 1
 fresh; "$RMSBENCH" export --table runs 2>/dev/null
 check "a reader makes no results/" [ ! -e results ]; cd "$SRC" || exit 1
+# An on/off option is a sweep axis (--centered 0,1) and, as before it was
+# one, a flag that stands alone (--centered, also before another option).
+cd "$SRC" || exit 1
+axis_values() { "$RMSBENCH" sweep --problems quadratic --kernels fused --steps 3 --dry-run --no-db "$@" 2>&1 |
+                grep -o 'centered=[01]' | sort | tr '\n' ' '; }
+check "sweep --centered alone is centered=1" [ "$(axis_values --centered)" = "centered=1 " ]
+check "sweep --centered before another option" [ "$(axis_values --centered --lr 1e-3)" = "centered=1 " ]
+check "sweep --centered 0,1 is an axis" [ "$(axis_values --centered 0,1)" = "centered=0 centered=1 " ]
+check "sweep --centered=0 is one value" [ "$(axis_values --centered=0)" = "centered=0 " ]
+expect_fail 2 "sweep --centered 2 is refused" "$RMSBENCH" sweep --problems quadratic --centered 2 --dry-run --no-db
 summary "cli commands"

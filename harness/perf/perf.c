@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include "perf/perf.h"
 #include "rms_check.h"
+#include "rms_util.h"
 #include "sys/timing.h"
 
 /* A timed repetition covers at least this many element-steps, so small n
@@ -21,20 +22,18 @@
  * in [0.5, 2] so the update never cancels theta to nearly zero, v in
  * [0.01, 1], |g| in [0.1, 1] (no denormals); m and buf small, with g's sign,
  * so v - m^2 stays well above zero for the centered rule. */
-static float uniform(unsigned long long *s, float lo, float hi)
+static float uniform(uint64_t *s, float lo, float hi)
 {
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return lo + (hi - lo) * (float)((*s >> 40) * (1.0 / 16777216.0));
+    return lo + (hi - lo) * (float)((rms_rng_next(s) >> 40) * (1.0 / 16777216.0));
 }
 
-static float sign(unsigned long long *s)
+static float sign(uint64_t *s)
 {
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return (*s >> 63) ? -1.0f : 1.0f;
+    return (rms_rng_next(s) >> 63) ? -1.0f : 1.0f;
 }
 
-void perf_fill_stream(unsigned long long *s, size_t n, float *theta, float *v, float *m,
-                      float *buf, float *g)
+void perf_fill_stream(uint64_t *s, size_t n, float *theta, float *v, float *m, float *buf,
+                      float *g)
 {
     for (size_t i = 0; i < n; i++) {
         theta[i] = sign(s) * uniform(s, 0.5f, 2.0f);
@@ -48,32 +47,16 @@ void perf_fill_stream(unsigned long long *s, size_t n, float *theta, float *v, f
     }
 }
 
-unsigned long long perf_fill_seed(unsigned long long seed)
+uint64_t perf_fill_seed(unsigned long long seed)
 {
-    return seed * 2654435761ull + 1;
+    return seed * 2654435761ull + 1;   /* the shared RNG (rms_util.h) */
 }
 
 static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
                  unsigned long long seed)
 {
-    unsigned long long s = perf_fill_seed(seed);
+    uint64_t s = perf_fill_seed(seed);
     perf_fill_stream(&s, n, theta, v, m, buf, g);
-}
-
-/* Worst ulp error over the state the step writes; index of it in *where.
- * The measure is rms_check.h's (the one `rmsbench check` uses), in ulp of
- * max(|new|, |old|) with old the element's value before the step. */
-double perf_compare(size_t n, const float *f, const double *d, const float *old,
-                    size_t off, double worst, size_t *where)
-{
-    for (size_t i = 0; i < n; i++) {
-        double e = rms_ulp_err(f[i], d[i], old[off + i]);
-        if (!(e <= worst)) {            /* also catches NaN */
-            worst = isnan(e) ? INFINITY : e;
-            *where = off + i;
-        }
-    }
-    return worst;
 }
 
 /* One step of k on fresh inputs through the same threaded path, checked
@@ -105,9 +88,10 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
     if (buf)
         memcpy(fb, buf, n * sizeof *fb);
     perf_exec(k, threads, n, theta, v, m, buf, g, c);
-    double worst = 0;
+    /* the measure of `rmsbench check` (rms_check.h: ulp of the old value
+     * and the step's terms), one chunk of ref64 at a time */
+    rms_diff d = { .worst_ulp = 0, .array = "theta" };
     size_t where = 0;
-    const char *what = "theta";
     for (size_t lo = 0; lo < n; lo += CHUNK) {
         size_t len = n - lo < CHUNK ? n - lo : CHUNK;
         for (size_t i = 0; i < len; i++) {
@@ -120,27 +104,16 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
                 db[i] = fb[lo + i];
         }
         rms_step_ref64(len, dt, dv, dm, db, dg, c);
-        double w = worst;
-        worst = perf_compare(len, theta + lo, dt, ft, lo, worst, &where);
-        if (worst > w)
-            what = "theta";
-        w = worst;
-        worst = perf_compare(len, v + lo, dv, fv, lo, worst, &where);
-        if (worst > w)
-            what = "v";
-        if (m) {
-            w = worst;
-            worst = perf_compare(len, m + lo, dm, fm, lo, worst, &where);
-            if (worst > w)
-                what = "m";
-        }
-        if (buf) {
-            w = worst;
-            worst = perf_compare(len, buf + lo, db, fb, lo, worst, &where);
-            if (worst > w)
-                what = "buf";
-        }
+        float *const out[4] = { theta + lo, v + lo, m ? m + lo : NULL, buf ? buf + lo : NULL };
+        float *const in[4] = { ft + lo, fv + lo, m ? fm + lo : NULL, buf ? fb + lo : NULL };
+        double *const ref[4] = { dt, dv, dm, db };
+        double before = d.worst_ulp;
+        rms_diff_step(c, len, out, in, ref, 1, &d);
+        if (!(d.worst_ulp <= before))   /* a new worst (or NaN) in this chunk */
+            where = lo + d.index;
     }
+    double worst = isnan(d.worst_ulp) ? INFINITY : d.worst_ulp;
+    const char *what = d.array;
     *max_ulp = worst;
     if (worst > k->ulp_tol) {
         snprintf(err, errlen, "kernel '%s' is wrong at n = %zu, %d thread(s): %s[%zu] "
@@ -166,7 +139,9 @@ typedef struct perf_block {
     float *theta, *v, *m, *buf, *g;
     const rms_cfg *c;
     float roof_sign;
-    int roof_variant;    /* perf_roof_mem.c's loop timed as the memory roof */
+    rms_state_lp *lp;     /* low-precision state, else NULL */
+    rms_lp_fn lp_fn;
+    int roof_variant;     /* perf_roof_mem.c's loop timed as the f32 memory roof */
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -177,28 +152,32 @@ static long involuntary_switches(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_nivcsw : -1;
 }
 
-/* `inner` steps of the kernel or of one roof; their time in ns.  A block is
- * timed through perf_time_clean: on a machine shared with other busy users
- * a block is often switched out in the middle (SPEC: noisy, 2 cores), which
- * multiplies its time: such a sample (an involuntary context switch of any
- * of our threads during it, from getrusage) is timed again, up to
- * PERF_ATTEMPTS times; if every attempt was switched out, the fastest one
- * is kept and *clean = 0. */
+/* Time one block.  On a machine shared with other busy users a block is
+ * often switched out in the middle (SPEC: noisy, 2 cores), which multiplies
+ * its time: such a sample (an involuntary context switch of any of our
+ * threads during it, from getrusage) is timed again, up to PERF_ATTEMPTS
+ * times; if every attempt was switched out, the fastest one is kept and
+ * *clean = 0. */
 static uint64_t run_block(perf_block *b, int what)
 {
-    uint64_t t0 = timing_now_ns();
+    uint64_t t0 = rms_now_ns();
     for (size_t j = 0; j < b->inner; j++) {
-        if (what == BLOCK_KERNEL) {
+        if (what == BLOCK_KERNEL && b->lp) {
+            perf_exec_lp(b->lp_fn, b->threads, b->n, b->theta, b->g, b->lp, b->c, 1);
+        } else if (what == BLOCK_KERNEL) {
             perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
         } else if (what == BLOCK_MEMORY_ROOF) {
-            perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
-                                     b->g, b->roof_sign);
+            if (b->lp)
+                perf_roof_memory_lp(b->threads, b->n, b->theta, b->g, b->lp, b->roof_sign);
+            else
+                perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
+                                         b->g, b->roof_sign);
             b->roof_sign = -b->roof_sign;
         } else {
             perf_roof_compute(b->threads, b->n, rms_cpu_isa());
         }
     }
-    return timing_now_ns() - t0;
+    return rms_now_ns() - t0;
 }
 
 uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t deadline)
@@ -206,16 +185,16 @@ uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t de
     uint64_t best = UINT64_MAX;
     for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
         long cs0 = involuntary_switches();
-        uint64_t t0 = timing_now_ns();
+        uint64_t t0 = rms_now_ns();
         run(arg);
-        uint64_t dt = timing_now_ns() - t0;
+        uint64_t dt = rms_now_ns() - t0;
         if (involuntary_switches() == cs0) {
             *clean = 1;
             return dt;
         }
         if (dt < best)
             best = dt;
-        if (timing_now_ns() > deadline)
+        if (rms_now_ns() > deadline)
             break;
     }
     *clean = 0;
@@ -248,7 +227,8 @@ int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g
     const size_t min_elems = PERF_MIN_ELEMS_PER_REP / 4;
     if (inner == 0)
         inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
-    perf_block b = { NULL, threads, n, inner, theta, v, NULL, NULL, (float *)g, NULL, 1.0f, 0 };
+    perf_block b = { .threads = threads, .n = n, .inner = inner, .theta = theta, .v = v,
+                     .g = (float *)g, .roof_sign = 1.0f };
     int best = 0, clean;
     double best_ns = INFINITY;
     if (rounds < 1)
@@ -300,9 +280,8 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
                  n, threads, o->reps);
         return -1;
     }
-    rms_cfg c = o->cfg;
-    /* the first step's bias correction, as rms_step_f32 would set it */
-    c.bc_scale = c.bias_correction ? 1.0 / (1.0 - c.beta) : 1.0;
+    /* every timed step is step 1 (its bias correction) */
+    const rms_cfg c = rms_cfg_at_step(&o->cfg, 1);
     float *theta = rms_alloc(n, sizeof(float)), *v = rms_alloc(n, sizeof(float));
     float *g = rms_alloc(n, sizeof(float));
     float *m = c.centered ? rms_alloc(n, sizeof(float)) : NULL;
@@ -311,20 +290,30 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     double *rt = calloc((size_t)o->reps, sizeof *rt);
     double *ct = calloc((size_t)o->reps, sizeof *ct);
     int rc = -1;
+    const int low = o->lp.type != RMS_STATE_F32;
+    rms_state_lp lp;
+    rms_lp_fn lp_fn = NULL;
+    int have_lp = 0;
+    if (low && !(lp_fn = rms_lp_for_kernel(k, err, errlen)))
+        goto out;
     if (!theta || !v || !g || (c.centered && !m) || (c.momentum > 0 && !buf) ||
-        !kt || !rt || !ct) {
+        !kt || !rt || !ct || (low && !(have_lp = rms_state_lp_init(&lp, n, &c, &o->lp) == 0))) {
         snprintf(err, errlen, "out of memory for n = %zu", n);
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
-    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f, 0 };
+    if (low)
+        perf_lp_fill(&lp, v, m, buf);
+    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f,
+                       low ? &lp : NULL, lp_fn, 0 };
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
-    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
+    uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
-    /* the memory roof's loop: the fastest of its variants here, 2 rounds of
-     * quarter-blocks (so within the budget too) */
+    /* the f32 memory roof's loop: the fastest of its variants here, 2 rounds
+     * of quarter-blocks (so within the budget too); low-precision state has
+     * its own roof (perf_roof_memory_lp) */
     double pick_ns;
-    int variant = blk.roof_variant =
+    int variant = blk.roof_variant = low ? 0 :
         perf_roof_best(threads, n, theta, v, g, 2, inner / 4 ? inner / 4 : 1, &pick_ns);
     double elems = (double)inner * (double)n;
     int clean = 0;
@@ -348,10 +337,15 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         }
         /* many kernel steps drift theta; fresh values now and then (outside
          * the timed parts) keep every rep on ordinary inputs */
-        if (rep % 8 == 7)
+        if (rep % 8 == 7) {
             fill(n, theta, v, m, buf, g, o->seed + (unsigned long long)rep);
+            if (low)
+                perf_lp_fill(&lp, v, m, buf);
+        }
     }
-    r->kernel = k->name;
+    r->kernel = perf_lp_label(k, o->lp.type);
+    r->state = rms_state_name(o->lp.type);
+    r->bytes_per_elem = perf_bytes_per_elem(&o->lp, &c);
     r->clean_reps = clean;
     /* fewer elements than a cache line per thread: the time is the threads'
      * hand-off and the call, not the kernel's work per element */
@@ -368,21 +362,30 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->reps = o->reps;
     r->inner = inner;
     r->threading = (k->isa & RMS_ISA_OPENMP) ? "kernel" : threads > 1 ? "split" : "none";
-    r->ns_per_elem = timing_median(kt, (size_t)o->reps);
+    r->ns_per_elem = rms_median(kt, (size_t)o->reps);
     r->ns_per_elem_min = kt[0];
     r->ns_per_elem_max = kt[o->reps - 1];
-    r->roof_ns_per_elem = timing_median(rt, (size_t)o->reps);
-    r->roof_variant = perf_roof_variant_name(variant);
-    r->compute_roof_ns_per_elem = timing_median(ct, (size_t)o->reps);
-    r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
+    r->roof_ns_per_elem = rms_median(rt, (size_t)o->reps);
+    r->roof_variant = low ? "lp" : perf_roof_variant_name(variant);
+    r->compute_roof_ns_per_elem = rms_median(ct, (size_t)o->reps);
+    r->gbps = r->ns_per_elem > 0 ? r->bytes_per_elem / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
     r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;
     r->clock_ghz = o->clock_ghz;
     r->cycles_per_elem = r->ns_per_elem * o->clock_ghz;
-    rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
-                  &r->max_ulp, err, errlen);
+    if (low) {
+        fill(n, theta, v, m, buf, g, o->seed + 0x5eed);
+        perf_lp_fill(&lp, v, m, buf);
+        rc = perf_lp_validate(lp_fn, threads, n, theta, g, &lp, &c, err, errlen);
+        r->max_ulp = rc == 0 ? 0.0 : INFINITY;   /* bits of the reference, or not */
+    } else {
+        rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
+                      &r->max_ulp, err, errlen);
+    }
     r->validated = rc == 0;
 out:
+    if (have_lp)
+        rms_state_lp_free(&lp);
     rms_free(theta); rms_free(v); rms_free(g); rms_free(m); rms_free(buf);
     free(kt); free(rt); free(ct);
     return rc;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "perf/perf_model.h"
 #include "rms_check.h"
-#include "sys/timing.h"
+#include "rms_util.h"
 
 /* The model's state: one allocation per array per tensor (64-byte aligned,
  * as a framework's parameters are), and the kernel's view of them. */
@@ -34,7 +34,7 @@ static void state_free(model_state *s)
 static void state_fill(model_state *s, unsigned long long seed)
 {
     for (size_t i = 0; i < s->nt; i++) {
-        unsigned long long st = perf_fill_seed(seed + i);
+        uint64_t st = perf_fill_seed(seed + i);
         perf_fill_stream(&st, s->t[i].n, s->t[i].theta, s->t[i].v, s->t[i].m, s->t[i].buf,
                          (float *)s->t[i].g);
     }
@@ -108,11 +108,11 @@ static int validate(const rms_kernel *k, model_state *s, int threads, const rms_
             snprintf(err, errlen, "out of memory validating");
             goto out;
         }
-    double worst = 0;
+    rms_diff dd = { .worst_ulp = 0, .array = "theta" };
     size_t where = 0, wt = 0;
     for (size_t i = 0; i < s->nt; i++) {
         const rms_tensor *t = &s->t[i];
-        unsigned long long st = perf_fill_seed(seed + i);
+        uint64_t st = perf_fill_seed(seed + i);
         for (size_t lo = 0; lo < t->n; lo += CHUNK) {
             size_t len = t->n - lo < CHUNK ? t->n - lo : CHUNK;
             perf_fill_stream(&st, len, f[0], f[1], t->m ? f[2] : NULL, t->buf ? f[3] : NULL, f[4]);
@@ -120,17 +120,17 @@ static int validate(const rms_kernel *k, model_state *s, int threads, const rms_
                 for (int j = 0; j < 5; j++)
                     d[j][e] = f[j][e];
             rms_step_ref64(len, d[0], d[1], t->m ? d[2] : NULL, t->buf ? d[3] : NULL, d[4], c);
-            double w = worst;
-            worst = perf_compare(len, t->theta + lo, d[0], f[0], 0, worst, &where);
-            worst = perf_compare(len, t->v + lo, d[1], f[1], 0, worst, &where);
-            if (t->m)
-                worst = perf_compare(len, t->m + lo, d[2], f[2], 0, worst, &where);
-            if (t->buf)
-                worst = perf_compare(len, t->buf + lo, d[3], f[3], 0, worst, &where);
-            if (worst > w)
-                wt = i, where += lo;
+            float *const out[4] = { t->theta + lo, t->v + lo, t->m ? t->m + lo : NULL,
+                                    t->buf ? t->buf + lo : NULL };
+            float *const in[4] = { f[0], f[1], t->m ? f[2] : NULL, t->buf ? f[3] : NULL };
+            double *const ref[4] = { d[0], d[1], t->m ? d[2] : NULL, t->buf ? d[3] : NULL };
+            double before = dd.worst_ulp;
+            rms_diff_step(c, len, out, in, ref, 1, &dd);
+            if (!(dd.worst_ulp <= before))
+                wt = i, where = lo + dd.index;
         }
     }
+    double worst = isnan(dd.worst_ulp) ? INFINITY : dd.worst_ulp;
     *max_ulp = worst;
     rc = worst > k->ulp_tol;
     if (rc)
@@ -166,7 +166,7 @@ int perf_model_measure(const rms_kernel *k, const perf_model *m, int threads,
     state_fill(&s, o->seed);
     /* switched-out samples are retried only while the budget lasts */
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
-    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
+    uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     /* the roof's loop: the fastest variant over this model (2 rounds) */
     model_run kr = { k->f32, &s, threads, &c }, rr = { roof_step, &s, threads, &c };
     double best = INFINITY;
@@ -201,11 +201,11 @@ int perf_model_measure(const rms_kernel *k, const perf_model *m, int threads,
     r->params = m->params;
     r->threads = threads;
     r->reps = o->reps;
-    r->ms = timing_median(kt, (size_t)o->reps) / 1e6;
+    r->ms = rms_median(kt, (size_t)o->reps) / 1e6;
     r->ms_min = kt[0] / 1e6;
     r->ms_max = kt[o->reps - 1] / 1e6;
     r->ns_per_elem = r->ms * 1e6 / (double)m->params;
-    r->roof_ms = timing_median(rt, (size_t)o->reps) / 1e6;
+    r->roof_ms = rms_median(rt, (size_t)o->reps) / 1e6;
     r->roof_ratio = r->roof_ms / r->ms;
     r->roof_variant = perf_roof_variant_name(variant);
     rc = validate(k, &s, threads, &c, o->seed + 0x5eed, &r->max_ulp, err, errlen);

@@ -32,6 +32,9 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows);
  * err and a rollback); failed "" rolls back keeping err; any other text
  * rolls back with "failed: <sqlite's message>" in err.  Finalizes st. */
 int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen);
+/* For every low-precision row: bytes per element, the f32 row of the same
+ * kernel, n and threads over it (speed-up) and its own roof ratio. */
+void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows);
 
 /* Insert every row in one transaction with the machine row.  0 or -1. */
 int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,

@@ -9,6 +9,7 @@
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
  *   report_solvers.c  solvers at their tuned configuration, with statistics
+ *   report_lowprec.c  state precision (bf16, f16, q8 optimizer state)
  *   report_html.c / report_md.c   the renderers
  */
 #ifndef REPORT_H
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "rms_util.h"   /* rms_median */
 
 /* ------------------------------------------------------------ document */
 
@@ -196,7 +198,6 @@ typedef struct curve_row { double step, med, lo, hi, min, max, t; } curve_row;
 size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
-double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */
 
 /* ------------------------------------------------------------ sections */
 
@@ -226,5 +227,8 @@ void section_compare(report *r, const rep_data *a, const rep_data *b);
 /* The comparison of solvers (report_solvers.c): ranking with intervals and
  * tests, convergence bands, sensitivity, divergence, profiles and score. */
 void section_solvers(report *r, const rep_data *d);
+/* Low-precision optimizer state (--state): accuracy per epoch, final loss,
+ * memory, speed-up over f32 (report_lowprec.c); nothing without such runs. */
+void section_state_precision(report *r, sqlite3 *db);
 
 #endif

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "run/run_core.h"
+#include "rms_util.h"
 #include "sys/bounds.h"
-#include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -101,7 +101,7 @@ typedef struct run_loop {
 
 static int64_t run_now_ns(void)
 {
-    return (int64_t)timing_now_ns();
+    return (int64_t)rms_now_ns();
 }
 
 static int64_t run_elapsed_ns(const run_loop *L)
@@ -127,6 +127,17 @@ static int64_t run_elapsed_ns(const run_loop *L)
 #define RUN_STATE_FREE rms_state_f32_free
 #define RUN_GRAD grad32
 #define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
+#include "run/run_loop.inc"
+
+/* Low-precision state (--state bf16|f16|q8): float parameters and gradients,
+ * the state rounded after each step (kernels/rms_lp.h). */
+#define REAL float
+#define RUN_SUFFIX lp
+#define RUN_STATE rms_state_lp
+#define RUN_STATE_INIT(s, n, c) rms_state_lp_init(s, n, c, &L->rc->lp)
+#define RUN_STATE_FREE rms_state_lp_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_lp_step(L->rc->lp_fn, s, x, g, c)
 #include "run/run_loop.inc"
 
 /* --epochs as steps, given the problem's steps per epoch (its data decide
@@ -283,7 +294,9 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
                    .heldout_every = hev, .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
                    .ctx = ctx };
-    if (rc->kernel->f64)
+    if (rc->lp.type != RMS_STATE_F32)
+        run_lp(&L);
+    else if (rc->kernel->f64)
         run_f64(&L);
     else
         run_f32(&L);
