@@ -26,18 +26,24 @@ ifneq ($(SAN),)
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 ALL_CFLAGS   = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
-LIBS        := -lsqlite3 -lz -lopenblas -ljansson -lxxhash -lm
+LIBS        := -lsqlite3 -lz -lgsl -lopenblas -ljansson -lxxhash -lm
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN_FLAGS) -fopenmp
 
-# ISA and OpenMP flags only on the files that need them (BLIS make_defs).
-FLAGS_rms_avx2   := -mavx2 -mfma
-FLAGS_rms_avx512 := -mavx512f -mavx512vl -mfma
+# The compiler's target decides what is built: x86 intrinsics kernels
+# (kernels/rms_avx2*.c, kernels/rms_avx512*.c) only on x86-64, with their
+# ISA flags; the portable kernels everywhere (`make cross-aarch64`).
+TARGET_ARCH := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine 2>/dev/null)))
+X86_KERNEL_SRC := $(wildcard kernels/rms_avx2*.c kernels/rms_avx512*.c)
+
+# ISA and OpenMP flags only on the files that need them (BLIS make_defs):
+# per-file FLAGS_<name>, and by name for the x86 kernel files.
 FLAGS_rms_omp    := -fopenmp
-FLAGS_roof       := -mavx2 -mfma
+$(BUILD)/kernels/rms_avx2%: ISA_FLAGS := -mavx2 -mfma
+$(BUILD)/kernels/rms_avx512%: ISA_FLAGS := -mavx512f -mavx512vl -mfma
 
 # harness/ sub-folders that make up the program (mpi/ is built only by `make mpi`).
-HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys
-KERNEL_SRC  := $(sort $(wildcard kernels/*.c))
+HARNESS_DIRS := harness/cli harness/store harness/run harness/perf harness/report harness/sys harness/stats
+KERNEL_SRC  := $(sort $(filter-out $(if $(filter x86_64,$(TARGET_ARCH)),,$(X86_KERNEL_SRC)),$(wildcard kernels/*.c)))
 PROBLEM_SRC := $(sort $(wildcard problems/*.c))
 HARNESS_SRC := $(sort $(filter-out harness/cli/main.c,$(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))))
 TEST_SRC    := $(sort $(wildcard tests/test_*.c))
@@ -61,7 +67,7 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(FLAGS_$(basename $(notdir $<))) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(ISA_FLAGS) $(FLAGS_$(basename $(notdir $<))) -c $< -o $@
 
 $(BUILD)/harness/sys/machine.o: ALL_CFLAGS += -DRMS_CFLAGS='"$(strip $(CFLAGS))"' -DRMS_GIT_COMMIT='"$(GIT_COMMIT)"'
 # machine.o records the commit and CFLAGS with every figure, so it must be

@@ -1,5 +1,8 @@
-/* cpu.c -- run-time ISA detection: CPUID says the core has a feature, XGETBV
- * says the OS saves the registers it needs (as simdjson and xxHash check).
+/* cpu.c -- run-time ISA detection, one block per architecture.
+ * x86-64: CPUID says the core has a feature, XGETBV says the OS saves the
+ * registers it needs (as simdjson and xxHash check).  aarch64: Advanced
+ * SIMD (NEON) is baseline; getauxval(AT_HWCAP) reports it (HWCAP_ASIMD).
+ * Other architectures: no ISA bits, the portable kernels only.
  * RMS_CPU_DISABLE=avx512f,avx2,... hides features that are present, so the
  * dispatch, the "CPU lacks it" error and the fallbacks can be tested on a
  * machine that has everything (names as rms_isa_names prints them). */
@@ -8,7 +11,7 @@
 #include <string.h>
 #include "rms.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #include <cpuid.h>
 
 static unsigned long long xgetbv0(void)
@@ -41,29 +44,75 @@ static unsigned detect(void)
         isa |= RMS_ISA_AVX512VL;
     return isa;
 }
-#else
-static unsigned detect(void) { return RMS_ISA_NONE; }
+
+/* widest first; sse2 is baseline on x86-64 */
+static const rms_vec VEC_LEVELS[] = {
+    { "avx512f", RMS_ISA_AVX512F, 16 }, { "avx2", RMS_ISA_AVX2, 8 }, { "sse2", 0, 4 },
+};
+#elif defined(__aarch64__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
 #endif
 
+static unsigned detect(void)
+{
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMD) ? RMS_ISA_NEON : RMS_ISA_NONE;
+}
+
+static const rms_vec VEC_LEVELS[] = { { "neon", RMS_ISA_NEON, 4 }, { "scalar", 0, 1 } };
+#else
+static unsigned detect(void) { return RMS_ISA_NONE; }
+
+static const rms_vec VEC_LEVELS[] = { { "scalar", 0, 1 } };
+#endif
+
+/* every name on every architecture, so RMS_CPU_DISABLE means the same
+ * everywhere (hiding what a CPU lacks is a no-op) */
 static const struct { unsigned bit; const char *name; } ISA_NAMES[] = {
     { RMS_ISA_AVX2, "avx2" }, { RMS_ISA_FMA, "fma" },
     { RMS_ISA_AVX512F, "avx512f" }, { RMS_ISA_AVX512VL, "avx512vl" },
-    { RMS_ISA_OPENMP, "openmp" },
+    { RMS_ISA_NEON, "neon" }, { RMS_ISA_OPENMP, "openmp" },
 };
+#define N_ISA_NAMES (sizeof ISA_NAMES / sizeof ISA_NAMES[0])
 
-/* Bits named in RMS_CPU_DISABLE (comma-separated; unknown names ignored). */
+/* The bit named by the len characters at s; 0 for an unknown name. */
+static unsigned isa_bit(const char *s, size_t len)
+{
+    for (size_t i = 0; i < N_ISA_NAMES; i++)
+        if (strlen(ISA_NAMES[i].name) == len && !strncmp(s, ISA_NAMES[i].name, len))
+            return ISA_NAMES[i].bit;
+    return 0;
+}
+
+/* Bits named in RMS_CPU_DISABLE (comma-separated; unknown names are left
+ * to rms_cpu_disable_check, which the program calls at start-up). */
 static unsigned disabled_bits(void)
 {
     const char *env = getenv("RMS_CPU_DISABLE");
     unsigned off = 0;
     while (env && *env) {
         size_t len = strcspn(env, ",");
-        for (size_t i = 0; i < sizeof ISA_NAMES / sizeof ISA_NAMES[0]; i++)
-            if (strlen(ISA_NAMES[i].name) == len && !strncmp(env, ISA_NAMES[i].name, len))
-                off |= ISA_NAMES[i].bit;
+        off |= isa_bit(env, len);
         env += len + (env[len] == ',');
     }
     return off;
+}
+
+int rms_cpu_disable_check(char *err, size_t errlen)
+{
+    const char *env = getenv("RMS_CPU_DISABLE");
+    while (env && *env) {
+        size_t len = strcspn(env, ",");
+        if (!isa_bit(env, len)) {
+            char known[128];
+            snprintf(err, errlen, "RMS_CPU_DISABLE: unknown feature '%.*s' (known: %s)",
+                     (int)(len < 64 ? len : 64), env, rms_isa_names(~0u, known, sizeof known));
+            return -1;
+        }
+        env += len + (env[len] == ',');
+    }
+    return 0;
 }
 
 unsigned rms_cpu_isa(void)
@@ -79,12 +128,21 @@ unsigned rms_cpu_isa(void)
     return isa & ~disabled_bits();
 }
 
+const rms_vec *rms_vec_best(unsigned allowed)
+{
+    const size_t count = sizeof VEC_LEVELS / sizeof VEC_LEVELS[0];
+    unsigned have = rms_cpu_isa() & allowed;
+    for (size_t i = 0; i + 1 < count; i++)
+        if ((have & VEC_LEVELS[i].isa) == VEC_LEVELS[i].isa)
+            return &VEC_LEVELS[i];
+    return &VEC_LEVELS[count - 1];
+}
+
 const char *rms_isa_names(unsigned isa, char *buf, size_t len)
 {
-    const size_t count = sizeof ISA_NAMES / sizeof ISA_NAMES[0];
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < N_ISA_NAMES; i++)
         if (isa & ISA_NAMES[i].bit)
             used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
                                      "%s%s", used ? " " : "", ISA_NAMES[i].name);

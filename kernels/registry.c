@@ -1,17 +1,29 @@
 /* registry.c -- the one table of kernels and the one dispatch point.
- * Adding a kernel: one file and one row here.  Order is priority for "auto". */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "rms.h"
-
-/* "auto" takes the first row this CPU runs.  The SIMD kernels come before
- * omp: below omp's thread threshold (32768) omp runs the same SIMD kernel on
+ *
+ * Adding a kernel (docs/kernels.md says the same):
+ *   1. Write kernels/rms_NAME.c defining rms_step_NAME with the signature
+ *      rms_step_f32_fn (or rms_step_f64_fn) of rms.h.  x86 intrinsics: name
+ *      the file rms_avx2*.c or rms_avx512*.c; the Makefile builds those on
+ *      x86 only, with -mavx2 -mfma / -mavx512f -mavx512vl -mfma.
+ *   2. Add one row K(NAME, f32, ISA bits, roles, ulp, "description") below:
+ *      to X86_KERNELS if it needs x86 ISA bits, else to PORTABLE_KERNELS,
+ *      at its priority (the first supported RMS_KF_AUTO row is "auto").
+ *      The row declares rms_step_NAME too: nothing goes in rms.h.
+ * `rmsbench list` and `check`, perf, omp's chunk kernel and the tests
+ * (tests/test_cli_kernels.sh reads `rmsbench list kernels --names`) all
+ * read this table.  A new ISA bit: RMS_ISA_* in rms.h, its detection and
+ * name in cpu.c.
+ *
+ * Roles: RMS_KF_AUTO may be picked by "auto"; RMS_KF_CHUNK may step omp's
+ * per-thread chunks (one thread and the bits of fused for every option).
+ * "auto" prefers the SIMD kernels to omp: below omp's measured split size
+ * (rms_omp_min_n, `rmsbench list kernels`) omp runs the same SIMD kernel on
  * one thread, so it gains nothing for the usual problem sizes; above it, a
  * run's step is a small part of its time next to the gradient (OpenBLAS
- * threads), and sweeps run several processes on the 2 cores, so a second
+ * threads), and sweeps run several processes on the cores, so a second
  * thread team per step would oversubscribe them.  Ask for omp by name (or
  * RMS_KERNEL=omp) to spend the cores on the step, as perf does.
+ *
  * ulp: worst error allowed per element per step against ref64 on the same
  * inputs, in float ulp of max(|new|, |old|) and the step's terms
  * (kernels/rms_check.h).  Why 16: the float coefficients (0.9f, 0.1f, 1e-3f)
@@ -25,23 +37,53 @@
  * beta 0.1..0.999, eps 0..1e-7, v0 0/1).  A real mistake shows as thousands
  * of ulp; subtler ones in the SIMD/omp/naive kernels are caught by the test
  * that they give the bits of fused (all float kernels share one order). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rms.h"
+
 #define ISA_AVX2   (RMS_ISA_AVX2 | RMS_ISA_FMA)
 #define ISA_AVX512 (RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA)
-static const rms_kernel KERNELS[] = {
-    /* name     f32               f64             needs            ulp  description */
-    { "avx512", rms_step_avx512,  NULL,           ISA_AVX512,      16,
-      "AVX-512F intrinsics, masked head/tail, bits of fused" },
-    { "avx2",   rms_step_avx2,    NULL,           ISA_AVX2,        16,
-      "AVX2 intrinsics, masked head/tail, bits of fused" },
-    { "omp",    rms_step_omp,     NULL,           RMS_ISA_OPENMP,  16,
-      "fused split across OpenMP threads (SIMD chunks; 1 thread below a measured n)" },
-    { "fused",  rms_step_fused,   NULL,           RMS_ISA_NONE,    16,
-      "one pass, scalar C vectorised by the compiler" },
-    { "naive",  rms_step_naive,   NULL,           RMS_ISA_NONE,    16,
-      "two passes: all of v, then all of theta" },
-    { "ref64",  NULL,             rms_step_ref64, RMS_ISA_NONE,    0,
-      "double-precision reference (the oracle; proved with Frama-C)" },
-};
+#define AUTO       RMS_KF_AUTO
+#define CHUNK      RMS_KF_CHUNK
+
+/* K(name, precision, ISA bits, roles, ulp, description), best first. */
+#if defined(__x86_64__)
+#define X86_KERNELS(K) \
+    K(avx512, f32, ISA_AVX512, AUTO | CHUNK, 16, \
+      "AVX-512F intrinsics, masked head/tail, bits of fused") \
+    K(avx2,   f32, ISA_AVX2,   AUTO | CHUNK, 16, \
+      "AVX2 intrinsics, masked head/tail, bits of fused")
+#else
+#define X86_KERNELS(K)
+#endif
+
+#define PORTABLE_KERNELS(K) \
+    K(omp,    f32, RMS_ISA_OPENMP, AUTO,      16, \
+      "fused split across OpenMP threads (SIMD chunks; 1 thread below a measured n)") \
+    K(fused,  f32, RMS_ISA_NONE, AUTO | CHUNK, 16, \
+      "one pass, scalar C vectorised by the compiler") \
+    K(naive,  f32, RMS_ISA_NONE, AUTO,        16, \
+      "two passes: all of v, then all of theta") \
+    K(ref64,  f64, RMS_ISA_NONE, 0,            0, \
+      "double-precision reference (the oracle; proved with Frama-C)")
+
+#define ALL_KERNELS(K) X86_KERNELS(K) PORTABLE_KERNELS(K)
+
+/* each row declares its step function (same text as rms.h's, if any) */
+#define DECLARE_f32(fn) void fn(size_t, float *, float *, float *, float *, \
+                                const float *, const rms_cfg *);
+#define DECLARE_f64(fn) void fn(size_t, double *, double *, double *, double *, \
+                                const double *, const rms_cfg *);
+#define DECLARE(name, prec, isa, roles, ulp, desc) DECLARE_##prec(rms_step_##name)
+ALL_KERNELS(DECLARE)
+
+#define FN_f32(fn) .f32 = fn
+#define FN_f64(fn) .f64 = fn
+#define ROW(name_, prec, isa_, roles, ulp, desc_) \
+    { .name = #name_, FN_##prec(rms_step_##name_), .isa = (isa_), \
+      .ulp_tol = (ulp), .desc = (desc_), .flags = (roles) },
+static const rms_kernel KERNELS[] = { ALL_KERNELS(ROW) };
 
 const rms_kernel *rms_kernels(size_t *count)
 {
@@ -64,6 +106,16 @@ const rms_kernel *rms_kernel_find(const char *name)
     return NULL;
 }
 
+const rms_kernel *rms_kernel_best(unsigned flags)
+{
+    size_t n;
+    const rms_kernel *t = rms_kernels(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].f32 && (t[i].flags & flags) == flags && rms_kernel_supported(&t[i]))
+            return &t[i];
+    return NULL;
+}
+
 const rms_kernel *rms_kernel_select(const char *name, char *err, size_t len)
 {
     size_t n;
@@ -75,11 +127,10 @@ const rms_kernel *rms_kernel_select(const char *name, char *err, size_t len)
             name = env;
             src = "RMS_KERNEL";
         } else {
-            for (size_t i = 0; i < n; i++)
-                if (t[i].f32 && rms_kernel_supported(&t[i]))
-                    return &t[i];
-            snprintf(err, len, "no float kernel runs on this CPU");
-            return NULL;
+            const rms_kernel *k = rms_kernel_best(RMS_KF_AUTO);
+            if (!k)
+                snprintf(err, len, "no float kernel runs on this CPU");
+            return k;
         }
     }
     const rms_kernel *k = rms_kernel_find(name);

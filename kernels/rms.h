@@ -147,8 +147,12 @@ typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
 
 /* Plain-C kernels (fused, naive) are compiled for AVX-512 and AVX2 as well
  * and one clone is picked at load time by CPU (gcc's ifunc); with
- * -ffp-contract=off every clone gives the same bits.  Clang and Frama-C see
- * the plain function; RMS_NO_CLONES turns it off. */
+ * -ffp-contract=off every clone gives the same bits.  The clones are the
+ * x86 levels of rms_vec_best (below) above baseline; tests/test_kernels_dispatch.c
+ * checks that gcc's resolver sees the CPU as rms_cpu_isa() does (it does
+ * not see RMS_CPU_DISABLE: same bits, so only speed differs).  Clang,
+ * Frama-C and other architectures see the plain function; RMS_NO_CLONES
+ * turns it off. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__FRAMAC__) && \
     defined(__x86_64__) && !defined(RMS_NO_CLONES)
 #define RMS_TARGET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -261,12 +265,8 @@ void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
 #endif
 void rms_step_fused(size_t n, float *theta, float *v, float *m, float *buf,
                     const float *g, const rms_cfg *c);
-void rms_step_omp(size_t n, float *theta, float *v, float *m, float *buf,
-                  const float *g, const rms_cfg *c);
-void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
-                   const float *g, const rms_cfg *c);
-void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
-                     const float *g, const rms_cfg *c);
+/* The other kernels (omp, avx2, avx512, ...) are declared by their row in
+ * kernels/registry.c; callers reach every kernel through the table below. */
 
 /* Threads the omp kernel uses from now on (omp_set_num_threads). */
 void rms_set_threads(int n);
@@ -284,13 +284,23 @@ void rms_omp_force_min_n(int on, size_t n);
 
 /* ---------------------------------------------------------------- registry */
 
+/* ISA bits a kernel row needs and rms_cpu_isa() reports.  Names as
+ * rms_isa_names prints them (and RMS_CPU_DISABLE takes them). */
 enum {
     RMS_ISA_NONE   = 0,
     RMS_ISA_AVX2   = 1u << 0,
     RMS_ISA_FMA    = 1u << 1,
     RMS_ISA_AVX512F = 1u << 2,
     RMS_ISA_OPENMP = 1u << 3,  /* built with OpenMP (not a CPU feature) */
-    RMS_ISA_AVX512VL = 1u << 4 /* rms_avx512.c is built with -mavx512vl */
+    RMS_ISA_AVX512VL = 1u << 4, /* rms_avx512.c is built with -mavx512vl */
+    RMS_ISA_NEON   = 1u << 5   /* aarch64 Advanced SIMD (baseline there) */
+};
+
+/* Roles a row may play besides being asked for by name (rms_kernel.flags). */
+enum {
+    RMS_KF_AUTO  = 1u << 0,    /* "auto" may pick it */
+    RMS_KF_CHUNK = 1u << 1     /* omp may step its chunks with it: one thread,
+                                  the bits of fused for every option */
 };
 
 typedef struct rms_kernel {
@@ -300,25 +310,48 @@ typedef struct rms_kernel {
     unsigned isa;          /* RMS_ISA_* bits the CPU must have */
     int ulp_tol;           /* max ulp from ref64 per element per step */
     const char *desc;
+    unsigned flags;        /* RMS_KF_* roles */
 } rms_kernel;
 
-/* The table, in priority order for "auto" (best first, ref64 last). */
+/* The table, in priority order (best first, ref64 last).  Rows whose ISA
+ * is not of this architecture are not compiled in. */
 const rms_kernel *rms_kernels(size_t *count);
 
-/* ISA bits of this CPU (cpuid + XGETBV for OS support), cached; minus the
- * ones named in the environment variable RMS_CPU_DISABLE (for tests). */
+/* ISA bits of this CPU (x86: cpuid + XGETBV for OS support; aarch64:
+ * getauxval HWCAP), cached; minus the ones named in the environment
+ * variable RMS_CPU_DISABLE (for tests; unknown names are ignored here and
+ * reported by rms_cpu_disable_check). */
 unsigned rms_cpu_isa(void);
+/* 0 if RMS_CPU_DISABLE is unset or names only known features; else -1 with
+ * a one-line message naming the first unknown one. */
+int rms_cpu_disable_check(char *err, size_t errlen);
 /* Human-readable list such as "avx2 fma avx512f". */
 const char *rms_isa_names(unsigned isa, char *buf, size_t len);
+
+/* Vector widths of this architecture, for code that picks its own
+ * instructions (perf's compute roof): the widest level whose ISA bits are
+ * in `allowed` and on this CPU.  x86: avx512f (16 floats), avx2 (8), sse2
+ * (4, baseline); aarch64: neon (4); elsewhere scalar (1).  The plain-C
+ * kernels get the x86 levels from gcc's target_clones (RMS_TARGET_CLONES). */
+typedef struct rms_vec {
+    const char *name;      /* "avx512f", "avx2", "sse2", "neon", "scalar" */
+    unsigned isa;          /* RMS_ISA_* bits it needs (0: baseline) */
+    int floats;            /* float lanes per vector */
+} rms_vec;
+const rms_vec *rms_vec_best(unsigned allowed);
 
 int rms_kernel_supported(const rms_kernel *k);
 
 /* The one dispatch point.  name NULL or "auto": RMS_KERNEL from the
- * environment if set, else the first supported kernel in the table.
+ * environment if set, else the first supported RMS_KF_AUTO row.
  * Returns NULL with a one-line message in err for an unknown name or a kernel
  * this CPU cannot run. */
 const rms_kernel *rms_kernel_select(const char *name, char *err, size_t errlen);
 const rms_kernel *rms_kernel_find(const char *name);
+/* The first float row this CPU runs that has every flag in `flags`
+ * (RMS_KF_AUTO: what auto picks; RMS_KF_CHUNK: omp's chunk kernel); never
+ * NULL for RMS_KF_CHUNK (fused needs nothing). */
+const rms_kernel *rms_kernel_best(unsigned flags);
 
 /* Advance the step counter, set bc_scale and run kernel k on float state. */
 void rms_step_f32(const rms_kernel *k, rms_state_f32 *s, float *theta,

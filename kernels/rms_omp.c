@@ -1,8 +1,9 @@
 /* rms_omp.c -- fused, split across OpenMP threads.
  *
  * Each thread steps one contiguous chunk with the widest SIMD kernel this CPU
- * runs (avx512, avx2, else fused itself).  Those kernels give the bits of
- * fused for every option (tests/test_kernels_diff.c checks it), so omp is
+ * runs: the registry's first RMS_KF_CHUNK row (avx512, avx2, else fused).
+ * Those kernels give the bits of fused for every option
+ * (tests/test_kernels_diff.c checks it), so omp is
  * numerically fused; only the instruction width differs.  fused itself is
  * wide only where gcc's target_clones applies (not under clang, where it is
  * baseline SSE), and it finishes a chunk's tail in scalar code; the
@@ -39,17 +40,13 @@
 
 static rms_step_f32_fn chunk_kernel(void)
 {
-    /* chosen once; every candidate is exact.  Atomic because two threads of
-     * a caller may step different models at once. */
+    /* chosen once by the registry (the first RMS_KF_CHUNK row this CPU
+     * runs); every candidate is exact.  Atomic because two threads of a
+     * caller may step different models at once. */
     static rms_step_f32_fn cached;
     rms_step_f32_fn fn = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (!fn) {
-        unsigned isa = rms_cpu_isa();
-        const unsigned avx512 = RMS_ISA_AVX512F | RMS_ISA_AVX512VL | RMS_ISA_FMA;
-        const unsigned avx2 = RMS_ISA_AVX2 | RMS_ISA_FMA;
-        fn = (isa & avx512) == avx512 ? rms_step_avx512
-           : (isa & avx2) == avx2     ? rms_step_avx2
-                                      : rms_step_fused;
+        fn = rms_kernel_best(RMS_KF_CHUNK)->f32;
         __atomic_store_n(&cached, fn, __ATOMIC_RELAXED);
     }
     return fn;

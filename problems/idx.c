@@ -81,9 +81,13 @@ int idx_load_u8(const char *path, int want_ndim, idx_array *out,
         const unsigned char *b = head + 4 + 4 * i;
         uint32_t d = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
         out->dims[i] = d;
-        if (d == 0 || count > IDX_MAX_BYTES / d) {
-            snprintf(err, errlen, "%s: bad size: dimension %d is %u (empty or over %zu bytes)",
-                     path, i, d, IDX_MAX_BYTES);
+        if (d == 0) {
+            snprintf(err, errlen, "%s: bad size: dimension %d is 0 (empty)", path, i);
+            goto fail;
+        }
+        if (count > IDX_MAX_BYTES / d) {   /* the product is too big, not this factor */
+            snprintf(err, errlen, "%s: bad size: %zu x %u (dimensions 0..%d) is over %zu "
+                     "bytes", path, count, d, i, IDX_MAX_BYTES);
             goto fail;
         }
         count *= d;

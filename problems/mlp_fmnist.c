@@ -243,6 +243,11 @@ static double mlp_metric(problem *p, const double *x, const char **name)
     return acc;
 }
 
+static double mlp_heldout(problem *p, const double *x, double *acc)
+{
+    return mlp_full(p->data, ((mlp *)p->data)->test, x, acc);
+}
+
 static size_t mlp_steps_per_epoch(const problem *p)
 {
     return fmnist_batcher_steps_per_epoch(&((const mlp *)p->data)->b);
@@ -255,7 +260,7 @@ const problem_def problem_mlp_fmnist = {
     .target = 0.35, .default_steps = 10 * 469,
     .init = mlp_init, .fini = mlp_fini, .x0 = mlp_x0,
     .grad64 = mlp_grad64, .grad32 = mlp_grad32, .next_batch = mlp_next,
-    .loss_exact = mlp_loss_exact, .metric = mlp_metric,
+    .loss_exact = mlp_loss_exact, .metric = mlp_metric, .heldout = mlp_heldout,
     .steps_per_epoch = mlp_steps_per_epoch,
     .batch_rows = mlp_batch_rows, .grad32_rows = mlp_grad32_rows,
 };

@@ -49,6 +49,9 @@ typedef struct problem_def {
     double (*loss_exact)(problem *p, const double *x);
     /* Optional: a held-out metric such as test accuracy; name in *metric. */
     double (*metric)(problem *p, const double *x, const char **metric);
+    /* Optional: loss and accuracy on the held-out (test) set, recorded with
+     * the curve once per epoch; returns the loss, accuracy into *acc. */
+    double (*heldout)(problem *p, const double *x, double *acc);
     /* Optional: mini-batches per epoch (for --epochs); NULL: not epoch-based. */
     size_t (*steps_per_epoch)(const problem *p);
     /* Optional, for data-parallel training (harness/mpi_train.c): rows in

@@ -167,6 +167,11 @@ static double sm_metric(problem *p, const double *x, const char **name)
     return acc;
 }
 
+static double sm_heldout(problem *p, const double *x, double *acc)
+{
+    return sm_full(p->data, ((sm *)p->data)->test, x, acc);
+}
+
 static size_t sm_steps_per_epoch(const problem *p)
 {
     return fmnist_batcher_steps_per_epoch(&((const sm *)p->data)->b);
@@ -179,7 +184,7 @@ const problem_def problem_softmax_fmnist = {
     .target = 0.5, .default_steps = 5 * 469,
     .init = sm_init, .fini = sm_fini, .x0 = sm_x0,
     .grad64 = sm_grad64, .grad32 = sm_grad32, .next_batch = sm_next,
-    .loss_exact = sm_loss_exact, .metric = sm_metric,
+    .loss_exact = sm_loss_exact, .metric = sm_metric, .heldout = sm_heldout,
     .steps_per_epoch = sm_steps_per_epoch,
     .batch_rows = sm_batch_rows, .grad32_rows = sm_grad32_rows,
 };

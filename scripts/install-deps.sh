@@ -12,8 +12,14 @@ pkgs=(
   libsqlite3-dev sqlite3 zlib1g-dev libopenblas-dev libjansson-dev libxxhash-dev
   # data for the Fashion-MNIST problems
   dataset-fashion-mnist
-  # tests: clang + libFuzzer, proofs (Frama-C WP with why3 and SMT solvers)
-  clang libclang-rt-14-dev frama-c-base why3 z3 cvc4 cvc5
+  # statistics, RNGs, quasi-random sequences (GSL: harness/stats, rmsbench tune)
+  libgsl-dev
+  # tests: clang + libFuzzer, proofs (Frama-C WP with why3 and SMT solvers;
+  # gappa and Coq with Flocq for the float goals)
+  clang libclang-rt-14-dev frama-c-base why3 z3 cvc4 cvc5 gappa coq libcoq-flocq
+  # tests: the kernels cross-built for aarch64 and run under qemu
+  # (make cross-aarch64, tests/stage-aarch64.sh)
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   # study and reports: plots, whole-command timing
   gnuplot-nox hyperfine
   # scale-out (issue 10)

@@ -59,7 +59,9 @@ check "command-line options override the preset" [ "$n" -eq 1 ]
 # Ctrl-C / SIGTERM: the run stops, is recorded failed ("interrupted"), never left running
 "$RMSBENCH" run --problem rosenbrock_nd --dim 20000 --steps 1e7 --kernel fused --db "$DB" >/dev/null 2>&1 &
 rp=$!
-for i in $(seq 100); do
+# wait for the run to be recorded running (up to 120 s: a loaded machine can
+# take seconds to start it; the loop leaves as soon as it is)
+for i in $(seq 1200); do
     [ "$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status='running'" 2>/dev/null)" = 1 ] && break
     sleep 0.1
 done
@@ -153,7 +155,7 @@ bad "range lo 0" "'0:1:3'" "${S[@]}" --lr 0:1:3
 bad "range malformed" "'1e-4:1e-1'" "${S[@]}" --beta 1e-4:1e-1
 bad "lr list with nan" "'nan'" "${S[@]}" --lr 0.1,nan
 bad "lr list with negative" "-1" "${S[@]}" --lr 0.1,-1
-bad "beta list out of range" "beta = 1" "${S[@]}" --beta 0.9,1
+bad "beta list out of range" "--beta: bad value '1'" "${S[@]}" --beta 0.9,1
 bad "eps trailing garbage" "'1e-8x'" "${S[@]}" --eps 1e-8x
 bad "momentum 1e999" "'1e999'" "${S[@]}" --momentum 1e999
 bad "seeds reversed" "'5..1'" "${S[@]}" --seeds 5..1

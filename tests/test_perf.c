@@ -61,7 +61,9 @@ static void check_consistent(const perf_result *r, const char *what)
           "%s: cycles_per_elem %g", what, r->cycles_per_elem);
     CHECK(r->clean_reps >= 0 && r->clean_reps <= r->reps, "%s: clean_reps %d of %d", what,
           r->clean_reps, r->reps);
-    CHECK(r->inner >= 1 && (double)r->inner * (double)r->n >= (double)(1 << 22),
+    /* 2^22 element-steps per rep, unless the time budget cut them */
+    CHECK(r->inner >= 1 && ((double)r->inner * (double)r->n >= (double)(1 << 22) ||
+                            r->budget_limited),
           "%s: a rep covers %zu x %zu element-steps", what, r->inner, r->n);
 }
 
@@ -96,10 +98,10 @@ int main(void)
 
     /* deliberately wrong kernels are rejected, whatever the threading */
     const rms_kernel bad[] = {
-        { "wrong_theta", wrong_theta, NULL, RMS_ISA_NONE, 4, "one element off" },
-        { "skips_last", skips_last, NULL, RMS_ISA_NONE, 4, "last element untouched" },
-        { "nan_out", nan_out, NULL, RMS_ISA_NONE, 4, "a NaN" },
-        { "wrong_v", wrong_v, NULL, RMS_ISA_NONE, 4, "v without decay" },
+        { "wrong_theta", wrong_theta, NULL, RMS_ISA_NONE, 4, "one element off", 0 },
+        { "skips_last", skips_last, NULL, RMS_ISA_NONE, 4, "last element untouched", 0 },
+        { "nan_out", nan_out, NULL, RMS_ISA_NONE, 4, "a NaN", 0 },
+        { "wrong_v", wrong_v, NULL, RMS_ISA_NONE, 4, "v without decay", 0 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         for (int th = 1; th <= 2; th++) {
@@ -110,8 +112,21 @@ int main(void)
             check_consistent(&r, bad[i].name);   /* the timing is still reported */
         }
 
+    /* a budget far too small for 2^22 element-steps: one step per rep, said
+     * so, and 1 element on 2 threads is named as not the kernel's figure */
+    perf_opts ob = o;
+    ob.budget_s = 1e-9;
+    CHECK(perf_measure(fused, 1, 2, &ob, &r, err, sizeof err) == 0, "budget: %s", err);
+    CHECK(r.inner == 1 && r.budget_limited, "budget: inner %zu, limited %d", r.inner,
+          r.budget_limited);
+    CHECK(r.caveat && strstr(r.caveat, "hand-off"), "n = 1 on 2 threads: caveat '%s'",
+          r.caveat ? r.caveat : "(none)");
+    check_consistent(&r, "budget");
+    CHECK(perf_measure(fused, 1 << 16, 1, &o, &r, err, sizeof err) == 0 && !r.caveat,
+          "n = 2^16 on 1 thread is a meaningful figure: '%s'", r.caveat ? r.caveat : "");
+
     /* what cannot be timed says so */
-    const rms_kernel ref = { "ref64", NULL, rms_step_ref64, RMS_ISA_NONE, 0, "" };
+    const rms_kernel ref = { "ref64", NULL, rms_step_ref64, RMS_ISA_NONE, 0, "", 0 };
     CHECK(perf_measure(&ref, 100, 1, &o, &r, err, sizeof err) == -1, "ref64 has no f32 step");
     CHECK(perf_measure(fused, 0, 1, &o, &r, err, sizeof err) == -1, "n = 0 is refused");
 

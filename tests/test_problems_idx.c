@@ -107,6 +107,11 @@ static void reader_tests(void)
     uint32_t huge[3] = { 0xffffffffu, 0xffffffffu, 2 };
     size_t nh = make_idx(c, 3, huge, 0);
     expect_error("huge.gz", c, nh, 1, 3, "bad size");
+    /* a huge image count with ordinary 28 x 28 images: the product is too
+     * big, and the message says so rather than blaming dimension 1 (28) */
+    uint32_t many[3] = { 0x7fffffffu, 28, 28 };
+    size_t nm = make_idx(c, 3, many, 0);
+    expect_error("many_images.gz", c, nm, 1, 3, "2147483647 x 28 (dimensions 0..1) is over");
     /* a gzip header followed by garbage: zlib reports a data error */
     char gzp[256];
     snprintf(gzp, sizeof gzp, "%s/good1", dir);

@@ -25,7 +25,7 @@ for name in convergence_0_evil_b____name convergence_1_quadratic convergence_2_r
     check "plot $name.svg drawn" [ -s "$out/plots/$name.svg" ]
 done
 nsvg=$(ls "$out"/plots/*.svg | wc -l)
-check "exactly the expected plots (13, got $nsvg)" [ "$nsvg" -eq 13 ]
+check "exactly the expected plots (22, got $nsvg)" [ "$nsvg" -eq 22 ]
 for svg in "$out"/plots/*.svg; do
     name=$(basename "$svg" .svg)
     check "$name: script and data kept" [ -s "$out/plots/$name.gp" -a -s "$out/plots/$name.dat" ]
@@ -80,10 +80,13 @@ sqlite3 "$tmp/noisy.db" "UPDATE perf SET ns_per_elem_max = 3 * ns_per_elem_min W
 "$RMSBENCH" report --db "$tmp/noisy.db" --out "$tmp/noisy" >/dev/null 2>&1
 check "a wide spread between repetitions is flagged" grep -q 'Noisy: its repetitions range over 3x' "$tmp/noisy/index.html"
 
-# stale plots from an earlier report are removed
-touch "$out/plots/stale.svg"
+# stale plots from an earlier report (listed in its manifest) are removed;
+# a file the report did not write is kept (tests/test_output_safety.sh)
+touch "$out/plots/stale.svg" "$out/plots/users.svg"
+echo plots/stale.svg >> "$out/.rmsbench-report"
 "$RMSBENCH" report --db "$db" --out "$out" >/dev/null 2>&1
 check "stale plot removed on re-run" [ ! -e "$out/plots/stale.svg" ]
+check "a plot file the report did not write is kept" [ -e "$out/plots/users.svg" ]
 
 # --compare: B is A with every timing doubled
 cp "$db" "$tmp/b.db"

@@ -10,12 +10,13 @@
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
 #include "perf/perf_report.h"
+#include "sys/bounds.h"
 #include "sys/timing.h"
 
 static const char USAGE[] =
 "usage: rmsbench perf [--kernel LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
 "                     [--preset NAME] [--format table|csv|json] [--db FILE | --no-db]\n"
-"                     [--peer auto|torch|none] [--seed S]\n"
+"                     [--peer auto|torch|none] [--seed S] [--budget S]\n"
 "\n"
 "Time one RMSProp step per kernel, size and thread count, each repetition\n"
 "interleaved with two roofs timed in the same run, then validate the kernel.\n"
@@ -28,7 +29,13 @@ static const char USAGE[] =
 "                  any other kernel is run by T threads on contiguous 64-byte\n"
 "                  aligned slices (threading 'split'); the roofs are split alike\n"
 "  --reps N        timed repetitions after one warm-up (default 10); a repetition\n"
-"                  is at least 2^22 element-steps (small n: many steps back to back)\n"
+"                  is 2^22 element-steps (small n: many steps back to back), fewer\n"
+"                  when the time budget says so (then inner is smaller)\n"
+"  --budget S      time budget of one configuration in seconds (default 2): the\n"
+"                  steps per repetition shrink to fit it, retries of switched-out\n"
+"                  samples stop at it; so K kernels x S sizes x T thread counts\n"
+"                  take about K x S x T x S seconds plus validation.  A figure the\n"
+"                  budget or the size makes unreliable is named on stderr\n"
 "  --preset NAME   the rule to time (default seed); see rmsbench list presets\n"
 "  --format F      table (default, CPU model in the header), csv or json\n"
 "  --db FILE       record rows in FILE (default " RMS_DB_DEFAULT "), one transaction\n"
@@ -56,6 +63,8 @@ static const char USAGE[] =
 "the same threaded path, every element of theta and v (m, buf) compared with\n"
 "ref64 in ulp against the kernel's registry tolerance.  A wrong kernel is\n"
 "reported, recorded with validated = 0, and the exit status is 1.\n"
+"Memory: a size whose arrays (about 40 bytes per element) do not fit in this\n"
+"machine's RAM is refused before anything runs.\n"
 "Exit status: 0 ok, 1 a kernel failed validation or the peer failed, 2 bad input.\n";
 
 typedef struct perf_args {
@@ -70,6 +79,7 @@ typedef struct perf_args {
     const char *db_path;     /* NULL: --no-db */
     const char *peer;
     unsigned long seed;
+    double budget_s;
 } perf_args;
 
 static void parse_kernels(perf_args *a, const char *list)
@@ -125,6 +135,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
         { "preset", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' }, { "no-db", no_argument, NULL, 'D' },
         { "peer", required_argument, NULL, 'P' }, { "seed", required_argument, NULL, 'S' },
+        { "budget", required_argument, NULL, 'B' },
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     const char *kernels = "all", *sizes = "1e4,1e5,1e6,1e7,2^24", *threads = NULL;
@@ -136,6 +147,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
     a->db_path = RMS_DB_DEFAULT;
     a->peer = "auto";
     a->seed = 1;
+    a->budget_s = PERF_BUDGET_S;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -159,6 +171,7 @@ static void parse_args(perf_args *a, int argc, char **argv)
             a->peer = optarg;
             break;
         case 'S': a->seed = (unsigned long)opt_long("--seed", optarg, 0, 1L << 62); break;
+        case 'B': a->budget_s = opt_double("--budget", optarg, 1e-9, 86400); break;
         case 'h': fputs(USAGE, stdout); exit(0);
         case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
         default:  cli_die("unknown option '%s' (try rmsbench perf --help)", argv[optind - 1]);
@@ -173,9 +186,14 @@ static void parse_args(perf_args *a, int argc, char **argv)
     if (!rms_preset_find(a->preset))
         cli_die("--preset: unknown preset '%s' (see rmsbench list presets)", a->preset);
     a->sizes = opt_size_list("--sizes", sizes, &a->nsizes);
-    for (size_t i = 0; i < a->nsizes; i++)
+    for (size_t i = 0; i < a->nsizes; i++) {
+        char why[200];
         if (a->sizes[i] == 0)
             cli_die("--sizes: 0 elements cannot be timed (sizes must be >= 1)");
+        /* theta, v, g, m, buf in float and the validation's float copies */
+        if (bounds_check_memory(40.0 * (double)a->sizes[i], why, sizeof why))
+            cli_die("--sizes: bad value '%zu' (%s)", a->sizes[i], why);
+    }
     char defthreads[32];
     if (!threads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -207,15 +225,15 @@ int cmd_perf(int argc, char **argv)
     h.preset = a.preset;
     h.reps = a.reps;
     perf_opts o = { .reps = a.reps, .cfg = rms_preset_find(a.preset)->cfg,
-                    .clock_ghz = h.clock_ghz, .seed = a.seed };
+                    .clock_ghz = h.clock_ghz, .seed = a.seed, .budget_s = a.budget_s };
 
     size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
     perf_result *rows = calloc(total ? total : 1, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
     int status = 0;
-    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations\n",
-            h.machine.cpu_model, h.clock_ghz, total);
+    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations, "
+            "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
     for (size_t s = 0; s < a.nsizes; s++)
         for (size_t t = 0; t < a.nthreads; t++)
             for (size_t k = 0; k < a.nkernels; k++) {
@@ -232,6 +250,14 @@ int cmd_perf(int argc, char **argv)
                     fprintf(stderr, "rmsbench perf: INVALID: %s\n", err);
                     status = 1;
                 }
+                const perf_result *r = &rows[nrows];
+                if (r->budget_limited)
+                    fprintf(stderr, "  %s n=%zu threads=%d: %zu steps per repetition to fit "
+                            "the %.3g s budget\n", r->kernel, r->n, r->threads, r->inner,
+                            a.budget_s);
+                if (r->caveat)
+                    fprintf(stderr, "  %s n=%zu threads=%d: not a meaningful figure: %s\n",
+                            r->kernel, r->n, r->threads, r->caveat);
                 nrows++;
             }
     size_t nours = nrows;

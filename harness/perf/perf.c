@@ -171,32 +171,58 @@ static long involuntary_switches(void)
  * threads during it, from getrusage) is timed again, up to PERF_ATTEMPTS
  * times; if every attempt was switched out, the fastest one is kept and
  * *clean = 0. */
-static uint64_t time_block(perf_block *b, int what, int *clean)
+static uint64_t run_block(perf_block *b, int what)
+{
+    uint64_t t0 = timing_now_ns();
+    for (size_t j = 0; j < b->inner; j++) {
+        if (what == BLOCK_KERNEL) {
+            perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
+        } else if (what == BLOCK_MEMORY_ROOF) {
+            perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
+            b->roof_sign = -b->roof_sign;
+        } else {
+            perf_roof_compute(b->threads, b->n, rms_cpu_isa());
+        }
+    }
+    return timing_now_ns() - t0;
+}
+
+/* Retries stop at the configuration's deadline: on a busy machine every
+ * sample may be switched out, and three attempts of each would triple a
+ * configuration's time. */
+static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadline)
 {
     uint64_t best = UINT64_MAX;
     for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
         long cs0 = involuntary_switches();
-        uint64_t t0 = timing_now_ns();
-        for (size_t j = 0; j < b->inner; j++) {
-            if (what == BLOCK_KERNEL) {
-                perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
-            } else if (what == BLOCK_MEMORY_ROOF) {
-                perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
-                b->roof_sign = -b->roof_sign;
-            } else {
-                perf_roof_compute(b->threads, b->n, rms_cpu_isa());
-            }
-        }
-        uint64_t dt = timing_now_ns() - t0;
+        uint64_t dt = run_block(b, what);
         if (involuntary_switches() == cs0) {
             *clean = 1;
             return dt;
         }
         if (dt < best)
             best = dt;
+        if (timing_now_ns() > deadline)
+            break;
     }
     *clean = 0;
     return best;
+}
+
+/* Steps per timed block: enough for 2^22 element-steps, cut so that the
+ * warm-up and reps (three blocks each: kernel and two roofs) fit in the
+ * budget, as measured by one block of a single step of each. */
+static size_t choose_inner(perf_block *b, int reps, double budget_s, int *limited)
+{
+    size_t want = b->n >= PERF_MIN_ELEMS_PER_REP ? 1
+                : (PERF_MIN_ELEMS_PER_REP + b->n - 1) / b->n;
+    b->inner = 1;
+    double one = 0;
+    for (int what = BLOCK_KERNEL; what <= BLOCK_COMPUTE_ROOF; what++)
+        one += (double)run_block(b, what);
+    double fit = budget_s * 1e9 / ((double)(reps + 1) * (one > 1 ? one : 1));
+    *limited = fit < (double)want;
+    return *limited ? (fit >= 1 ? (size_t)fit : 1) : want;
 }
 
 int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
@@ -229,9 +255,11 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
-    size_t inner = n >= PERF_MIN_ELEMS_PER_REP ? 1 : (PERF_MIN_ELEMS_PER_REP + n - 1) / n;
+    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f };
+    double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
+    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
+    size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
     double elems = (double)inner * (double)n;
-    perf_block blk = { k, threads, n, inner, theta, v, m, buf, g, &c, 1.0f };
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
      * Odd reps time the memory roof before the kernel, so neither always
@@ -240,11 +268,11 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         uint64_t dk = 0, dr, dc;
         int ck = 0, cr, cc;
         if (rep % 2 == 0)
-            dk = time_block(&blk, BLOCK_KERNEL, &ck);
-        dr = time_block(&blk, BLOCK_MEMORY_ROOF, &cr);
+            dk = time_block(&blk, BLOCK_KERNEL, &ck, deadline);
+        dr = time_block(&blk, BLOCK_MEMORY_ROOF, &cr, deadline);
         if (rep % 2 != 0)
-            dk = time_block(&blk, BLOCK_KERNEL, &ck);
-        dc = time_block(&blk, BLOCK_COMPUTE_ROOF, &cc);
+            dk = time_block(&blk, BLOCK_KERNEL, &ck, deadline);
+        dc = time_block(&blk, BLOCK_COMPUTE_ROOF, &cc, deadline);
         if (rep >= 0) {
             kt[rep] = (double)dk / elems;
             rt[rep] = (double)dr / elems;
@@ -258,6 +286,14 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     }
     r->kernel = k->name;
     r->clean_reps = clean;
+    /* fewer elements than a cache line per thread: the time is the threads'
+     * hand-off and the call, not the kernel's work per element */
+    if ((size_t)threads > 1 && n < (size_t)threads * 16)
+        r->caveat = "fewer than 16 elements per thread: the time is the threads' hand-off, "
+                    "not the kernel";
+    else if (inner * n < PERF_MIN_ELEMS_PER_REP / 64 && r->budget_limited)
+        r->caveat = "the time budget allowed too few element-steps per repetition for a "
+                    "stable figure (raise --budget)";
     r->source = "rmsbench";
     r->compute_roof_isa = perf_roof_compute_isa(rms_cpu_isa());
     r->n = n;

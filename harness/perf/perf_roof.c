@@ -5,19 +5,27 @@
  * the values stay where they were).  Same traffic as a plain RMSProp step
  * (reads theta, v, g; writes theta, v = 20 B/element, no read-for-ownership
  * extra since every written line was read), and nothing to compute, so its
- * time is what moving the bytes costs.  Compiled for AVX2 and baseline
- * (target_clones) so in-cache sizes are not limited by SSE loads.
+ * time is what moving the bytes costs.  Compiled for the same vector levels
+ * as the plain-C kernels (RMS_TARGET_CLONES: AVX-512, AVX2 and baseline on
+ * x86) so in-cache sizes are not limited by SSE loads.
  *
  * Compute roof: per element the work a plain step cannot avoid, one square
  * root and one division (plus the +eps), on operands from L1, at the
- * widest vector ISA this CPU has (perf passes rms_cpu_isa()): the roof is a
+ * widest vector ISA this CPU has (rms_vec_best; perf passes rms_cpu_isa()
+ * as the allowed bits): the roof is a
  * property of the machine, not of a kernel -- a kernel's ISA bits do not say
  * what it runs (omp hands its chunks to the best SIMD kernel), and a kernel
  * using narrower vectors than the CPU offers is below the roof, truthfully.
  * No stores; one L1-resident load per vector (see below); every vector is
  * independent, so it is throughput-bound like the kernel's elements. */
-#include <immintrin.h>
+#include <math.h>
+#include <string.h>
 #include <omp.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
 #include "perf/perf.h"
 
 /* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B). */
@@ -51,7 +59,7 @@ void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
     }
 }
 
-__attribute__((target_clones("avx2", "default")))
+RMS_TARGET_CLONES
 static void roof_memory_1(size_t n, float *restrict theta, float *restrict v,
                           const float *restrict g, float sign)
 {
@@ -92,8 +100,8 @@ static void roof_table_init(void)
             roof_table[i] = 0.1f + 0.001f * (float)i;   /* like v: 0.1 .. 1.1 */
 }
 
-#define COMPUTE_ROOF(NAME, TARGET, VT, W, SET1, LOAD, SQRT, ADD, DIV, CONS)    \
-    __attribute__((noinline, target(TARGET))) static void NAME(size_t n)       \
+#define COMPUTE_ROOF(NAME, ATTR, VT, W, SET1, LOAD, SQRT, ADD, DIV, CONS)      \
+    __attribute__((noinline)) ATTR static void NAME(size_t n)                  \
     {                                                                          \
         const VT eps = SET1(1e-8f), num = SET1(1e-3f);                         \
         for (size_t i = 0; i < n; i += (W)) {                                  \
@@ -102,29 +110,39 @@ static void roof_table_init(void)
         }                                                                      \
     }
 
+/* One roof per rms_vec level of this architecture, by the level's name. */
 #if defined(__x86_64__)
-COMPUTE_ROOF(croof_avx512, "avx512f", __m512, 16, _mm512_set1_ps, _mm512_load_ps,
-             _mm512_sqrt_ps, _mm512_add_ps, _mm512_div_ps, "v")
-COMPUTE_ROOF(croof_avx2, "avx2", __m256, 8, _mm256_set1_ps, _mm256_load_ps,
-             _mm256_sqrt_ps, _mm256_add_ps, _mm256_div_ps, "x")
-COMPUTE_ROOF(croof_sse2, "sse2", __m128, 4, _mm_set1_ps, _mm_load_ps, _mm_sqrt_ps,
-             _mm_add_ps, _mm_div_ps, "x")
+COMPUTE_ROOF(croof_avx512, __attribute__((target("avx512f"))), __m512, 16, _mm512_set1_ps,
+             _mm512_load_ps, _mm512_sqrt_ps, _mm512_add_ps, _mm512_div_ps, "v")
+COMPUTE_ROOF(croof_avx2, __attribute__((target("avx2"))), __m256, 8, _mm256_set1_ps,
+             _mm256_load_ps, _mm256_sqrt_ps, _mm256_add_ps, _mm256_div_ps, "x")
+COMPUTE_ROOF(croof_sse2, __attribute__((target("sse2"))), __m128, 4, _mm_set1_ps, _mm_load_ps,
+             _mm_sqrt_ps, _mm_add_ps, _mm_div_ps, "x")
+static const struct { const char *vec; void (*f)(size_t); } CROOFS[] = {
+    { "avx512f", croof_avx512 }, { "avx2", croof_avx2 }, { "sse2", croof_sse2 },
+};
+#elif defined(__aarch64__)
+COMPUTE_ROOF(croof_neon, , float32x4_t, 4, vdupq_n_f32, vld1q_f32, vsqrtq_f32, vaddq_f32,
+             vdivq_f32, "w")
+static const struct { const char *vec; void (*f)(size_t); } CROOFS[] = { { "neon", croof_neon } };
+#else
+#define LOAD1(p) (*(p))
+#define SET1F(x) (x)
+#define ADDF(a, b) ((a) + (b))
+#define DIVF(a, b) ((a) / (b))
+COMPUTE_ROOF(croof_scalar, , float, 1, SET1F, LOAD1, sqrtf, ADDF, DIVF, "g")
+static const struct { const char *vec; void (*f)(size_t); } CROOFS[] = { { "scalar", croof_scalar } };
 #endif
 
-/* The widest of AVX-512F, AVX2, SSE2 within the isa bits given. */
+/* The roof of the widest vector level within the isa bits given. */
 static void (*croof_pick(unsigned kernel_isa, const char **isa))(size_t)
 {
-    unsigned have = rms_cpu_isa() & kernel_isa;
-    if (have & RMS_ISA_AVX512F) {
-        *isa = "avx512f";
-        return croof_avx512;
-    }
-    if (have & RMS_ISA_AVX2) {
-        *isa = "avx2";
-        return croof_avx2;
-    }
-    *isa = "sse2";
-    return croof_sse2;
+    const rms_vec *v = rms_vec_best(kernel_isa);
+    *isa = v->name;
+    for (size_t i = 0; i < sizeof CROOFS / sizeof CROOFS[0]; i++)
+        if (!strcmp(CROOFS[i].vec, v->name))
+            return CROOFS[i].f;
+    return CROOFS[sizeof CROOFS / sizeof CROOFS[0] - 1].f;   /* the narrowest */
 }
 
 const char *perf_roof_compute_isa(unsigned kernel_isa)

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <dirent.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "store/db.h"
@@ -21,7 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: rmsbench report [--db FILE] [--out DIR] [--compare DB2 | --machines A,B]\n"
-        "                       [--title TEXT]\n\n"
+        "                       [--title TEXT] [--force]\n\n"
         "Write DIR/index.html (one self-contained page: open it from disk) and\n"
         "DIR/README.md from a results database, with gnuplot figures in DIR/plots/\n"
         "(<name>.svg, the script <name>.gp and its data <name>.dat; re-draw one with\n"
@@ -33,13 +32,20 @@ static void usage(FILE *f)
         "  --machines A,B  the same, for two machine ids of one database (ids in the\n"
         "                  report's machine table or: sqlite3 FILE 'SELECT * FROM machines')\n"
         "  --title TEXT    page title (default \"rmsbench report\")\n"
+        "  --force         replace files in DIR that an earlier report did not write\n"
         "  -h, --help      this help\n\n"
         "Contents: key findings; time per element against n with the memory roof;\n"
         "speed-up over the naive kernel and over PyTorch; convergence curves (median\n"
         "and min-max over seeds); final loss against learning rate per beta; steps\n"
         "and time to target with a performance profile; proofs; hyperfine timings;\n"
-        "machine and build.  Exit status: 0 written, 1 written but a plot failed,\n"
-        "2 bad arguments or database (nothing written).\n",
+        "machine and build.\n\n"
+        "DIR/.rmsbench-report lists the files the report wrote; the next report\n"
+        "replaces or removes only those.  Any other file where the report would\n"
+        "write (say your own index.html) is an error unless --force; other files in\n"
+        "DIR and DIR/plots are left alone.\n\n"
+        "Exit status: 0 written, 1 written but a plot or page could not be (the\n"
+        "message names it), 2 bad arguments, database or a file in the way (nothing\n"
+        "written).\n",
         RMS_DB_DEFAULT, REPORT_OUT_DEFAULT);
 }
 
@@ -70,38 +76,37 @@ static int make_dirs(const char *path)
     return access(buf, W_OK | X_OK);
 }
 
-/* Plot files left from an earlier report would be listed nowhere: remove
- * ours (by extension) and nothing else. */
-static void clear_plots(const char *dir)
+/* index.html and README.md: written beside, renamed into place.  0, or -1
+ * with a message (the page is missing or still the old one). */
+static int write_atomically(report *r, const char *name,
+                            int (*write)(const report *, const char *, char *, size_t))
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        const char *dot = strrchr(e->d_name, '.');
-        if (dot && (!strcmp(dot, ".svg") || !strcmp(dot, ".gp") || !strcmp(dot, ".dat") ||
-                    !strcmp(e->d_name, "gnuplot.log"))) {
-            char p[8192];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    }
-    closedir(d);
-}
-
-static void write_atomically(const report *r, const char *name,
-                             int (*write)(const report *, const char *, char *, size_t))
-{
-    char tmp[8192], path[8192], err[512];
+    char tmp[8192], path[8192], err[8400];
     snprintf(path, sizeof path, "%s/%s", r->outdir, name);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", r->outdir, name);
-    if (write(r, tmp, err, sizeof err) != 0) {
+    int rc = report_claim(r, name, err, sizeof err);
+    if (rc == 0 && (rc = write(r, tmp, err, sizeof err)) != 0)
         unlink(tmp);
-        cli_die("%s", err);
+    if (rc == 0 && (rc = rename(tmp, path)) != 0) {
+        snprintf(err, sizeof err, "cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
     }
-    if (rename(tmp, path) != 0)
-        cli_die("cannot write '%s': %s", path, strerror(errno));
+    if (rc)
+        fprintf(stderr, "rmsbench report: %s\n", err);
+    return rc ? -1 : 0;
+}
+
+/* The manifest is written however the report ends (cli_die included), so
+ * the next report may replace every file this one wrote. */
+static report *manifest_of;
+static void save_manifest(void)
+{
+    char err[600];
+    if (manifest_of && report_save_manifest(manifest_of, err, sizeof err))
+        fprintf(stderr, "rmsbench report: %s\n", err);
+    if (manifest_of)
+        report_manifest_free(manifest_of);
+    manifest_of = NULL;
 }
 
 static int machine_exists(sqlite3 *db, long long id)
@@ -120,12 +125,14 @@ int cmd_report(int argc, char **argv)
 {
     const char *db_path = RMS_DB_DEFAULT, *out = REPORT_OUT_DEFAULT, *db2_path = NULL;
     const char *title = "rmsbench report", *machines = NULL;
+    int force = 0;
     static const struct option opts[] = {
         { "db", required_argument, NULL, 'd' },
         { "out", required_argument, NULL, 'o' },
         { "compare", required_argument, NULL, 'c' },
         { "title", required_argument, NULL, 't' },
         { "machines", required_argument, NULL, 'm' },
+        { "force", no_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -139,6 +146,7 @@ int cmd_report(int argc, char **argv)
         case 'c': db2_path = optarg; break;
         case 't': title = optarg; break;
         case 'm': machines = optarg; break;
+        case 'f': force = 1; break;
         case 'h': usage(stdout); return 0;
         case ':': cli_die("%s: missing value", argv[optind - 1]);
         default: cli_die("unknown option '%s' (try --help)", argv[optind - 1]);
@@ -195,9 +203,15 @@ int cmd_report(int argc, char **argv)
     }
     snprintf(r.outdir, sizeof r.outdir, "%s", out);
     snprintf(r.plotdir, sizeof r.plotdir, "%s/plots", out);
-    if (make_dirs(r.outdir) != 0 || make_dirs(r.plotdir) != 0)
+    r.force = force;
+    if (make_dirs(r.outdir) != 0)
         cli_die("--out: cannot write to '%s': %s", out, strerror(errno));
-    clear_plots(r.plotdir);
+    if (report_claim_dir(&r, err, sizeof err))
+        cli_die("--out: %s", err);
+    if (make_dirs(r.plotdir) != 0)
+        cli_die("--out: cannot write to '%s': %s", r.plotdir, strerror(errno));
+    manifest_of = &r;
+    atexit(save_manifest);
 
     time_t now = time(NULL);
     char when[64];
@@ -210,6 +224,8 @@ int cmd_report(int argc, char **argv)
         rep_para(&r, "Compared study: %s.", db2_path);
     fprintf(stderr, "report: key findings, performance ...\n");
     section_headline(&r, &a, db);
+    fprintf(stderr, "report: solvers ...\n");
+    section_solvers(&r, &a);
     section_perf(&r, &a);
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(&r, &a);
@@ -231,10 +247,12 @@ int cmd_report(int argc, char **argv)
                  "rmsbench report --db FILE --out DIR to re-draw it; cd plots && gnuplot NAME.gp "
                  "to re-draw one figure after editing its script.");
 
-    write_atomically(&r, "index.html", rep_write_html);
-    write_atomically(&r, "README.md", rep_write_md);
-    printf("wrote %s/index.html and %s/README.md (%d plot%s in %s)\n", out, out, r.nplots,
-           r.nplots == 1 ? "" : "s", r.plotdir);
+    int unwritten = (write_atomically(&r, "index.html", rep_write_html) != 0) +
+                    (write_atomically(&r, "README.md", rep_write_md) != 0);
+    save_manifest();
+    if (!unwritten)
+        printf("wrote %s/index.html and %s/README.md (%d plot%s in %s)\n", out, out, r.nplots,
+               r.nplots == 1 ? "" : "s", r.plotdir);
     int failures = r.plot_failures;
     if (failures)
         fprintf(stderr, "rmsbench report: %d plot%s not drawn (see above)\n", failures,
@@ -246,5 +264,5 @@ int cmd_report(int argc, char **argv)
     if (db2)
         db_close(db2);
     db_close(db);
-    return failures ? 1 : 0;
+    return failures || unwritten ? 1 : 0;
 }

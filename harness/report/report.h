@@ -8,6 +8,7 @@
  *   report_perf.c     time per element with the roof, speed-up bars
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
+ *   report_solvers.c  solvers at their tuned configuration, with statistics
  *   report_html.c / report_md.c   the renderers
  */
 #ifndef REPORT_H
@@ -42,6 +43,13 @@ typedef struct report {
     char label_a[512], label_b[512];   /* the two sides of a comparison */
     int plot_failures;    /* gnuplot missing or a script failed */
     int nplots;
+    /* Paths relative to outdir: the files the last report wrote (its
+     * manifest, DIR/.rmsbench-report), which this one may replace, and
+     * those this one wrote (the next manifest).  Nothing else is touched
+     * unless force (--force). */
+    char **owned, **written;
+    size_t nowned, nwritten;
+    int force;
 } report;
 
 void rep_heading(report *r, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -70,8 +78,28 @@ const char *fmt_num(char *buf, size_t len, double x);
 /* A size as 2^k when it is a power of two, else %g. */
 const char *fmt_size(char *buf, size_t len, long long n);
 
+/* ------------------------------------------------------------ manifest */
+
+/* Load DIR's manifest (a directory holding a report from before manifests
+ * adopts its plots/<name>.gp written by rmsbench and their .dat/.svg), check
+ * index.html and README.md, and remove the files the last report wrote that
+ * this one may not rewrite.  Before anything is written: 0, or -1 with
+ * "'DIR/index.html' is in the way ..." (exit 2). */
+int report_claim_dir(report *r, char *err, size_t errlen);
+/* May the report write rel (e.g. "plots/x.dat")?  Records it in the new
+ * manifest.  0, or -1 with a message naming the file. */
+int report_claim(report *r, const char *rel, char *err, size_t errlen);
+/* report_claim + open DIR/rel for writing; NULL and a message on stderr. */
+FILE *report_fopen(report *r, const char *rel);
+/* Write the manifest of what this report wrote (at the end, and on the
+ * error paths, so a later report may replace them).  0 or -1 with a message. */
+int report_save_manifest(report *r, char *err, size_t errlen);
+void report_manifest_free(report *r);
+
 /* ------------------------------------------------------------ plots */
 
+/* A file-name-safe plot name: prefix, index, problem name. */
+void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem);
 /* Open plots/<name>.dat for writing (NULL and a message on failure). */
 FILE *plot_data(report *r, const char *name);
 /* Write plots/<name>.gp = the common preamble + body, run gnuplot on it in
@@ -92,7 +120,14 @@ typedef struct rep_run {
     long long steps_to_target;      /* -1: not reached */
     double time_to_target_s;        /* -1: not reached */
     double wall_s;
+    long long seed;
+    char *solver;         /* label: the study's, else preset + options but lr */
+    int f64;              /* run by ref64 (double) rather than a float kernel */
+    int phase;            /* RUN_PLAIN, RUN_TUNING (a tuning trial), RUN_FINAL */
+    int quasi;            /* a trial of a quasirandom study */
 } rep_run;
+
+enum { RUN_PLAIN = 0, RUN_TUNING = 1, RUN_FINAL = 2 };
 
 /* Runs that share every option but the seed. */
 typedef struct rep_group {
@@ -150,6 +185,15 @@ size_t *comparison_groups(const rep_data *d, const char *problem, const char *pr
                           size_t *count, size_t *best);
 /* The curve of one group: per step median, min, max of the loss shown over
  * its runs (finite values only).  Returns the number of steps written. */
+/* The curve points of runs (indexes into d->runs): step, the loss shown
+ * (or, heldout: the test accuracy), elapsed seconds; finite values only,
+ * sorted by step then value.  *out is malloc'd (NULL when none). */
+typedef struct curve_pt { double step, y, t; } curve_pt;
+size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out);
+/* Per step of sorted points: median, 2.5 % and 97.5 % quantiles, min, max
+ * of y and the median elapsed time.  *out malloc'd; returns the rows. */
+typedef struct curve_row { double step, med, lo, hi, min, max, t; } curve_row;
+size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
 double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */
@@ -174,5 +218,8 @@ void section_hyperfine(report *r, sqlite3 *db);
 void section_metrics(report *r, sqlite3 *db);   /* test accuracy etc. */
 void section_machine(report *r, sqlite3 *db, const char *label);
 void section_compare(report *r, const rep_data *a, const rep_data *b);
+/* The comparison of solvers (report_solvers.c): ranking with intervals and
+ * tests, convergence bands, sensitivity, divergence, profiles and score. */
+void section_solvers(report *r, const rep_data *d);
 
 #endif

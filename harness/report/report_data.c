@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "run/solver.h"
+#include "stats/stats.h"
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -74,15 +76,26 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
      * seed are repetitions of one configuration. */
-    static const char sql[] =
+    /* Tuning: a run whose config a study asked for is a trial (phase 1) or
+     * one of its final runs (phase 2); older databases have no such tables. */
+    int studies = count(d->db, "SELECT count(*) FROM sqlite_master WHERE name = 'trials'") > 0;
+    char sql[2048];
+    snprintf(sql, sizeof sql,
         "SELECT id, problem, kernel, ifnull(preset,''), lr, beta, eps, status,"
         "       final_loss, steps_to_target, time_to_target_ns, wall_ns,"
-        "       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s',"
+        "       printf('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
         "              problem, kernel, preset, dim, steps, epochs, lr, beta, eps, v0,"
         "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
-        "              lr_in_momentum, nesterov, bias_correction, maximize)"
-        "  FROM runs WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
-        " ORDER BY problem, kernel, preset, lr, beta, id";
+        "              lr_in_momentum, nesterov, bias_correction, maximize),"
+        "       seed, v0, momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
+        "       lr_in_momentum, nesterov, bias_correction, maximize, %s"
+        "  FROM runs %s WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
+        " ORDER BY problem, kernel, preset, lr, beta, id",
+        studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL",
+        studies ? "LEFT JOIN (SELECT t.config_hash AS h, max(t.phase = 'final') AS fin,"
+                  " min(s.solver) AS solver, max(s.protocol = 'quasirandom') AS quasi"
+                  " FROM trials t JOIN studies s ON s.id = t.study_id GROUP BY t.config_hash) tr"
+                  " ON tr.h = runs.config_hash" : "");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(d->db));
@@ -117,6 +130,32 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
                               : sqlite3_column_double(st, 10) / 1e9;
         u->wall_s = real_col(st, 11, NAN) / 1e9;
         u->key = dup_col(st, 12);
+        u->seed = sqlite3_column_int64(st, 13);
+        u->f64 = !strcmp(u->kernel, "ref64");
+        u->phase = sqlite3_column_type(st, 24) == SQLITE_NULL ? RUN_PLAIN
+                   : sqlite3_column_int(st, 24) ? RUN_FINAL : RUN_TUNING;
+        u->quasi = sqlite3_column_int(st, 26);
+        if (u->phase != RUN_PLAIN) {
+            u->solver = dup_col(st, 25);
+        } else {   /* the label from the options recorded with the run */
+            rms_cfg c = { .lr = u->lr, .beta = u->beta, .eps = u->eps };
+            c.v0 = real_col(st, 14, 0);
+            c.momentum = real_col(st, 15, 0);
+            c.weight_decay = real_col(st, 16, 0);
+            const unsigned char *wd = sqlite3_column_text(st, 17);
+            c.wd_decoupled = wd && !strcmp((const char *)wd, "decoupled");
+            c.eps_in_sqrt = sqlite3_column_int(st, 18);
+            c.centered = sqlite3_column_int(st, 19);
+            c.lr_in_momentum = sqlite3_column_int(st, 20);
+            c.nesterov = sqlite3_column_int(st, 21);
+            c.bias_correction = sqlite3_column_int(st, 22);
+            c.maximize = sqlite3_column_int(st, 23);
+            char label[256];
+            solver_label(u->preset, &c, NULL, label, sizeof label);
+            u->solver = strdup(label);
+            if (!u->solver)
+                cli_die("out of memory");
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -298,6 +337,7 @@ void rep_data_free(rep_data *d)
         free(d->runs[i].kernel);
         free(d->runs[i].preset);
         free(d->runs[i].key);
+        free(d->runs[i].solver);
     }
     for (size_t i = 0; i < d->ngroups; i++) {
         free(d->groups[i].runs);
@@ -357,68 +397,100 @@ size_t *best_group_per_solver(const rep_data *d, const char *problem, size_t *co
     return all;
 }
 
-typedef struct { double step, y; } point;
 static int cmp_point(const void *a, const void *b)
 {
-    const point *x = a, *y = b;
+    const curve_pt *x = a, *y = b;
     if (x->step != y->step)
         return (x->step > y->step) - (x->step < y->step);
     return (x->y > y->y) - (x->y < y->y);
 }
 
-size_t group_curve(const rep_data *d, const rep_group *g, double **step,
-                   double **med, double **lo, double **hi)
+size_t runs_curve(const rep_data *d, const size_t *runs, size_t n, int heldout, curve_pt **out)
 {
     sqlite3_stmt *st;
-    point *pts = NULL;
+    curve_pt *pts = NULL;
     size_t np = 0, cap = 0;
-    if (sqlite3_prepare_v2(d->db, "SELECT step, loss FROM curves WHERE run_id = ?1 ORDER BY step",
-                           -1, &st, NULL) != SQLITE_OK)
+    const char *sql = heldout ? "SELECT step, test_acc, elapsed_ns FROM curves WHERE run_id = ?1"
+                              : "SELECT step, loss, elapsed_ns FROM curves WHERE run_id = ?1";
+    *out = NULL;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (heldout)
+            return 0;    /* a database from before held-out curves */
         cli_die("reading curves: %s", sqlite3_errmsg(d->db));
-    for (size_t i = 0; i < g->nruns; i++) {
+    }
+    for (size_t i = 0; i < n; i++) {
+        const rep_run *u = &d->runs[runs[i]];
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, d->runs[g->runs[i]].id);
+        sqlite3_bind_int64(st, 1, u->id);
         while (sqlite3_step(st) == SQLITE_ROW) {
             if (sqlite3_column_type(st, 1) == SQLITE_NULL)
                 continue;
-            double y = loss_shown(g->problem, sqlite3_column_double(st, 1), NULL);
+            double y = sqlite3_column_double(st, 1);
+            if (!heldout)
+                y = loss_shown(u->problem, y, NULL);
             if (!isfinite(y))
                 continue;
             if (np == cap) {
                 cap = cap ? 2 * cap : 1024;
-                point *p = realloc(pts, cap * sizeof *p);
+                curve_pt *p = realloc(pts, cap * sizeof *p);
                 if (!p)
                     cli_die("out of memory");
                 pts = p;
             }
-            pts[np].step = (double)sqlite3_column_int64(st, 0);
-            pts[np++].y = y;
+            pts[np++] = (curve_pt){ (double)sqlite3_column_int64(st, 0), y,
+                                    sqlite3_column_double(st, 2) / 1e9 };
         }
     }
     sqlite3_finalize(st);
-    qsort(pts, np, sizeof *pts, cmp_point);
-    size_t m = 0;
-    *step = malloc((np + 1) * sizeof **step);
-    *med = malloc((np + 1) * sizeof **med);
-    *lo = malloc((np + 1) * sizeof **lo);
-    *hi = malloc((np + 1) * sizeof **hi);
-    double *tmp = malloc((np + 1) * sizeof *tmp);
-    if (!*step || !*med || !*lo || !*hi || !tmp)
+    if (np)
+        qsort(pts, np, sizeof *pts, cmp_point);
+    *out = pts;
+    return np;
+}
+
+size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out)
+{
+    curve_row *rows = malloc((np + 1) * sizeof *rows);
+    double *y = malloc((np + 1) * sizeof *y), *t = malloc((np + 1) * sizeof *t);
+    if (!rows || !y || !t)
         cli_die("out of memory");
-    for (size_t i = 0; i < np;) {
+    size_t m = 0;
+    for (size_t i = 0; i < np;) {   /* points are sorted by step, then value */
         size_t j = i;
         while (j < np && pts[j].step == pts[i].step)
             j++;
         for (size_t k = i; k < j; k++)
-            tmp[k - i] = pts[k].y;
-        (*step)[m] = pts[i].step;
-        (*lo)[m] = pts[i].y;
-        (*hi)[m] = pts[j - 1].y;
-        (*med)[m] = median_of(tmp, j - i);
-        m++;
+            y[k - i] = pts[k].y, t[k - i] = pts[k].t;
+        rows[m++] = (curve_row){ pts[i].step, stats_median(y, j - i),
+                                 stats_quantile(y, j - i, 0.025), stats_quantile(y, j - i, 0.975),
+                                 pts[i].y, pts[j - 1].y, stats_median(t, j - i) };
         i = j;
     }
-    free(tmp);
+    free(y);
+    free(t);
+    *out = rows;
+    return m;
+}
+
+size_t group_curve(const rep_data *d, const rep_group *g, double **step,
+                   double **med, double **lo, double **hi)
+{
+    curve_pt *pts;
+    curve_row *rows;
+    size_t np = runs_curve(d, g->runs, g->nruns, 0, &pts), m = curve_rows(pts, np, &rows);
+    *step = malloc((m + 1) * sizeof **step);
+    *med = malloc((m + 1) * sizeof **med);
+    *lo = malloc((m + 1) * sizeof **lo);
+    *hi = malloc((m + 1) * sizeof **hi);
+    if (!*step || !*med || !*lo || !*hi)
+        cli_die("out of memory");
+    for (size_t i = 0; i < m; i++) {
+        (*step)[i] = rows[i].step;
+        (*med)[i] = rows[i].med;
+        (*lo)[i] = rows[i].min;
+        (*hi)[i] = rows[i].max;
+    }
+    free(rows);
     free(pts);
     return m;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
+#include "sys/fault.h"
 
 void html_escape(FILE *f, const char *s)
 {
@@ -96,7 +97,7 @@ static void table(FILE *f, const rep_block *b)
 
 int rep_write_html(const report *r, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fault_fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return -1;
@@ -161,7 +162,7 @@ int rep_write_html(const report *r, const char *path, char *err, size_t errlen)
     if (in_list)
         fputs("</ul>\n", f);
     fputs("</body>\n</html>\n", f);
-    if (fclose(f) != 0) {
+    if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return -1;
     }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report/report.h"
+#include "sys/fault.h"
 
 /* Markdown table cells: a '|' or newline would end the cell */
 static void md_cell(FILE *f, const char *s)
@@ -22,7 +23,7 @@ static void md_cell(FILE *f, const char *s)
 
 int rep_write_md(const report *r, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fault_fopen(path, "w");
     if (!f) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return -1;
@@ -72,7 +73,7 @@ int rep_write_md(const report *r, const char *path, char *err, size_t errlen)
             break;
         }
     }
-    if (fclose(f) != 0) {
+    if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return -1;
     }

@@ -13,12 +13,9 @@
 
 FILE *plot_data(report *r, const char *name)
 {
-    char path[8192];
-    snprintf(path, sizeof path, "%s/%s.dat", r->plotdir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "rmsbench report: cannot write '%s': %s\n", path, strerror(errno));
-    return f;
+    char rel[600];
+    snprintf(rel, sizeof rel, "plots/%s.dat", name);
+    return report_fopen(r, rel);
 }
 
 const char *gp_quote(char *buf, size_t len, const char *s)
@@ -42,7 +39,7 @@ const char *gp_quote(char *buf, size_t len, const char *s)
 
 /* Run gnuplot on <name>.gp inside the plot directory, so the script's
  * relative file names work the same when a user re-runs it. */
-static int run_gnuplot(const report *r, const char *name)
+static int run_gnuplot(const report *r, const char *name, int log_ok)
 {
     char script[512];
     snprintf(script, sizeof script, "%s.gp", name);
@@ -53,8 +50,9 @@ static int run_gnuplot(const report *r, const char *name)
     if (pid == 0) {
         if (chdir(r->plotdir) != 0)
             _exit(126);
-        /* gnuplot's warnings (e.g. empty log-scale ranges) go to the log */
-        FILE *log = freopen("gnuplot.log", "a", stderr);
+        /* gnuplot's warnings (e.g. empty log-scale ranges) go to the log,
+         * unless a file of someone else's is in its place */
+        FILE *log = freopen(log_ok ? "gnuplot.log" : "/dev/null", "a", stderr);
         (void)log;
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
@@ -69,11 +67,19 @@ static int run_gnuplot(const report *r, const char *name)
 void plot_render(report *r, const char *name, int height, const char *body,
                  const char *caption)
 {
-    char path[8192];
+    char path[8192], rel[600], err[600];
     snprintf(path, sizeof path, "%s/%s.gp", r->plotdir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        cli_die("cannot write '%s': %s", path, strerror(errno));
+    snprintf(rel, sizeof rel, "plots/%s.svg", name);
+    int claimed = report_claim(r, rel, err, sizeof err) == 0;
+    if (!claimed)
+        fprintf(stderr, "rmsbench report: %s\n", err);
+    snprintf(rel, sizeof rel, "plots/%s.gp", name);
+    FILE *f = claimed ? report_fopen(r, rel) : NULL;
+    if (!f) {   /* the figure is missing from the report: a plot failure */
+        r->plot_failures++;
+        rep_para(r, "(figure %s not drawn: see the messages of rmsbench report)", name);
+        return;
+    }
     /* noenhanced: names from the database (mlp_fmnist) are not markup */
     fprintf(f, "# %s -- written by rmsbench report; re-run: gnuplot %s.gp\n"
                "set terminal svg size 900,%d dynamic noenhanced font 'Helvetica,13' background '#ffffff'\n"
@@ -93,13 +99,18 @@ void plot_render(report *r, const char *name, int height, const char *body,
                "set linetype cycle 8\n",
             name, name, height, name);
     fputs(body, f);
-    if (fclose(f) != 0)
-        cli_die("cannot write '%s': %s", path, strerror(errno));
+    if (ferror(f) | fclose(f)) {
+        r->plot_failures++;
+        fprintf(stderr, "rmsbench report: cannot write '%s': %s\n", path, strerror(errno));
+        rep_para(r, "(figure %s not drawn: see the messages of rmsbench report)", name);
+        return;
+    }
 
     char svg[8192];
     snprintf(svg, sizeof svg, "%s/%s.svg", r->plotdir, name);
     unlink(svg);
-    int rc = run_gnuplot(r, name);
+    int log_ok = report_claim(r, "plots/gnuplot.log", err, sizeof err) == 0;
+    int rc = run_gnuplot(r, name, log_ok);
     struct stat st;
     int ok = rc == 0 && stat(svg, &st) == 0 && st.st_size > 0;
     if (!ok) {
@@ -117,4 +128,13 @@ void plot_render(report *r, const char *name, int height, const char *body,
     if (!b->name)
         cli_die("out of memory");
     r->nplots++;
+}
+
+void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem)
+{
+    int o = snprintf(buf, len, "%s_%zu_", prefix, i);
+    for (const char *s = problem; *s && (size_t)o + 1 < len && o < 60; s++)
+        buf[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                          (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
+    buf[o] = '\0';
 }

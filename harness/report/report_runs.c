@@ -12,16 +12,6 @@
 
 #define MAX_LINES 8
 
-/* A file-name-safe plot name: prefix, index, problem name. */
-static void plot_name(char *buf, size_t len, const char *prefix, size_t i, const char *problem)
-{
-    int o = snprintf(buf, len, "%s_%zu_", prefix, i);
-    for (const char *s = problem; *s && (size_t)o + 1 < len && o < 60; s++)
-        buf[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                          (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
-    buf[o] = '\0';
-}
-
 static void group_label(char *buf, size_t len, const rep_group *g, int with_seeds)
 {
     char lr[32], beta[32];
@@ -36,7 +26,7 @@ static const rep_data *cmp_d;
 
 void section_convergence(report *r, const rep_data *d)
 {
-    rep_heading(r, 2, "Convergence");
+    rep_heading(r, 2, "Kernels: convergence (do they agree?)");
     if (d->nproblems == 0) {
         rep_para(r, "No finished runs in the database yet (rmsbench run / sweep, or make study).");
         return;
@@ -178,7 +168,7 @@ static size_t *sweep_groups(const rep_data *d, const char *prob, size_t *count, 
 
 void section_sensitivity(report *r, const rep_data *d)
 {
-    rep_heading(r, 2, "Learning-rate sensitivity");
+    rep_heading(r, 2, "Kernels and presets: learning-rate sensitivity");
     char skipped[1024] = "";
     size_t nskipped = 0, rows = 0;
     for (size_t p = 0; p < d->nproblems; p++) {
@@ -439,7 +429,7 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
 
 void section_target(report *r, const rep_data *d)
 {
-    rep_heading(r, 2, "Steps and time to target");
+    rep_heading(r, 2, "Kernels: steps and time to target");
     if (d->nproblems == 0) {
         rep_para(r, "No finished runs: nothing reached a target yet.");
         return;

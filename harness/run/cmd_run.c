@@ -25,9 +25,15 @@ static void help(void)
            "  --print-params        print the final parameters, one per line (%%.17g) on\n"
            "                        stdout; the summary line then goes to stderr\n"
            "  --help                this text\n\n"
+           "Bounds, checked before anything runs or is recorded (exit 2): memory\n"
+           "(parameters, optimizer state and problem tables, about 52 bytes per\n"
+           "element in float, 72 with ref64) must fit in this machine's RAM;\n"
+           "--steps <= 1e12, --dim <= 2^40, at most 1e7 curve points (--every).\n\n"
            "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
-           "1 when it failed (recorded as failed; Ctrl-C or SIGTERM ends a run this\n"
-           "way), 2 on bad input (nothing written).\n",
+           "1 when it failed (recorded as failed; Ctrl-C, SIGTERM or SIGHUP ends a run\n"
+           "this way; when the database cannot take the result, e.g. a full disk, the\n"
+           "summary says status=failed and why, and the row stays `running`, never\n"
+           "done), 2 on bad input (nothing written).\n",
            config_options_help);
 }
 
@@ -88,8 +94,10 @@ int cmd_run(int argc, char **argv)
     }
     if (optind < argc)
         cli_die("unexpected argument '%s'", argv[optind]);
+    if (o.no_db && o.db)
+        cli_die("--db and --no-db exclude each other");
     run_config rc;
-    if (config_resolve(&o, &rc, err, sizeof err))
+    if (config_resolve(&o, &rc, err, sizeof err) || run_check_configs(&rc, 1, 1, err, sizeof err))
         cli_die("%s", err);
 
     /* from here on Ctrl-C ends the run as failed ("interrupted"), recorded */
@@ -115,7 +123,7 @@ int cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     int status = r.status == RUN_FAILED ? 1 : 0;
     if (!o.no_db) {
-        if (run_db_finish(&rdb, run_id, &r, err, sizeof err)) {
+        if (run_db_record(&rdb, run_id, &r, err, sizeof err)) {
             fprintf(stderr, "rmsbench run: %s\n", err);
             status = 1;
         }

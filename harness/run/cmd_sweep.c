@@ -1,46 +1,33 @@
 /* cmd_sweep.c -- rmsbench sweep: a resumable grid of runs in --jobs worker
- * processes.  The grid is expanded and validated before the database is
- * opened.  Workers take the next config index from a shared counter; each
- * opens its own connection (WAL, busy_timeout) and claims a config in one
- * IMMEDIATE transaction, which skips configs already done/diverged or being
- * run by a live process, so a killed sweep (or two sweeps at once) resumes
- * without duplicates or losses. */
-#include <errno.h>
+ * processes (sweep_exec.c).  The grid is expanded and validated before the
+ * database is opened. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#include <xxhash.h>
 #include "cli/cli.h"
 #include "store/db.h"
-#include "store/run_db.h"
 #include "run/run_print.h"
+#include "run/sweep_exec.h"
 #include "run/sweep_grid.h"
-
-
-/* Counters shared by the workers (MAP_SHARED), updated atomically. */
-typedef struct shared {
-    long next, done, diverged, failed, skipped, busy, errors;
-    long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
-} shared;
 
 static void help(void)
 {
     printf("usage: rmsbench sweep --problems LIST [grid options] [run options]\n\n"
-           "Runs the cross product problems x kernels x presets x lr x beta x eps x\n"
-           "momentum x seeds and records every run.  Resumable: a config whose hash\n"
+           "Runs the cross product problems x kernels x solvers x option axes x seeds\n"
+           "and records every run.  Resumable: a config whose hash\n"
            "already has a done or diverged row is skipped; a row left `running` by a\n"
            "killed process is removed and the config run again.\n\n"
            "grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
            "1e-4:1e-1:13; S: 1,2,3 or 1..10):\n"
-           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
-           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n"
+           "  --problems LIST  --kernels LIST (default auto)  --seeds S (default 1)\n"
+           "  --solvers LIST   solver labels PRESET[+OPTION[=VALUE]]..., e.g.\n"
+           "                   torch,torch+centered,keras+momentum=0.9 (default seed;\n"
+           "                   --presets is the same option)\n"
+           "  every option is an axis: --lr R --beta R --eps R --v0 R --momentum R\n"
+           "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
+           "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
+           "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
            "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
            "run options, applied to every config:\n%s\n"
            "sweep:\n"
@@ -50,121 +37,22 @@ static void help(void)
            "  --no-db           run the grid without recording (no resume; for timing)\n"
            "  --verbose         print each run's summary line on stdout\n"
            "  --help            this text\n\n"
+           "Bounds, checked before any worker starts (exit 2): the largest config's\n"
+           "memory times the worker count must fit in RAM (see rmsbench run --help);\n"
+           "--epochs and --every are checked against each problem's data.\n\n"
            "Progress goes to stderr: a bar with counts and ETA on a terminal, plain\n"
            "lines otherwise.  Exit status 0 when every config was run or skipped\n"
            "(failed runs are recorded, not fatal), 1 on a database error or a crashed\n"
-           "worker, 2 on bad input (nothing written).\n",
+           "worker, 2 on bad input (nothing written), 130 when stopped by SIGINT,\n"
+           "SIGTERM or SIGHUP (to the sweep or its process group): every process ends\n"
+           "its current run as failed (\"interrupted\", re-run on resume) and records\n"
+           "it; a second signal kills at once (those runs stay `running`, not done).\n",
            config_options_help);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static long load(long *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
-static void bump(long *p) { __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST); }
-
-static void worker(shared *sh, const run_config *cfgs, size_t n, const char *db_path,
-                   const char *name, int verbose, pid_t parent)
-{
-    /* die with the sweep: a killed sweep must not leave workers writing */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(1);
-    run_db rdb = { 0 };
-    char err[512];
-    if (db_path && run_db_open(&rdb, db_path, err, sizeof err)) {
-        fprintf(stderr, "rmsbench sweep: worker: %s\n", err);
-        bump(&sh->errors);
-        _exit(1);
-    }
-    while (!run_stop_requested) {
-        long i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_SEQ_CST);
-        if (i >= (long)n)
-            break;
-        const run_config *rc = &cfgs[i];
-        sqlite3_int64 id = -1;
-        enum claim_outcome out = CLAIM_OK;
-        long t0 = now_ns();
-        if (db_path && run_db_claim(&rdb, rc, name, 1, &id, &out, err, sizeof err)) {
-            fprintf(stderr, "rmsbench sweep: %s: %s\n", rc->hash, err);
-            bump(&sh->errors);
-            continue;
-        }
-        if (out == CLAIM_DONE) {
-            bump(&sh->skipped);
-            continue;
-        }
-        if (out == CLAIM_BUSY) {
-            bump(&sh->busy);
-            continue;
-        }
-        long t1 = now_ns();
-        run_result r;
-        run_execute(rc, 0, &r);
-        long t2 = now_ns();
-        if (db_path && run_db_finish(&rdb, id, &r, err, sizeof err)) {
-            fprintf(stderr, "rmsbench sweep: %s: %s\n", rc->hash, err);
-            bump(&sh->errors);
-        } else {
-            bump(r.status == RUN_DONE ? &sh->done
-                 : r.status == RUN_DIVERGED ? &sh->diverged : &sh->failed);
-        }
-        __atomic_fetch_add(&sh->db_ns, (t1 - t0) + (now_ns() - t2), __ATOMIC_SEQ_CST);
-        __atomic_fetch_add(&sh->work_ns, t2 - t1, __ATOMIC_SEQ_CST);
-        if (verbose) {
-            run_print_summary(stdout, rc, &r, (long long)id);
-            fflush(stdout);
-        }
-        run_result_free(&r);
-    }
-    run_db_close(&rdb);
-    _exit(0);
-}
-
-static void progress(const shared *sh, size_t n, double t0, int tty, int final)
-{
-    long ran = load((long *)&sh->done) + load((long *)&sh->diverged) + load((long *)&sh->failed);
-    long skipped = load((long *)&sh->skipped) + load((long *)&sh->busy);
-    long finished = ran + skipped + load((long *)&sh->errors);
-    double el = now_s() - t0, rate = el > 0 ? ran / el : 0;
-    long left = (long)n - finished;
-    char eta[32] = "--:--";
-    if (rate > 0 && left > 0) {
-        long s = (long)(left / rate);
-        snprintf(eta, sizeof eta, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-    } else if (left <= 0) {
-        snprintf(eta, sizeof eta, "0:00:00");
-    }
-    char bar[31];
-    int fill = n ? (int)(30.0 * (double)finished / (double)n) : 30;
-    for (int i = 0; i < 30; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[30] = '\0';
-    if (tty)
-        fprintf(stderr, "\r[%s] %ld/%zu  done %ld  diverged %ld  failed %ld  skipped %ld  "
-                "%.1f runs/s  ETA %s \033[K%s", bar, finished, n, load((long *)&sh->done),
-                load((long *)&sh->diverged), load((long *)&sh->failed), skipped, rate, eta,
-                final ? "\n" : "");
-    else
-        fprintf(stderr, "sweep: %ld/%zu finished, done %ld, diverged %ld, failed %ld, "
-                "skipped %ld, %.1f runs/s, ETA %s\n", finished, n, load((long *)&sh->done),
-                load((long *)&sh->diverged), load((long *)&sh->failed), skipped, rate, eta);
 }
 
 int cmd_sweep(int argc, char **argv)
 {
-    struct option opts[80];
+    struct option opts[96];
     sweep_options(opts, sizeof opts / sizeof opts[0], NULL);
 
     sweep_spec sp;
@@ -194,7 +82,10 @@ int cmd_sweep(int argc, char **argv)
         cli_die("unexpected argument '%s'", argv[optind]);
     run_config *cfgs;
     size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
+    if (sp.base.no_db && sp.base.db)
+        cli_die("--db and --no-db exclude each other");
+    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err) ||
+        run_check_configs(cfgs, n, (size_t)jobs < n ? jobs : (long)n, err, sizeof err))
         cli_die("%s", err);
 
     char auto_name[32];
@@ -224,99 +115,7 @@ int cmd_sweep(int argc, char **argv)
         db_close(db);
     }
 
-    shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED)
-        cli_die("mmap: %s", strerror(errno));
-    memset(sh, 0, sizeof *sh);
-    if ((long)n < jobs)
-        jobs = n ? (long)n : 1;
-    int tty = isatty(2);
-    fflush(stdout);
-    pid_t parent = getpid();
-    /* Ctrl-C / SIGTERM: every process finishes its current run as failed
-     * ("interrupted", re-run on resume), records it, and stops; a second
-     * signal kills at once (stale rows, also re-run on resume). */
-    run_catch_stop_signals();
-    double t0 = now_s(), last = t0;
-    long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
-    int stopping = 0;
-    pid_t *workers = calloc((size_t)(3 * jobs + 8), sizeof *workers);
-    if (!workers)
-        cli_die("out of memory");
-    for (long j = 0; j < jobs; j++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            worker(sh, cfgs, n, path, name, verbose, parent);
-        if (pid < 0)
-            cli_die("fork: %s", strerror(errno));
-        workers[nworkers++] = pid;
-        alive++;
-    }
-    while (alive > 0) {
-        int wst;
-        pid_t pid = waitpid(-1, &wst, WNOHANG);
-        if (pid > 0) {
-            alive--;
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] == pid)
-                    workers[j] = 0;
-            if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-                crashed++;
-                fprintf(stderr, "%srmsbench sweep: worker %d %s %d\n", tty ? "\n" : "",
-                        (int)pid, WIFSIGNALED(wst) ? "killed by signal" : "exited with",
-                        WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
-                /* its config stays `running` (stale, re-run next time); keep
-                 * the rest of the grid going with a replacement */
-                if (!stopping && load(&sh->next) < (long)n && respawns < 2 * jobs + 8) {
-                    respawns++;
-                    pid_t np = fork();
-                    if (np == 0)
-                        worker(sh, cfgs, n, path, name, verbose, parent);
-                    if (np > 0) {
-                        workers[nworkers++] = np;
-                        alive++;
-                    }
-                }
-            }
-            continue;
-        }
-        if (run_stop_requested && !stopping) {
-            /* pass it on once (a signal sent to us alone, e.g. by kill,
-             * did not reach the workers) */
-            stopping = 1;
-            __atomic_store_n(&sh->next, (long)n, __ATOMIC_SEQ_CST);
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] > 0)
-                    kill(workers[j], SIGTERM);
-        }
-        double t = now_s();
-        if (t - last >= (tty ? 0.2 : 2.0)) {
-            progress(sh, n, t0, tty, 0);
-            last = t;
-        }
-        struct timespec nap = { 0, 50 * 1000 * 1000 };
-        nanosleep(&nap, NULL);
-    }
-    progress(sh, n, t0, tty, 1);
-    long busy = load(&sh->busy), errors = load(&sh->errors);
-    fprintf(stderr, "sweep %s: %zu configs: ran %ld (done %ld, diverged %ld, failed %ld), "
-            "skipped %ld already recorded, in %.2f s\n", name, n,
-            sh->done + sh->diverged + sh->failed, sh->done, sh->diverged, sh->failed,
-            sh->skipped, now_s() - t0);
-    double dbs = (double)load(&sh->db_ns) * 1e-9, ws = (double)load(&sh->work_ns) * 1e-9;
-    if (path && dbs + ws > 0)
-        fprintf(stderr, "sweep %s: recording took %.3f s of %.3f s in workers (%.2f%%)\n",
-                name, dbs, dbs + ws, 100.0 * dbs / (dbs + ws));
-    if (busy)
-        fprintf(stderr, "sweep %s: %ld configs are being run by another live process; "
-                "not run here\n", name, busy);
-    if (errors || crashed)
-        fprintf(stderr, "sweep %s: %ld database errors, %ld crashed workers; run the sweep "
-                "again to finish it\n", name, errors, crashed);
-    if (run_stop_requested)
-        fprintf(stderr, "sweep %s: interrupted; run it again to finish\n", name);
-    munmap(sh, sizeof *sh);
-    free(workers);
+    int rc = sweep_execute(cfgs, n, path, name, jobs, verbose, "sweep", NULL);
     free(cfgs);
-    return run_stop_requested ? 130 : errors || crashed ? 1 : 0;
+    return rc;
 }

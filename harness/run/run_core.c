@@ -3,13 +3,15 @@
  * rms_step_f32).  A non-finite loss or gradient norm stops the run as
  * diverged at that step; a problem that cannot be created or memory that
  * cannot be had makes the run failed.  Nothing here allocates per step. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include "run/run_core.h"
+#include "sys/bounds.h"
+#include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -19,27 +21,31 @@ static void on_stop(int sig)
     run_stop_requested = 1;
 }
 
-void run_catch_stop_signals(void)
+static void catch_stop(int flags)
 {
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+void run_catch_stop_signals(void)
+{
+    catch_stop(SA_RESETHAND);
+}
+
+void run_catch_stop_signals_worker(void)
+{
+    catch_stop(0);
 }
 
 const char *run_status_name(enum run_status s)
 {
     return s == RUN_DONE ? "done" : s == RUN_DIVERGED ? "diverged" : "failed";
-}
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Peak RSS of this run, not of the process so far: a sweep worker runs many
@@ -72,132 +78,166 @@ static long long peak_rss(int reset_ok)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (long long)ru.ru_maxrss * 1024 : -1;
 }
 
-static void fail(run_result *r, const char *msg)
+static void run_fail(run_result *r, const char *msg)
 {
     r->status = RUN_FAILED;
     snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
-/* The loop, once per precision.  T: element type; GRAD: grad64/grad32;
- * STEP(s, x, g): one kernel step. */
-#define RUN_LOOP(NAME, T, STATE, STATE_INIT, STATE_FREE, GRAD, STEP)           \
-    static void NAME(const run_config *rc, problem *p, size_t n, long steps,  \
-                     long every, const rms_kernel *k, run_result *r,           \
-                     int keep_params, run_progress_fn prog, void *ctx)         \
-    {                                                                          \
-        (void)k;                                                               \
-        const rms_cfg *c = &rc->cfg;                                           \
-        double *x0 = rms_alloc(n, sizeof(double));                             \
-        T *x = rms_alloc(n, sizeof(T)), *g = rms_alloc(n, sizeof(T));          \
-        STATE s;                                                               \
-        int have_state = 0;                                                    \
-        if (!x0 || !x || !g || STATE_INIT(&s, n, c) != 0) {                    \
-            fail(r, "out of memory for parameters and state");                 \
-            goto out;                                                          \
-        }                                                                      \
-        have_state = 1;                                                        \
-        p->def->x0(p, x0);                                                     \
-        for (size_t i = 0; i < n; i++)                                         \
-            x[i] = (T)x0[i];                                                   \
-        const double target = p->def->target;                                  \
-        const int maximize = c->maximize;                                      \
-        double best = NAN;                                                     \
-        int64_t t0 = now_ns();                                                 \
-        long t;                                                                \
-        for (t = 0; t < steps; t++) {                                          \
-            if (p->def->next_batch)                                            \
-                p->def->next_batch(p);                                         \
-            double loss = (double)p->def->GRAD(p, x, g);                       \
-            int sample = t % every == 0;                                       \
-            double gn = 0;                                                     \
-            if (sample) {                                                      \
-                for (size_t i = 0; i < n; i++)                                 \
-                    gn += (double)g[i] * (double)g[i];                         \
-                gn = sqrt(gn);                                                 \
-            }                                                                  \
-            if (!isfinite(loss) || (sample && !isfinite(gn))) {                \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-                r->curve[r->ncurve++] = (curve_point){ t, isfinite(loss) ? loss : NAN, \
-                    isfinite(gn) ? gn : NAN, now_ns() - t0 };                  \
-                break;                                                         \
-            }                                                                  \
-            if (isnan(best) || (maximize ? loss > best : loss < best))         \
-                best = loss;                                                   \
-            if (!maximize && r->steps_to_target < 0 && loss <= target) {       \
-                r->steps_to_target = t;                                        \
-                r->time_to_target_ns = now_ns() - t0;                          \
-            }                                                                  \
-            if (run_stop_requested) {   /* one load per step: free */          \
-                r->status = RUN_FAILED;                                        \
-                snprintf(r->error, sizeof r->error, "interrupted at step %ld", t); \
-                break;                                                         \
-            }                                                                  \
-            if (sample) {                                                      \
-                r->curve[r->ncurve++] = (curve_point){ t, loss, gn, now_ns() - t0 }; \
-                if (prog)                                                      \
-                    prog(t, steps, loss, ctx);                                 \
-            }                                                                  \
-            STEP;                                                              \
-        }                                                                      \
-        r->steps_done = t;                                                     \
-        r->best_loss = best;                                                   \
-        if (r->status == RUN_DONE) {                                           \
-            /* the loss where the run ended, on the same precision path */     \
-            double loss = (double)p->def->GRAD(p, x, g), gn = 0;               \
-            for (size_t i = 0; i < n; i++)                                     \
-                gn += (double)g[i] * (double)g[i];                             \
-            gn = sqrt(gn);                                                     \
-            int finite = isfinite(loss) && isfinite(gn);                       \
-            for (size_t i = 0; finite && i < n; i++)                           \
-                finite = isfinite((double)x[i]);                               \
-            r->wall_ns = now_ns() - t0;                                        \
-            r->curve[r->ncurve++] = (curve_point){ t, finite ? loss : NAN,    \
-                isfinite(gn) ? gn : NAN, r->wall_ns };                         \
-            if (!finite) {                                                     \
-                r->status = RUN_DIVERGED;                                      \
-                r->diverged_step = t;                                          \
-            } else {                                                           \
-                if (maximize ? loss > best : loss < best)                      \
-                    r->best_loss = loss;                                       \
-                if (!maximize && r->steps_to_target < 0 && loss <= target) {   \
-                    r->steps_to_target = t;                                    \
-                    r->time_to_target_ns = r->wall_ns;                         \
-                }                                                              \
-                for (size_t i = 0; i < n; i++)                                 \
-                    x0[i] = (double)x[i];                                      \
-                r->final_loss = p->def->loss_exact ? p->def->loss_exact(p, x0) : loss; \
-                if (p->def->metric) {                                          \
-                    const char *mname = NULL;                                  \
-                    r->metric_value = p->def->metric(p, x0, &mname);           \
-                    r->has_metric = mname != NULL;                             \
-                    snprintf(r->metric_name, sizeof r->metric_name, "%s",      \
-                             mname ? mname : "");                              \
-                }                                                              \
-            }                                                                  \
-        } else {                                                               \
-            r->wall_ns = now_ns() - t0;                                        \
-        }                                                                      \
-        if (keep_params) {                                                     \
-            r->params = malloc((n ? n : 1) * sizeof(double));                  \
-            if (r->params) {                                                   \
-                for (size_t i = 0; i < n; i++)                                 \
-                    r->params[i] = (double)x[i];                               \
-                r->nparams = n;                                                \
-            }                                                                  \
-        }                                                                      \
-    out:                                                                       \
-        if (have_state)                                                        \
-            STATE_FREE(&s);                                                    \
-        rms_free(x0);                                                          \
-        rms_free(x);                                                           \
-        rms_free(g);                                                           \
-    }
+/* What one run's loop needs, passed to the per-precision functions. */
+typedef struct run_loop {
+    const run_config *rc;
+    problem *p;
+    size_t n;
+    long steps, every;
+    long heldout_every;    /* steps per epoch when the problem has a test set, else 0 */
+    const rms_kernel *k;
+    run_result *r;
+    int keep_params;
+    run_progress_fn prog;
+    void *ctx;
+    int64_t t0;            /* the run's start (run_now_ns) */
+} run_loop;
 
-RUN_LOOP(run_f64, double, rms_state_f64, rms_state_f64_init, rms_state_f64_free, grad64,
-         rms_step_f64(&s, x, g, c))
-RUN_LOOP(run_f32, float, rms_state_f32, rms_state_f32_init, rms_state_f32_free, grad32,
-         rms_step_f32(k, &s, x, g, c))
+static int64_t run_now_ns(void)
+{
+    return (int64_t)timing_now_ns();
+}
+
+static int64_t run_elapsed_ns(const run_loop *L)
+{
+    return run_now_ns() - L->t0;
+}
+
+/* The loop, once per precision (run/run_loop.inc): ref64 in double, every
+ * float kernel in float. */
+#define REAL double
+#define RUN_SUFFIX f64
+#define RUN_STATE rms_state_f64
+#define RUN_STATE_INIT rms_state_f64_init
+#define RUN_STATE_FREE rms_state_f64_free
+#define RUN_GRAD grad64
+#define RUN_STEP(k, s, x, g, c) rms_step_f64(s, x, g, c)
+#include "run/run_loop.inc"
+
+#define REAL float
+#define RUN_SUFFIX f32
+#define RUN_STATE rms_state_f32
+#define RUN_STATE_INIT rms_state_f32_init
+#define RUN_STATE_FREE rms_state_f32_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
+#include "run/run_loop.inc"
+
+/* --epochs as steps, given the problem's steps per epoch (its data decide
+ * them), and the curve interval; -1 with a message when out of range. */
+static int epochs_to_steps(const run_config *rc, size_t spe, long *steps, long *every,
+                           char *err, size_t len)
+{
+    if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
+        snprintf(err, len, "--epochs: bad value '%ld' (more than %ld steps for problem '%s')",
+                 rc->epochs, (long)CONFIG_STEPS_MAX, rc->problem->name);
+        return -1;
+    }
+    *steps = rc->epochs * (long)spe;
+    *every = rc->every ? rc->every : config_auto_every(*steps);
+    if (*steps / *every > CONFIG_CURVE_MAX) {
+        snprintf(err, len, "--every: bad value '%ld' (%ld epochs of '%s' = %ld steps would "
+                 "give more than %ld curve points)", *every, rc->epochs, rc->problem->name,
+                 *steps, (long)CONFIG_CURVE_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static size_t steps_per_epoch(const problem *p)
+{
+    return p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
+}
+
+static int check_epochs(const run_config *rc, size_t n, char *err, size_t len)
+{
+    const problem_def *seen = NULL;
+    size_t spe = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc[i].epochs)
+            continue;
+        if (rc[i].problem != seen) {   /* one instance per problem: the data are the same */
+            char why[256];
+            problem *p = problem_create(rc[i].problem, rc[i].dim, rc[i].seed, why, sizeof why);
+            if (!p)
+                continue;   /* the run itself reports that, as a failed run */
+            spe = steps_per_epoch(p);
+            problem_destroy(p);
+            seen = rc[i].problem;
+        }
+        long steps, every;
+        if (epochs_to_steps(&rc[i], spe, &steps, &every, err, len))
+            return -1;
+    }
+    return 0;
+}
+
+/* Bytes a run holds at once, from run_loop.inc: x0 in double, x and g,
+ * up to three state arrays (v, m, buf) in the run's precision, the
+ * problem's own per-element tables (quadratic: 12, noisy: 20 bytes; 24
+ * covers them) and the curve.  An upper bound, not a measurement. */
+static double run_mem_bytes(const run_config *rc)
+{
+    double n = (double)rc->dim, elt = rc->kernel->f64 ? 8 : 4;
+    double data = rc->problem->dim_settable ? 24 * n : 0;
+    double points = rc->steps && rc->every ? (double)rc->steps / (double)rc->every + 3 : 0;
+    return n * (8 + 5 * elt) + data + points * (double)sizeof(curve_point);
+}
+
+static int check_memory(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    double most = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (run_mem_bytes(&rc[i]) > most) {
+            most = run_mem_bytes(&rc[i]);
+            at = i;
+        }
+    char why[200];
+    if (n == 0 || bounds_check_memory(most * (double)(jobs > 0 ? jobs : 1), why, sizeof why) == 0)
+        return 0;
+    if (jobs > 1)
+        snprintf(err, len, "--dim %zu with --jobs %ld: %s (each run ~%.3g GiB)", rc[at].dim,
+                 jobs, why, most / 1073741824.0);
+    else
+        snprintf(err, len, "--dim: bad value '%zu' (the run %s)", rc[at].dim, why);
+    return -1;
+}
+
+/* The float kernels take lr, eps, weight decay as floats: a positive value
+ * below the smallest normal float becomes 0 or loses its digits there, so
+ * the run would not be the run asked for. */
+static int check_float_range(const run_config *rc, size_t n, char *err, size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (rc[i].kernel->f64)
+            continue;
+        const struct { const char *opt; double x; } v[] = {
+            { "--lr", rc[i].cfg.lr }, { "--eps", rc[i].cfg.eps },
+            { "--weight-decay", rc[i].cfg.weight_decay },
+        };
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            if (v[j].x > 0 && v[j].x < FLT_MIN) {
+                snprintf(err, len, "%s: bad value '%g' (below the float range, %g: kernel "
+                         "'%s' would use %g; use --kernel ref64)", v[j].opt, v[j].x,
+                         (double)FLT_MIN, rc[i].kernel->name, (double)(float)v[j].x);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int run_check_configs(const run_config *rc, size_t n, long jobs, char *err, size_t len)
+{
+    return check_float_range(rc, n, err, len) || check_memory(rc, n, jobs, err, len) ||
+           check_epochs(rc, n, err, len) ? -1 : 0;
+}
 
 void run_execute(const run_config *rc, int keep_params, run_result *r)
 {
@@ -213,45 +253,40 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     r->diverged_step = r->steps_to_target = -1;
     r->final_loss = r->best_loss = NAN;
     r->peak_rss_bytes = -1;
+    r->heldout_best_acc = r->heldout_final_acc = r->heldout_final_loss = NAN;
     int reset = hwm_reset();
     problem_set_threads(rc->threads);
     rms_set_threads(rc->threads);
 
     problem *p = problem_create(rc->problem, rc->dim, rc->seed, err, sizeof err);
     if (!p) {
-        fail(r, err);
+        run_fail(r, err);
         return;
     }
     long steps = rc->steps, every = rc->every;
-    if (rc->epochs) {
-        size_t spe = p->def->steps_per_epoch ? p->def->steps_per_epoch(p) : 0;
-        if (spe == 0 || (unsigned long)rc->epochs > (unsigned long)(CONFIG_STEPS_MAX / (long)spe)) {
-            fail(r, "cannot turn --epochs into steps for this problem");
-            problem_destroy(p);
-            return;
-        }
-        steps = rc->epochs * (long)spe;
-        if (!every)
-            every = config_auto_every(steps);
-        if (steps / every > CONFIG_CURVE_MAX) {
-            fail(r, "--every too small for this many epochs (curve too long)");
-            problem_destroy(p);
-            return;
-        }
-    }
-    r->steps = steps;
-    /* samples at 0, every, 2*every, ... plus the final point */
-    size_t cap = (size_t)((steps - 1) / every) + 3;
-    r->curve = malloc(cap * sizeof *r->curve);
-    if (!r->curve) {
-        fail(r, "out of memory for the curve");
+    if (rc->epochs && epochs_to_steps(rc, steps_per_epoch(p), &steps, &every, err, sizeof err)) {
+        run_fail(r, err);
         problem_destroy(p);
         return;
     }
+    r->steps = steps;
+    /* held-out loss and accuracy once per epoch, where the problem has both */
+    long hev = p->def->heldout && p->def->steps_per_epoch ? (long)p->def->steps_per_epoch(p) : 0;
+    /* samples at 0, every, 2*every, ... plus one per epoch and the final point */
+    size_t cap = (size_t)((steps - 1) / every) + (hev > 0 ? (size_t)(steps / hev) : 0) + 3;
+    r->curve = malloc(cap * sizeof *r->curve);
+    if (!r->curve) {
+        run_fail(r, "out of memory for the curve");
+        problem_destroy(p);
+        return;
+    }
+    run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
+                   .heldout_every = hev, .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
+                   .ctx = ctx };
     if (rc->kernel->f64)
-        run_f64(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f64(&L);
     else
-        run_f32(rc, p, p->dim, steps, every, rc->kernel, r, keep_params, progress, ctx);
+        run_f32(&L);
     problem_destroy(p);
     r->peak_rss_bytes = peak_rss(reset);
 }

@@ -28,6 +28,11 @@ void run_print_summary(FILE *f, const run_config *rc, const run_result *r, long 
     fprintf(f, " wall_s=%.6f", (double)r->wall_ns * 1e-9);
     if (r->has_metric)
         real(f, r->metric_name, r->metric_value);
+    if (r->has_heldout) {   /* recorded once per epoch: the best and the last */
+        real(f, "test_acc_best", r->heldout_best_acc);
+        real(f, "test_acc_final", r->heldout_final_acc);
+        real(f, "test_loss_final", r->heldout_final_loss);
+    }
     if (r->status == RUN_DIVERGED)
         fprintf(f, " diverged_step=%ld", r->diverged_step);
     if (r->peak_rss_bytes >= 0)

@@ -1,4 +1,4 @@
-/* sweep_grid.c -- problems x kernels x presets x lr x beta x eps x momentum
+/* sweep_grid.c -- problems x kernels x solvers x every option axis
  * x seeds, each resolved exactly as `rmsbench run` would resolve it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@ void sweep_options(struct option *out, size_t cap, const struct option *extra)
         { "problems", required_argument, 0, OPT_PROBLEMS },
         { "kernels",  required_argument, 0, OPT_KERNELS },
         { "presets",  required_argument, 0, OPT_PRESETS },
+        { "solvers",  required_argument, 0, OPT_SOLVERS },
         { "seeds",    required_argument, 0, OPT_SEEDS },
         { "jobs",     required_argument, 0, OPT_JOBS },
         { "dry-run",  no_argument,       0, OPT_DRY_RUN },
@@ -21,11 +22,16 @@ void sweep_options(struct option *out, size_t cap, const struct option *extra)
         { "verbose",  no_argument,       0, OPT_VERBOSE },
         { "help",     no_argument,       0, OPT_HELP },
         { 0, 0, 0, 0 } };
-    const struct option *parts[] = { config_long_options, grid, extra };
     size_t k = 0;
+    /* the axes first: each takes a list, and shadows run's flag of its name */
+    for (size_t i = 0; solver_axes[i].name && i < SWEEP_MAX_AXES; i++)
+        if (k + 1 < cap)
+            out[k++] = (struct option){ solver_axes[i].name, required_argument, 0,
+                                        OPT_AXIS0 + (int)i };
+    const struct option *parts[] = { config_long_options, grid, extra };
     for (size_t p = 0; p < 3; p++)
         for (size_t i = 0; parts[p] && parts[p][i].name; i++)
-            if (k + 1 < cap)
+            if (k + 1 < cap && !(p == 0 && solver_axis_find(parts[p][i].name)))
                 out[k++] = parts[p][i];
     out[k] = (struct option){ 0, 0, 0, 0 };
 }
@@ -33,15 +39,15 @@ void sweep_options(struct option *out, size_t cap, const struct option *extra)
 int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
 {
     char err[512];
+    if (id >= OPT_AXIS0 && id < OPT_AXIS0 + (int)solver_axis_count()) {
+        sp->axis[id - OPT_AXIS0] = arg;
+        return 0;
+    }
     switch (id) {
     case OPT_PROBLEM: case OPT_PROBLEMS: sp->problems = arg; return 0;
     case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
-    case OPT_PRESET: case OPT_PRESETS: sp->presets = arg; return 0;
+    case OPT_PRESET: case OPT_PRESETS: case OPT_SOLVERS: sp->solvers = arg; return 0;
     case OPT_SEED: case OPT_SEEDS: sp->seeds = arg; return 0;
-    case OPT_LR: sp->lr = arg; return 0;
-    case OPT_BETA: sp->beta = arg; return 0;
-    case OPT_EPS: sp->eps = arg; return 0;
-    case OPT_MOMENTUM: sp->momentum = arg; return 0;
     case OPT_NAME:
         if (!*arg || strlen(arg) > 128)
             cli_die("--name: bad value '%s' (1 to 128 characters)", arg);
@@ -113,28 +119,51 @@ static void free_names(names *n)
     free(n->v);
 }
 
-typedef struct dlist { double *v; size_t n; int set; } dlist;
-
-static int parse_values(const char *opt, const char *s, dlist *out, char *err, size_t len)
+/* The values of one axis as text: a real option's list or log range
+ * (range_parse_doubles) written back as %.17g, other options' comma lists
+ * as given; each value is tried on a scratch run_opts so a bad one is
+ * rejected here, before anything is opened. */
+static int axis_values(const opt_axis *a, const char *s, names *out, char *err, size_t len)
 {
     char why[256];
-    memset(out, 0, sizeof *out);
-    if (!s) {              /* unset: one pass that keeps the preset's value */
-        out->n = 1;
-        return 0;
+    if (a->kind != AXIS_REAL) {
+        if (split_names(a->name, s, "", out, err, len))
+            return -1;
+    } else {
+        double *v;
+        size_t n;
+        if (range_parse_doubles(s, &v, &n, why, sizeof why)) {
+            snprintf(err, len, "--%s: %s", a->name, why);
+            return -1;
+        }
+        memset(out, 0, sizeof *out);
+        out->copy = malloc(n * 32 + 1);
+        out->v = calloc(n + 1, sizeof *out->v);
+        if (!out->copy || !out->v) {
+            free(v);
+            snprintf(err, len, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            out->v[i] = out->copy + 32 * i;
+            snprintf(out->v[i], 32, "%.17g", v[i]);
+        }
+        out->n = n;
+        free(v);
     }
-    if (range_parse_doubles(s, &out->v, &out->n, why, sizeof why)) {
-        snprintf(err, len, "--%s: %s", opt, why);
-        return -1;
+    for (size_t i = 0; i < out->n; i++) {
+        run_opts scratch;
+        run_opts_init(&scratch);
+        if (solver_axis_set(&scratch, a, out->v[i], err, len))
+            return -1;
     }
-    out->set = 1;
     return 0;
 }
 
 int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
 {
-    names pr, ke, ps;
-    dlist lr = { 0 }, be = { 0 }, ep = { 0 }, mo = { 0 };
+    names pr, ke, so, ax[SWEEP_MAX_AXES];
+    size_t nax = solver_axis_count(), pos[SWEEP_MAX_AXES] = { 0 };
     uint64_t *seeds = NULL;
     size_t nseeds = 1;
     run_config *cfgs = NULL;
@@ -142,7 +171,8 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     char why[256];
     memset(&pr, 0, sizeof pr);
     memset(&ke, 0, sizeof ke);
-    memset(&ps, 0, sizeof ps);
+    memset(&so, 0, sizeof so);
+    memset(ax, 0, sizeof ax);
     *out = NULL;
     *count = 0;
 
@@ -152,19 +182,27 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     }
     if (split_names("problems", sp->problems, "", &pr, err, len) ||
         split_names("kernels", sp->kernels, "auto", &ke, err, len) ||
-        split_names("presets", sp->presets, "seed", &ps, err, len) ||
-        parse_values("lr", sp->lr, &lr, err, len) ||
-        parse_values("beta", sp->beta, &be, err, len) ||
-        parse_values("eps", sp->eps, &ep, err, len) ||
-        parse_values("momentum", sp->momentum, &mo, err, len))
+        split_names("solvers", sp->solvers, "seed", &so, err, len))
         goto done;
+    double total = (double)pr.n * ke.n * so.n;
+    for (size_t i = 0; i < nax; i++) {
+        if (sp->axis[i] && axis_values(&solver_axes[i], sp->axis[i], &ax[i], err, len))
+            goto done;
+        total *= sp->axis[i] ? (double)ax[i].n : 1;
+    }
+    for (size_t i = 0; i < so.n; i++) {   /* an unknown solver is bad input */
+        run_opts scratch;
+        run_opts_init(&scratch);
+        if (solver_parse(so.v[i], &scratch, err, len))
+            goto done;
+    }
     if (sp->seeds) {
         if (range_parse_seeds(sp->seeds, &seeds, &nseeds, why, sizeof why)) {
             snprintf(err, len, "--seeds: %s", why);
             goto done;
         }
     }
-    double total = (double)pr.n * ke.n * ps.n * lr.n * be.n * ep.n * mo.n * nseeds;
+    total *= (double)nseeds;
     if (total > SWEEP_MAX_CONFIGS) {
         snprintf(err, len, "the grid has %.0f configs (more than %d)", total, SWEEP_MAX_CONFIGS);
         goto done;
@@ -176,35 +214,44 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     }
     size_t n = 0;
     /* nesting order = order of execution: seeds innermost, so the first
-     * finished runs already show spread over seeds */
+     * finished runs already show spread over seeds; the axes form an
+     * odometer in table order (lr first) */
     for (size_t a = 0; a < pr.n; a++)
     for (size_t b = 0; b < ke.n; b++)
-    for (size_t c = 0; c < ps.n; c++)
-    for (size_t d = 0; d < lr.n; d++)
-    for (size_t e = 0; e < be.n; e++)
-    for (size_t f = 0; f < ep.n; f++)
-    for (size_t g = 0; g < mo.n; g++)
-    for (size_t h = 0; h < nseeds; h++) {
-        run_opts o = sp->base;
-        o.problem = pr.v[a];
-        o.kernel = ke.v[b];
-        o.preset = ps.v[c];
-        if (lr.set) o.over.lr = lr.v[d], o.set |= SET_LR;
-        if (be.set) o.over.beta = be.v[e], o.set |= SET_BETA;
-        if (ep.set) o.over.eps = ep.v[f], o.set |= SET_EPS;
-        if (mo.set) o.over.momentum = mo.v[g], o.set |= SET_MOMENTUM;
-        if (seeds) o.seed = seeds[h];
-        if (config_resolve(&o, &cfgs[n], why, sizeof why)) {
-            snprintf(err, len, "%s", why);
-            goto done;
+    for (size_t c = 0; c < so.n; c++)
+    for (int more = 1; more;) {
+        for (size_t h = 0; h < nseeds; h++) {
+            run_opts o = sp->base;
+            o.problem = pr.v[a];
+            o.kernel = ke.v[b];
+            if (solver_parse(so.v[c], &o, err, len))
+                goto done;
+            for (size_t i = 0; i < nax; i++)
+                if (sp->axis[i] && solver_axis_set(&o, &solver_axes[i], ax[i].v[pos[i]], err, len))
+                    goto done;
+            if (seeds) o.seed = seeds[h];
+            if (config_resolve(&o, &cfgs[n], why, sizeof why)) {
+                snprintf(err, len, "%s", why);
+                goto done;
+            }
+            /* the same config twice (e.g. kernels auto,fused) runs once */
+            size_t k;
+            for (k = 0; k < n && n < 4096; k++)
+                if (!strcmp(cfgs[k].hash, cfgs[n].hash))
+                    break;
+            if (k == n || n >= 4096)
+                n++;
         }
-        /* the same config twice (e.g. kernels auto,fused) runs once */
-        size_t k;
-        for (k = 0; k < n && n < 4096; k++)
-            if (!strcmp(cfgs[k].hash, cfgs[n].hash))
+        more = 0;
+        for (size_t i = nax; i-- > 0;) {   /* next combination of the axes */
+            if (!sp->axis[i])
+                continue;
+            if (++pos[i] < ax[i].n) {
+                more = 1;
                 break;
-        if (k == n || n >= 4096)
-            n++;
+            }
+            pos[i] = 0;
+        }
     }
     *out = cfgs;
     *count = n;
@@ -214,11 +261,9 @@ done:
     free(cfgs);
     free_names(&pr);
     free_names(&ke);
-    free_names(&ps);
-    free(lr.v);
-    free(be.v);
-    free(ep.v);
-    free(mo.v);
+    free_names(&so);
+    for (size_t i = 0; i < nax; i++)
+        free_names(&ax[i]);
     free(seeds);
     return status;
 }

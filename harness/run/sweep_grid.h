@@ -5,20 +5,28 @@
 
 #include <stddef.h>
 #include "cli/config.h"
+#include "run/solver.h"
 
 #define SWEEP_MAX_CONFIGS 1000000
 
+#define SWEEP_MAX_AXES 16
+
 typedef struct sweep_spec {
     run_opts base;                 /* options applied to every config */
-    const char *problems, *kernels, *presets;   /* comma lists (NULL: unset) */
-    const char *lr, *beta, *eps, *momentum;     /* R: list or log range */
+    const char *problems, *kernels;             /* comma lists (NULL: unset) */
+    const char *solvers;           /* comma list of solver labels (--presets too) */
+    const char *axis[SWEEP_MAX_AXES];           /* per solver_axes row: a list, a
+                                                   log range for real options, or NULL */
     const char *seeds;                          /* S: list or a..b */
 } sweep_spec;
 
 /* Options of a grid beyond run's, shared by `rmsbench sweep` and
  * `rmsbench-mpi sweep` (which adds its own after OPT_LAST_GRID). */
 enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS,
-       OPT_JOBS, OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_HELP, OPT_LAST_GRID };
+       OPT_JOBS, OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_HELP, OPT_SOLVERS, OPT_LAST_GRID };
+/* Grid axes (one per solver_axes row, --NAME LIST) take ids from here on;
+ * they shadow run's flags of the same name (--centered 0,1). */
+#define OPT_AXIS0 1000
 
 /* run's options, the grid options, then extra (zero-terminated) into out. */
 void sweep_options(struct option *out, size_t cap, const struct option *extra);

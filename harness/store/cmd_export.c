@@ -1,6 +1,7 @@
 /* cmd_export.c -- rmsbench export: one table or view as CSV or JSON.  The
  * database is opened read-only; the table comes from a fixed allow-list and
  * every filter is a bound parameter, so nothing typed reaches the SQL text. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "store/db.h"
+#include "sys/outpath.h"
 
 /* Tables and views that can be exported, and how filters reach them:
  * direct (the table has the run columns) or through its run_id. */
@@ -50,7 +52,9 @@ static void help(void)
            "  --problem P --kernel K --status S --sweep NAME --preset NAME --run ID\n"
            "                   keep only matching runs (runs, run_summary; curves and\n"
            "                   curve_points through their run)\n"
-           "  --out FILE       write there instead of stdout\n"
+           "  --out FILE       write there instead of stdout: a new file, or a regular\n"
+           "                   file replaced whole once the export is complete; a\n"
+           "                   symlink, FIFO, device or directory there is refused\n"
            "  --db FILE        database (default results/rmsbench.db)\n");
 }
 
@@ -207,6 +211,8 @@ int cmd_export(int argc, char **argv)
                  t->name, where, t->order);
 
     char err[512];
+    if (out && out_path_check(out, err, sizeof err))
+        cli_die("--out: %s", err);
     sqlite3 *db = db_open(path, DB_READONLY, err, sizeof err);
     if (!db)
         cli_die("%s", err);
@@ -225,35 +231,23 @@ int cmd_export(int argc, char **argv)
             sqlite3_bind_text(st, i + 1, filter[i], -1, SQLITE_STATIC);
     }
     /* write to a temporary file beside --out and rename it into place, so
-     * a failed export never leaves a truncated file */
+     * a failed export never leaves a truncated file (stdout is checked by
+     * main, after every command) */
     FILE *f = stdout;
     char tmp[4200] = "";
-    if (out) {
-        snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
-        f = fopen(tmp, "w");
-        if (!f) {
-            sqlite3_finalize(st);
-            db_close(db);
-            cli_die("--out: cannot write '%s'", out);
-        }
+    if (out && !(f = out_tmp_open(out, tmp, sizeof tmp))) {
+        sqlite3_finalize(st);
+        db_close(db);
+        cli_die("--out: cannot write beside '%s': %s", out, strerror(errno));
     }
     int status = write_rows(st, f, json, err, sizeof err);
     sqlite3_finalize(st);
     db_close(db);
-    if (out) {
-        if (fclose(f) != 0 && status == 0) {
-            snprintf(err, sizeof err, "writing '%s' failed", out);
-            status = -1;
-        }
-        if (status == 0 && rename(tmp, out) != 0) {
-            snprintf(err, sizeof err, "cannot rename into '%s'", out);
-            status = -1;
-        }
-        if (status)
-            unlink(tmp);
-    } else if (fflush(stdout) != 0) {
-        snprintf(err, sizeof err, "writing to stdout failed");
-        status = -1;
+    if (out && status == 0)
+        status = out_tmp_commit(f, tmp, out, err, sizeof err);
+    else if (out) {
+        fclose(f);
+        unlink(tmp);
     }
     if (status) {
         fprintf(stderr, "rmsbench export: %s\n", err);

@@ -20,8 +20,10 @@ static const char USAGE[] =
 "\n"
 "  --db FILE   database (default " RMS_DB_DEFAULT ")\n"
 "\n"
-"A missing, unreadable or malformed file is a one-line error naming it, exit\n"
-"status 2, and the database is not touched.\n";
+"A result already in the database (same machine, command and timings: the\n"
+"same file imported again) is skipped.  A missing, unreadable or malformed file\n"
+"(or a negative time) is a one-line error naming it, exit status 2, and the\n"
+"database is not touched.\n";
 
 /* A number field: required ones must be numbers; optional ones may be absent
  * or null.  -1 with a message on a wrong type. */
@@ -43,6 +45,10 @@ static int get_num(json_t *o, const char *key, int required, double *x, int *pre
     }
     *x = json_number_value(v);
     *present = 1;
+    if (*x < 0) {   /* times in seconds */
+        snprintf(err, len, "%s: results[%zu].%s is negative (%g)", file, idx, key, *x);
+        return -1;
+    }
     return 0;
 }
 
@@ -59,11 +65,12 @@ static int check_num_array(json_t *a, const char *key, int required, const char 
     if (!json_is_array(a))
         goto bad;
     json_array_foreach(a, i, x)
-        if (!json_is_number(x))
+        if (!json_is_number(x) || (strcmp(key, "exit_codes") && json_number_value(x) < 0))
             goto bad;
     return 0;
 bad:
-    snprintf(err, len, "%s: results[%zu].%s is not an array of numbers", file, idx, key);
+    snprintf(err, len, "%s: results[%zu].%s is not an array of %snumbers", file, idx, key,
+             strcmp(key, "exit_codes") ? "non-negative " : "");
     return -1;
 }
 
@@ -129,8 +136,27 @@ static void bind_json(sqlite3_stmt *st, int col, json_t *r, const char *key)
         sqlite3_bind_null(st, col);
 }
 
+/* Is this result already there (the same file imported again)?  Same
+ * machine, command and every timing. */
+static int already(sqlite3 *db, sqlite3_int64 mid, json_t *r)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM hyperfine WHERE machine_id = ?1 AND command = ?2"
+                           " AND times_json IS ?3 AND mean_s IS ?4", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, mid);
+    sqlite3_bind_text(st, 2, json_string_value(json_object_get(r, "command")), -1,
+                      SQLITE_TRANSIENT);
+    bind_json(st, 3, r, "times");
+    bind_opt_num(st, 4, r, "mean");
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 static int insert(sqlite3 *db, json_t *root, const char *file, size_t *count,
-                  char *err, size_t len)
+                  size_t *skipped, char *err, size_t len)
 {
     sqlite3_int64 mid;
     sqlite3_stmt *st = NULL;
@@ -148,6 +174,10 @@ static int insert(sqlite3 *db, json_t *root, const char *file, size_t *count,
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(root, "results"), i, r) {
+        if (already(db, mid, r)) {
+            (*skipped)++;
+            continue;
+        }
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, mid);
         sqlite3_bind_text(st, 2, json_string_value(json_object_get(r, "command")), -1,
@@ -170,6 +200,7 @@ static int insert(sqlite3 *db, json_t *root, const char *file, size_t *count,
         (*count)++;
     }
     sqlite3_finalize(st);
+    st = NULL;   /* the failure path below finalizes it again otherwise */
     if (db_exec(db, "COMMIT", err, len))
         goto fail;
     return 0;
@@ -219,15 +250,18 @@ int cmd_import_hyperfine(int argc, char **argv)
         json_decref(root);
         cli_die("%s", err);
     }
-    size_t count = 0;
-    int rc = insert(db, root, file, &count, err, sizeof err);
+    size_t count = 0, skipped = 0;
+    int rc = insert(db, root, file, &count, &skipped, err, sizeof err);
     db_close(db);
     json_decref(root);
     if (rc) {
         fprintf(stderr, "rmsbench import-hyperfine: %s\n", err);
         return 1;
     }
-    printf("imported %zu hyperfine result%s from %s into %s\n", count, count == 1 ? "" : "s",
+    printf("imported %zu hyperfine result%s from %s into %s", count, count == 1 ? "" : "s",
            file, db_path);
+    if (skipped)
+        printf(" (%zu already there, skipped)", skipped);
+    putchar('\n');
     return 0;
 }

@@ -16,18 +16,50 @@ int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
     return 0;
 }
 
-sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
+/* Whose file is this?  Ours: marked with our application_id, empty (a
+ * new database), or an rmsbench database from before the mark (its
+ * user_version and the runs/machines tables say so).  -1 with a message
+ * for anything else, before a single byte of it is written. */
+static int check_owner(sqlite3 *db, int *marked, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
-    struct stat st;
-    if (mode == DB_READONLY && stat(path, &st) != 0) {
-        snprintf(err, errlen, "database '%s' does not exist", path);
-        return NULL;
+    sqlite3_stmt *st;
+    int app = 0, uv = 0, tables = 0, ours_schema = 0;
+    static const char *const sql[4] = {
+        "PRAGMA application_id", "PRAGMA user_version",
+        "SELECT count(*) FROM sqlite_master",
+        "SELECT (SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'config_hash')"
+        " + (SELECT count(*) FROM pragma_table_info('machines') WHERE name = 'fingerprint')",
+    };
+    int *out[4] = { &app, &uv, &tables, &ours_schema };
+    for (int i = 0; i < 4; i++) {
+        if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+            return -1;
+        }
+        int rc = sqlite3_step(st);
+        *out[i] = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW) {
+            snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+            return -1;
+        }
     }
+    *marked = app == RMS_APPLICATION_ID;
+    if (*marked || (app == 0 && uv == 0 && tables == 0) ||
+        (app == 0 && uv >= 1 && ours_schema == 2))
+        return 0;
+    snprintf(err, errlen, "not an rmsbench database (application_id %d, user_version %d, "
+             "%d schema objects); refused, nothing written", app, uv, tables);
+    return -1;
+}
+
+/* Say which part of the path is wrong, and refuse what is not a regular
+ * file (a FIFO would block the open) or, for writing, a read-only file even
+ * for root (SQLite would silently write to a mode-0444 file as root). */
+static int check_path(const char *path, int mode, char *err, size_t errlen)
+{
+    struct stat st;
     if (mode != DB_READONLY) {
-        /* Say which part of the path is wrong, and respect a file's
-         * permissions even for root (SQLite would silently write to a
-         * mode-0444 file when running as root). */
         char dir[4096];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
@@ -38,21 +70,33 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
                 *slash = '\0';
             if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
                 snprintf(err, errlen, "database '%s': directory '%s' does not exist", path, dir);
-                return NULL;
-            }
-        }
-        if (stat(path, &st) == 0) {
-            if (!S_ISREG(st.st_mode)) {
-                snprintf(err, errlen, "database '%s' is not a regular file", path);
-                return NULL;
-            }
-            if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
-                snprintf(err, errlen, "database '%s' is read-only (mode %03o)", path,
-                         (unsigned)(st.st_mode & 0777));
-                return NULL;
+                return -1;
             }
         }
     }
+    if (stat(path, &st) != 0) {
+        if (mode != DB_READONLY)
+            return 0;
+        snprintf(err, errlen, "database '%s' does not exist", path);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "database '%s' is not a regular file", path);
+        return -1;
+    }
+    if (mode != DB_READONLY && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+        snprintf(err, errlen, "database '%s' is read-only (mode %03o)", path,
+                 (unsigned)(st.st_mode & 0777));
+        return -1;
+    }
+    return 0;
+}
+
+sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    if (check_path(path, mode, err, errlen))
+        return NULL;
     int flags = mode == DB_READONLY ? SQLITE_OPEN_READONLY
                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -68,14 +112,24 @@ sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, 30000);
     char msg[256];
-    /* Reading the schema is what tells a non-database file apart; a newer
-     * schema is refused before anything (even the WAL switch) is written. */
+    int marked = 0;
+    /* Reading the schema is what tells a non-database file apart; a foreign
+     * database or a newer schema is refused before anything (even the WAL
+     * switch) is written.  An empty write transaction finds a file SQLite
+     * can read but not write (an unknown write-version byte) now, not in
+     * the middle of a run or in every sweep worker. */
     if (db_exec(db, "SELECT count(*) FROM sqlite_master", msg, sizeof msg) ||
+        check_owner(db, &marked, msg, sizeof msg) ||
         (mode != DB_READONLY && db_check_version(db, msg, sizeof msg)) ||
+        (mode != DB_READONLY && db_exec(db, "BEGIN IMMEDIATE; COMMIT", msg, sizeof msg)) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA journal_mode=WAL", msg, sizeof msg)) ||
         db_exec(db, "PRAGMA foreign_keys=ON", msg, sizeof msg) ||
         (mode != DB_READONLY && db_exec(db, "PRAGMA synchronous=NORMAL", msg, sizeof msg)) ||
-        (mode != DB_READONLY && db_migrate(db, msg, sizeof msg))) {
+        (mode != DB_READONLY && db_migrate(db, msg, sizeof msg)) ||
+        (mode != DB_READONLY && !marked &&
+         db_exec(db, "PRAGMA application_id = " RMS_APPLICATION_ID_TEXT, msg, sizeof msg))) {
+        if (mode != DB_READONLY)
+            db_exec(db, "ROLLBACK", NULL, 0);
         snprintf(err, errlen, "database '%s': %s", path, msg);
         sqlite3_close(db);
         return NULL;

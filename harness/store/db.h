@@ -13,9 +13,16 @@
 
 enum { DB_RW = 0, DB_READONLY = 1 };
 
+/* PRAGMA application_id of every rmsbench database ("RMSB"): set when
+ * rmsbench creates a database (or first writes to one of its own from
+ * before the mark); a non-empty database without it is not touched. */
+#define RMS_APPLICATION_ID 0x524D5342
+#define RMS_APPLICATION_ID_TEXT "1380799298"
+
 /* Open (creating the file and migrating to the current schema unless
  * read-only).  NULL with a one-line message naming the path on failure: a
- * missing directory, a read-only file, not a database, a newer schema. */
+ * missing directory, not a regular file (a FIFO), a read-only or unwritable
+ * file, not a database, another program's database, a newer schema. */
 sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen);
 void db_close(sqlite3 *db);
 

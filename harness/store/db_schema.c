@@ -119,6 +119,43 @@ static const char *const MIGRATIONS[] = {
     "  step_ms REAL, compute_ms REAL, wait_ms REAL, comm_ms REAL, update_ms REAL,"
     "  state_bytes_per_rank INTEGER, final_loss REAL, status TEXT,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
+
+    /* 3 -> 4: declared tuning (rmsbench tune).  studies: one row per
+     * (tuning name, problem, solver) with the protocol and everything that
+     * defines it in spec_json (search space, lr grid, budget, seeds,
+     * sequence, base options), and the choice it made in best_json; trials:
+     * every config the protocol asked for, phase 'tune' (the search) or
+     * 'final' (the runs the comparison uses), linked to runs by config_hash.
+     * With the runs' config_text this is enough to repeat any tuning. */
+    "CREATE TABLE studies ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL, protocol TEXT NOT NULL CHECK (protocol IN ('grid','quasirandom')),"
+    "  problem TEXT NOT NULL, solver TEXT NOT NULL, spec_json TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'tuning' CHECK (status IN ('tuning','final','done')),"
+    "  best_json TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    "  finished_at TEXT,"
+    "  UNIQUE (name, problem, solver));"
+    "CREATE TABLE trials ("
+    "  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,"
+    "  phase TEXT NOT NULL CHECK (phase IN ('tune','final')),"
+    "  rep INTEGER NOT NULL,"       /* quasirandom: the study (0..M-1); grid: 0 */
+    "  trial INTEGER NOT NULL,"     /* index in the grid or the sequence */
+    "  seed INTEGER NOT NULL,"
+    "  params_json TEXT NOT NULL, config_hash TEXT NOT NULL,"
+    "  PRIMARY KEY (study_id, phase, rep, trial, seed)) WITHOUT ROWID;"
+    "CREATE INDEX trials_hash ON trials(config_hash);"
+    "CREATE VIEW trial_runs AS"
+    "  SELECT s.name, s.protocol, s.problem, s.solver, t.phase, t.rep, t.trial, t.seed,"
+    "         t.params_json, t.config_hash, r.id AS run_id, r.status, r.final_loss,"
+    "         r.steps_to_target, r.wall_ns / 1e9 AS wall_s"
+    "  FROM trials t JOIN studies s ON s.id = t.study_id"
+    "  LEFT JOIN runs r ON r.config_hash = t.config_hash AND r.status IN ('done','diverged');",
+
+    /* 4 -> 5: held-out metrics over time: problems with a test set record
+     * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
+    "ALTER TABLE curves ADD COLUMN test_loss REAL;"
+    "ALTER TABLE curves ADD COLUMN test_acc REAL;",
 };
 
 int db_schema_version(void)

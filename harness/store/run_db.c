@@ -264,7 +264,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
     if (db_exec(r->db, "BEGIN IMMEDIATE", err, len))
         return -1;
     ins = stmt(r, &r->st_curve,
-            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns) VALUES (?1,?2,?3,?4,?5)");
+            "INSERT INTO curves (run_id, step, loss, grad_norm, elapsed_ns, test_loss, test_acc)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7)");
     if (!ins)
         goto sqlfail;
     for (size_t i = 0; i < res->ncurve; i++) {
@@ -274,6 +275,8 @@ int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res, char *
         bind_real(ins, 3, p->loss);
         bind_real(ins, 4, p->grad_norm);
         sqlite3_bind_int64(ins, 5, p->elapsed_ns);
+        bind_real(ins, 6, p->test_loss);
+        bind_real(ins, 7, p->test_acc);
         if (sqlite3_step(ins) != SQLITE_DONE)
             goto sqlfail;
         sqlite3_reset(ins);
@@ -331,5 +334,20 @@ fail:
     if (upd)
         sqlite3_reset(upd);
     db_exec(r->db, "ROLLBACK", NULL, 0);
+    return -1;
+}
+
+int run_db_record(run_db *r, sqlite3_int64 run_id, run_result *res, char *err, size_t len)
+{
+    if (run_db_finish(r, run_id, res, err, len) == 0)
+        return 0;
+    char again[256];
+    res->status = RUN_FAILED;
+    res->ncurve = 0;
+    snprintf(res->error, sizeof res->error, "result not recorded: %.200s", err);
+    if (run_db_finish(r, run_id, res, again, sizeof again) != 0)
+        snprintf(res->error, sizeof res->error,
+                 "result not recorded: %.200s; run %lld stays 'running' (not done)", err,
+                 (long long)run_id);
     return -1;
 }

@@ -42,6 +42,13 @@ int run_db_claim(run_db *r, const run_config *rc, const char *sweep, int skip_ex
 int run_db_finish(run_db *r, sqlite3_int64 run_id, const run_result *res,
                   char *err, size_t errlen);
 
+/* run_db_finish, and when that fails (a full disk, an I/O error) make res
+ * say so: status failed, error "result not recorded: WHY", and try to
+ * record just that (no curve).  The caller prints res, so what is printed
+ * matches what is in the database: failed, or a row left `running` that
+ * counts as not done.  0, or -1 with the first error in err. */
+int run_db_record(run_db *r, sqlite3_int64 run_id, run_result *res, char *err, size_t errlen);
+
 /* Start time of process pid in clock ticks since boot (/proc/PID/stat
  * field 22); -1 when there is no such process or it is a zombie. */
 long long proc_start_time(int pid);
