@@ -54,7 +54,7 @@ typedef struct problem_def {
     double (*heldout)(problem *p, const double *x, double *acc);
     /* Optional: mini-batches per epoch (for --epochs); NULL: not epoch-based. */
     size_t (*steps_per_epoch)(const problem *p);
-    /* Optional, for data-parallel training (harness/mpi_train.c): rows in
+    /* Optional, for data-parallel training (harness/mpi/mpi_train.c): rows in
      * the current mini-batch, and the float loss summed over rows [lo, hi)
      * of it divided by `total`, with the gradient of that into g (all of
      * dim).  The slice with lo == 0 also carries any regulariser, so slices

@@ -112,8 +112,8 @@ bad "missing problem" "--problem" "$RMSBENCH" run --db "$DB"
 bad "unknown kernel" "'nosuch'" "${R[@]}" --kernel nosuch
 bad "RMS_KERNEL unknown" "'nosuch'" env RMS_KERNEL=nosuch "${R[@]}"
 bad "unknown preset" "'nosuch'" "${R[@]}" --preset nosuch
-bad "unknown option" "'--frobnicate'" "${R[@]}" --frobnicate
-bad "missing value" "'--lr'" "${R[@]}" --lr
+bad "unknown option" "--frobnicate: unknown option" "${R[@]}" --frobnicate
+bad "missing value" "--lr: missing value" "${R[@]}" --lr
 bad "extra argument" "'extra'" "${R[@]}" extra
 bad "wd-mode" "'both'" "${R[@]}" --wd-mode both
 bad "beta 1" "'1'" "${R[@]}" --beta 1

@@ -1,7 +1,8 @@
 # test_edges_minor.sh -- the minor edges of issue 19, one check each:
 # a learning rate below the float range with a float kernel is refused
 # (it became 0 in the kernel), --db with --no-db is refused by run and sweep
-# as by perf, import-hyperfine refuses negative times and skips a result
+# as by perf, a sweep list given twice is refused (the last one was kept
+# silently), import-hyperfine refuses negative times and skips a result
 # already imported (the same file twice made duplicate rows).
 . tests/lib.sh
 T=$(mktemp -d /tmp/rmsbench-minor.XXXXXX); trap 'rm -rf "$T"' EXIT
@@ -20,6 +21,11 @@ check "... nothing written" [ ! -e "$T/s.db" ]
 expect_fail 2 "run --no-db --db X" "$RMSBENCH" run --problem rosenbrock_nd --no-db --db "$T/x.db"
 expect_fail 2 "sweep --no-db --db X" "$RMSBENCH" sweep --problems rosenbrock_nd --no-db --db "$T/x.db"
 check "... nothing written" [ ! -e "$T/x.db" ]
+
+expect_fail 2 "sweep --problems a --problem b (b was kept silently)" \
+    "$RMSBENCH" sweep --problems rosenbrock --problem rastrigin --dry-run
+expect_fail 2 "sweep --seeds 1..3 --seed 4" \
+    "$RMSBENCH" sweep --problems rosenbrock --seeds 1..3 --seed 4 --dry-run
 
 "$RMSBENCH" import-hyperfine "$FX/hyperfine-perf.json" --db "$T/h.db" >/dev/null 2>&1
 "$RMSBENCH" import-hyperfine "$FX/hyperfine-perf.json" --db "$T/h.db" >"$T/out" 2>&1

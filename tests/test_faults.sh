@@ -2,7 +2,8 @@
 # itself: RMSBENCH_FAULT_IO=KIND:N makes the N-th write, fsync or SQLite
 # allocation (and every later one) fail, for run, sweep (2 workers),
 # import-hyperfine, import-proofs, export and report, for N = 1, 2, ... until
-# the fault no longer fires (alloc: a stride).  For every N: no crash or
+# the fault no longer fires (sweep: every other N; alloc: a stride of 97, of
+# 970 for the sweep; the sanitizer build: 3x and 4x coarser).  For every N: no crash or
 # sanitizer report, an exit status the command's --help documents, at least
 # one line on stderr when it did not succeed, PRAGMA integrity_check ok, and
 # no finished result lost or half-written (what is there equals the
@@ -14,7 +15,7 @@ T=$(mktemp -d /tmp/rmsbench-faults.XXXXXX); trap 'rm -rf "$T"' EXIT
 FX=$PWD/tests/fixtures
 # the sanitizer build is ~5x slower: a coarser N there
 case "${RMS_BUILD:-}" in *san*) STRIDE=3 ASTRIDE=397 ;; *) STRIDE=1 ASTRIDE=97 ;; esac
-MAXN=4000
+MAXN=30000
 RUN=(--problem rosenbrock_nd --dim 8 --steps 200 --every 20 --seed 7)
 GRID=(--problems rosenbrock_nd --dim 8 --steps 200 --every 20 --seeds 1..2 --lr 1e-2,1e-3)
 tab=$'\t'
@@ -116,12 +117,18 @@ sweep_faults() {   # name kind[:err] stride
 
 t0=$(date +%s)
 for c in run sweep hyperfine proofs export report; do
-    sweep_faults $c write "$STRIDE"
+    # a sweep (3 processes, a resume after each failure) costs ~5 runs: every other N
+    stride=$STRIDE; [ $c = sweep ] && stride=$((STRIDE * 2))
+    sweep_faults $c write "$stride"
     sweep_faults $c sync:ioerr "$STRIDE"
 done
-for c in run hyperfine export; do
+for c in run hyperfine proofs; do
+    sweep_faults $c write:ioerr "$STRIDE"
+done
+for c in run hyperfine proofs export report; do
     sweep_faults $c alloc "$ASTRIDE"
 done
+sweep_faults sweep alloc $((ASTRIDE * 10))   # ~10^4 allocations in 3 processes
 echo "fault sweep: $total command runs in $(( $(date +%s) - t0 )) s"
 
 # the defects the sweep found, kept as plain regressions

@@ -73,6 +73,13 @@ check "the manifest lists index.html" grep -qx 'index.html' "$R/.rmsbench-report
 check "the manifest does not list the user's files" \
     [ "$(grep -c 'thesis\|measurements' "$R/.rmsbench-report")" -eq 0 ]
 
+# a report written before manifests existed: its pages and plots (the .gp
+# files say "written by rmsbench report") are adopted and replaced
+rm "$R/.rmsbench-report"
+"$RMSBENCH" report --db "$T/r.db" --out "$R" >/dev/null 2>&1
+check "a report from before manifests is replaced (exit 0)" [ $? -eq 0 ]
+check "... the user's plot is still kept" [ "$(cat "$R/plots/thesis_figure.svg")" = mine ]
+
 U=$T/user
 mkdir -p "$U"
 echo "my readme" > "$U/README.md"

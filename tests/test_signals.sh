@@ -9,8 +9,11 @@
 # the database), then signals.
 . tests/lib.sh
 T=$(mktemp -d /tmp/rmsbench-signals.XXXXXX); trap 'rm -rf "$T"' EXIT
-# runs long enough to be caught mid-run on any machine; the signal ends them
-LONG=(--problem rosenbrock_nd --dim 2000 --steps 100000000 --every 1000000)
+# runs long enough to be caught mid-run on any machine; the signal ends them.
+# --every 1: a run stopped after a second has ~10^5 curve rows to record, so
+# a worker is still recording when the parent passes the signal on (what
+# killed workers before); a shorter wait only makes that less likely.
+LONG=(--problem rosenbrock_nd --dim 200 --steps 10000000 --every 1)
 running() { sqlite3 "$1" "SELECT count(*) FROM runs WHERE status='running'" 2>/dev/null || echo 0; }
 wait_running() {   # db want: poll until `want` rows are running (at most ~60 s)
     for _ in $(seq 600); do
@@ -28,6 +31,7 @@ for sig in TERM INT HUP; do
         --db "$db" >/dev/null 2>"$T/err" &
     pid=$!
     check "sweep/$sig: both workers are running a config" wait_running "$db" 2
+    sleep 1
     kill -"$sig" -- -"$pid"
     wait "$pid"; rc=$?
     while kill -0 -- -"$pid" 2>/dev/null; do sleep 0.05; done

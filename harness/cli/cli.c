@@ -7,17 +7,28 @@
 #include <string.h>
 #include "cli/cli.h"
 
+const char *cli_prog = "rmsbench";
 const char *cli_cmd = "";
 
 void cli_die(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "rmsbench%s%s: ", *cli_cmd ? " " : "", cli_cmd);
+    fprintf(stderr, "%s%s%s: ", cli_prog, *cli_cmd ? " " : "", cli_cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(2);
+}
+
+void cli_bad(const char *opt, const char *value, const char *why_fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, why_fmt);
+    vsnprintf(why, sizeof why, why_fmt, ap);
+    va_end(ap);
+    cli_die("%s: bad value '%s' (%s)", opt, value ? value : "", why);
 }
 
 int parse_double(const char *s, double *out)
@@ -103,9 +114,9 @@ double opt_double(const char *opt, const char *s, double lo, double hi)
 {
     double x;
     if (parse_double(s, &x))
-        cli_die("%s: bad value '%s' (expected a finite number)", opt, s ? s : "");
+        cli_bad(opt, s, "expected a finite number");
     if (x < lo || x > hi)
-        cli_die("%s: value '%s' is outside [%g, %g]", opt, s, lo, hi);
+        cli_bad(opt, s, "must be in [%g, %g]", lo, hi);
     return x;
 }
 
@@ -113,9 +124,9 @@ long opt_long(const char *opt, const char *s, long lo, long hi)
 {
     long x;
     if (parse_long(s, &x))
-        cli_die("%s: bad value '%s' (expected an integer)", opt, s ? s : "");
+        cli_bad(opt, s, "expected an integer");
     if (x < lo || x > hi)
-        cli_die("%s: value '%s' is outside [%ld, %ld]", opt, s, lo, hi);
+        cli_bad(opt, s, "must be in [%ld, %ld]", lo, hi);
     return x;
 }
 
@@ -123,17 +134,16 @@ size_t opt_size(const char *opt, const char *s, size_t lo, size_t hi)
 {
     size_t x;
     if (parse_size(s, &x))
-        cli_die("%s: bad value '%s' (expected a count such as 1000, 1e6, 64K, 2^20)",
-                opt, s ? s : "");
+        cli_bad(opt, s, "expected a count such as 1000, 1e6, 64K, 2^20");
     if (x < lo || x > hi)
-        cli_die("%s: value '%s' is outside [%zu, %zu]", opt, s, lo, hi);
+        cli_bad(opt, s, "must be in [%zu, %zu]", lo, hi);
     return x;
 }
 
 char **opt_name_list(const char *opt, const char *s, size_t *count)
 {
     if (!s || !*s)
-        cli_die("%s: empty list", opt);
+        cli_bad(opt, s, "empty list");
     size_t cap = 1;
     for (const char *p = s; *p; p++)
         cap += *p == ',';
@@ -153,7 +163,7 @@ char **opt_name_list(const char *opt, const char *s, size_t *count)
     if (n != cap) {
         free(copy);
         free_list(out, n);
-        cli_die("%s: empty element in list '%s'", opt, s);
+        cli_bad(opt, s, "empty element in the list");
     }
     free(copy);
     *count = n;

@@ -6,23 +6,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Subcommand entry points (one file each: harness/cmd_<name>.c). */
-int cmd_list(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
-int cmd_tune(int argc, char **argv);
-int cmd_perf(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_import_hyperfine(int argc, char **argv);
-int cmd_import_proofs(int argc, char **argv);
-
-/* Name of the running subcommand, for messages ("rmsbench run: ..."). */
+/* Program and running subcommand, for messages ("rmsbench run: ..."); set
+ * by the dispatcher (cli/command.h). */
+extern const char *cli_prog;
 extern const char *cli_cmd;
 
-/* Print "rmsbench <cmd>: <message>" on stderr and exit 2. */
+/* Print "<prog> <cmd>: <message>" on stderr and exit 2. */
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The one wording of a bad option value: "<prog> <cmd>: OPT: bad value
+ * 'VALUE' (WHY)" on stderr, exit 2.  opt as typed in code: "--sizes". */
+void cli_bad(const char *opt, const char *value, const char *why_fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
 
 /* Strict parsers: the whole string must be a number, no NaN/Inf, no
  * overflow.  0 on success, -1 otherwise (value untouched). */
@@ -32,7 +27,8 @@ int parse_long(const char *s, long *out);
  * suffix, "1e6" or "2^20" forms. */
 int parse_size(const char *s, size_t *out);
 
-/* Wrappers that die with "--opt: bad value 'x' (why)" on failure. */
+/* Wrappers that die with "--opt: bad value 'x' (why)" (cli_bad) on failure;
+ * why is "must be in [lo, hi]" when the number is out of range. */
 double opt_double(const char *opt, const char *s, double lo, double hi);
 long   opt_long(const char *opt, const char *s, long lo, long hi);
 size_t opt_size(const char *opt, const char *s, size_t lo, size_t hi);

@@ -1,8 +1,8 @@
 /* cmd_list.c -- rmsbench list [kernels|problems|presets] */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "problem.h"
 #include "rms.h"
 
@@ -62,24 +62,11 @@ static void list_presets(void)
            "details and the other deliberate differences: docs/presets.md\n");
 }
 
-int cmd_list(int argc, char **argv)
+typedef struct list_args { char **what; } list_args;
+
+static int list_main(void *args)
 {
-    static const struct option opts[] = { { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: rmsbench list [kernels|problems|presets]\n\n"
-                   "Without an argument lists all three.  Kernels show whether this CPU\n"
-                   "can run them, the ISA they need and their ulp tolerance against ref64.\n"
-                   "Presets show every option, the library's formula and its source\n"
-                   "(docs/presets.md); any option given to `rmsbench run` overrides them.\n");
-            return 0;
-        }
-        return 2;
-    }
-    const char *what = optind < argc ? argv[optind] : "all";
-    if (optind + 1 < argc)
-        cli_die("unexpected argument '%s'", argv[optind + 1]);
+    const char *what = ((list_args *)args)->what[0] ? ((list_args *)args)->what[0] : "all";
     int all = !strcmp(what, "all");
     if (!all && strcmp(what, "kernels") && strcmp(what, "problems") && strcmp(what, "presets"))
         cli_die("unknown list '%s' (kernels, problems or presets)", what);
@@ -95,3 +82,18 @@ int cmd_list(int argc, char **argv)
         list_presets();
     return 0;
 }
+
+static const cli_opt LIST_OPTS[] = { CLI_OPT_END };
+
+const cli_command cmd_list = {
+    .name = "list", .summary = "list kernels, problems or presets",
+    .opts = LIST_OPTS, .args_size = sizeof(list_args),
+    .operands = "[kernels|problems|presets]", .max_operands = 1,
+    .operand_field = CLI_FIELD(list_args, what, char **),
+    .main = list_main,
+    .epilogue =
+        "Without an argument lists all three.  Kernels show whether this CPU\n"
+        "can run them, the ISA they need and their ulp tolerance against ref64.\n"
+        "Presets show every option, the library's formula and its source\n"
+        "(docs/presets.md); any option given to `rmsbench run` overrides them.\n",
+};

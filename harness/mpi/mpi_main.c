@@ -5,27 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli/cli.h"
+#include "cli/command.h"
 #include "mpi/mpi_common.h"
 
-static const struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-} COMMANDS[] = {
-    { "sweep", mpi_cmd_sweep, "rmsbench sweep across MPI ranks (rank 0 writes the database)" },
-    { "train", mpi_cmd_train, "sharded data-parallel RMSProp (ZeRO-1 style) on a batch problem" },
-};
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: mpirun -np N rmsbench-mpi <command> [options]   (<command> --help)\n\n"
-               "rmsbench on Open MPI: a distributed, resumable sweep and a sharded\n"
-               "data-parallel trainer.  See docs/mpi.md for running across hosts.\n\n"
-               "commands:\n");
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        fprintf(f, "  %-7s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-}
+static const cli_command *const COMMANDS[] = { &mpi_cmd_sweep, &mpi_cmd_train };
 
 int mpi_host_count(void)
 {
@@ -53,20 +36,9 @@ int mpi_host_count(void)
 
 int main(int argc, char **argv)
 {
-    cli_cmd = "mpi";
-    if (argc < 2) {
-        fprintf(stderr, "rmsbench-mpi: missing command (try rmsbench-mpi --help)\n");
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        if (!strcmp(argv[1], COMMANDS[i].name)) {
-            cli_cmd = COMMANDS[i].name;
-            return COMMANDS[i].fn(argc - 1, argv + 1);
-        }
-    fprintf(stderr, "rmsbench-mpi: unknown command '%s' (try rmsbench-mpi --help)\n", argv[1]);
-    return 2;
+    return cli_dispatch("rmsbench-mpi",
+        "rmsbench on Open MPI: a distributed, resumable sweep and a sharded\n"
+        "data-parallel trainer (run them under mpirun -np N).  See docs/mpi.md for\n"
+        "running across hosts.\n", NULL,
+        COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0], argc, argv);
 }

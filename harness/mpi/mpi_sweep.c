@@ -11,7 +11,7 @@
  * work queue, DEPTH configs in flight per worker so a worker never waits for
  * rank 0, refilled as results come back.  Workers run the config with the
  * run core (run_execute) and send back the run_result and its curve; rank 0
- * records them with run_db_finish.  Between messages rank 0 runs configs
+ * records them with run_db_record.  Between messages rank 0 runs configs
  * itself (unless --coordinator-only), so 2 ranks keep 2 cores busy.
  *
  * Failures: the `running` rows carry rank 0's host, pid and start time.  When
@@ -19,7 +19,6 @@
  * the rows of the configs then in flight are stale (their process is gone),
  * so the next run of the same sweep removes and reruns exactly those, and
  * skips every config already recorded: nothing lost, nothing counted twice. */
-#include <getopt.h>
 #include <mpi.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "mpi/mpi_common.h"
 #include "store/run_db.h"
@@ -36,44 +36,12 @@
 #include "run/sweep_grid.h"
 
 enum { DEPTH = 2, TAG_WORK = 1, TAG_RESULT = 2 };
-enum { OPT_COORD_ONLY = OPT_LAST_GRID };
 
 /* What a worker sends back: this header, then ncurve curve points. */
 typedef struct result_msg {
     int64_t index, run_id;
     run_result r;                 /* curve/params pointers not meaningful */
 } result_msg;
-
-static void help(void)
-{
-    printf("usage: mpirun -np N rmsbench-mpi sweep --problems LIST [grid options] [run options]\n\n"
-           "`rmsbench sweep` across MPI ranks: the same options, the same config hashes,\n"
-           "the same rows and the same resume rule.  Rank 0 expands the grid, skips\n"
-           "configs already recorded, hands out the rest one by one (a work queue: runs\n"
-           "differ in cost) and is the only writer of the database; workers run configs\n"
-           "and send back the result and curve.  Rank 0 runs configs too between\n"
-           "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
-           "configs in flight as stale `running` rows: run the same command again and\n"
-           "only those and the unstarted ones run.\n\n"
-           "grid (LIST: a,b,c; R: 0.1,0.01 or lo:hi:count; S: 1,2,3 or 1..10):\n"
-           "  --problems LIST  --kernels LIST (default auto)  --presets LIST (default seed)\n"
-           "  --lr R  --beta R  --eps R  --momentum R  --seeds S (default 1)\n\n"
-           "run options, applied to every config:\n%s\n"
-           "sweep:\n"
-           "  --name NAME          label stored with each run (default: grid-<hash>, as\n"
-           "                       rmsbench sweep, so local and MPI runs of a grid resume\n"
-           "                       each other)\n"
-           "  --jobs N             accepted for compatibility; the ranks are the workers\n"
-           "  --coordinator-only   rank 0 only dispatches and records (large jobs)\n"
-           "  --no-db              run the grid without recording (no resume; timing)\n"
-           "  --dry-run            print the configs (hash and text) and exit\n"
-           "  --verbose            print each run's summary line on stdout (rank 0)\n"
-           "  --help               this text\n\n"
-           "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
-           "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
-           "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
-           "receiving its K-th config.\n", config_options_help);
-}
 
 static double now_s(void)
 {
@@ -186,10 +154,11 @@ static int claim_next(coord *c, int64_t *index, int64_t *run_id)
     return 0;
 }
 
-static void record(coord *c, int64_t index, int64_t run_id, const run_result *r)
+static void record(coord *c, int64_t index, int64_t run_id, run_result *r)
 {
     char err[512];
-    if (!c->no_db && run_db_finish(&c->db, run_id, r, err, sizeof err)) {
+    /* run_db_record: a result the database cannot take is printed failed */
+    if (!c->no_db && run_db_record(&c->db, run_id, r, err, sizeof err)) {
         fprintf(stderr, "rmsbench-mpi sweep: %s: %s\n", c->cfgs[index].hash, err);
         c->errors++;
     } else {
@@ -209,6 +178,55 @@ static void progress(const coord *c, double t0)
     fprintf(stderr, "mpi sweep: %zu/%zu claimed, done %ld, diverged %ld, failed %ld, "
             "skipped %ld, %.2f runs/s\n", c->next, c->n, c->done, c->diverged, c->failed,
             c->skipped + c->busy, el > 0 ? ran / el : 0.0);
+}
+
+/* The closing lines and the throughput row (bound parameters, one
+ * transaction); the exit status. */
+static int summarize(coord *c, int size, int hosts, double wall)
+{
+    long ran = c->done + c->diverged + c->failed;
+    fprintf(stderr, "mpi sweep %s: %zu configs on %d ranks (%d hosts): ran %ld (done %ld, "
+            "diverged %ld, failed %ld), skipped %ld already recorded, in %.2f s, "
+            "%.2f runs/s\n", c->name, c->n, size, hosts, ran, c->done, c->diverged,
+            c->failed, c->skipped, wall, wall > 0 ? ran / wall : 0.0);
+    if (c->busy)
+        fprintf(stderr, "mpi sweep %s: %ld configs are being run by another live process; "
+                "not run here\n", c->name, c->busy);
+
+    /* the throughput row; bound parameters, one transaction */
+    char err[512];
+    sqlite3_stmt *ins = NULL;
+    if (c->no_db)
+        return 0;
+    if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
+        if (sqlite3_prepare_v2(c->db.db,
+                "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
+                " failed, wall_s, runs_per_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                -1, &ins, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(ins, 1, c->db.machine_id);
+            sqlite3_bind_text(ins, 2, c->name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins, 3, size);
+            sqlite3_bind_int(ins, 4, hosts);
+            sqlite3_bind_int64(ins, 5, (sqlite3_int64)c->n);
+            sqlite3_bind_int64(ins, 6, ran);
+            sqlite3_bind_int64(ins, 7, c->skipped + c->busy);
+            sqlite3_bind_int64(ins, 8, c->failed);
+            sqlite3_bind_double(ins, 9, wall);
+            sqlite3_bind_double(ins, 10, wall > 0 ? ran / wall : 0.0);
+        }
+        if (!ins || sqlite3_step(ins) != SQLITE_DONE ||
+            db_exec(c->db.db, "COMMIT", err, sizeof err)) {
+            fprintf(stderr, "rmsbench-mpi sweep: recording the throughput: %s\n",
+                    sqlite3_errmsg(c->db.db));
+            db_exec(c->db.db, "ROLLBACK", NULL, 0);
+            c->errors++;
+        }
+        sqlite3_finalize(ins);
+    } else {
+        fprintf(stderr, "rmsbench-mpi sweep: %s\n", err);
+        c->errors++;
+    }
+    return c->errors ? 1 : 0;
 }
 
 static int coordinator(coord *c, int size, int coord_only, int hosts)
@@ -285,107 +303,65 @@ static int coordinator(coord *c, int size, int coord_only, int hosts)
     free(inflight);
     free(stopped);
 
-    double wall = now_s() - t0;
-    long ran = c->done + c->diverged + c->failed;
-    fprintf(stderr, "mpi sweep %s: %zu configs on %d ranks (%d hosts): ran %ld (done %ld, "
-            "diverged %ld, failed %ld), skipped %ld already recorded, in %.2f s, "
-            "%.2f runs/s\n", c->name, c->n, size, hosts, ran, c->done, c->diverged,
-            c->failed, c->skipped, wall, wall > 0 ? ran / wall : 0.0);
-    if (c->busy)
-        fprintf(stderr, "mpi sweep %s: %ld configs are being run by another live process; "
-                "not run here\n", c->name, c->busy);
-
-    /* the throughput row; bound parameters, one transaction */
-    char err[512];
-    sqlite3_stmt *ins = NULL;
-    if (c->no_db)
-        return 0;
-    if (db_exec(c->db.db, "BEGIN IMMEDIATE", err, sizeof err) == 0) {
-        if (sqlite3_prepare_v2(c->db.db,
-                "INSERT INTO mpi_sweeps (machine_id, sweep, ranks, hosts, configs, ran, skipped,"
-                " failed, wall_s, runs_per_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-                -1, &ins, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(ins, 1, c->db.machine_id);
-            sqlite3_bind_text(ins, 2, c->name, -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 3, size);
-            sqlite3_bind_int(ins, 4, hosts);
-            sqlite3_bind_int64(ins, 5, (sqlite3_int64)c->n);
-            sqlite3_bind_int64(ins, 6, ran);
-            sqlite3_bind_int64(ins, 7, c->skipped + c->busy);
-            sqlite3_bind_int64(ins, 8, c->failed);
-            sqlite3_bind_double(ins, 9, wall);
-            sqlite3_bind_double(ins, 10, wall > 0 ? ran / wall : 0.0);
-        }
-        if (!ins || sqlite3_step(ins) != SQLITE_DONE ||
-            db_exec(c->db.db, "COMMIT", err, sizeof err)) {
-            fprintf(stderr, "rmsbench-mpi sweep: recording the throughput: %s\n",
-                    sqlite3_errmsg(c->db.db));
-            db_exec(c->db.db, "ROLLBACK", NULL, 0);
-            c->errors++;
-        }
-        sqlite3_finalize(ins);
-    } else {
-        fprintf(stderr, "rmsbench-mpi sweep: %s\n", err);
-        c->errors++;
-    }
-    return c->errors ? 1 : 0;
+    return summarize(c, size, hosts, now_s() - t0);
 }
 
 /* ---------------------------------------------------------------- command */
 
-int mpi_cmd_sweep(int argc, char **argv)
-{
-    struct option opts[80];
-    static const struct option extra[] = {
-        { "coordinator-only", no_argument, 0, OPT_COORD_ONLY },
-        { 0, 0, 0, 0 } };
-    sweep_options(opts, sizeof opts / sizeof opts[0], extra);
-
+typedef struct msweep_args {
     sweep_spec sp;
-    memset(&sp, 0, sizeof sp);
-    run_opts_init(&sp.base);
-    int dry = 0, verbose = 0, coord_only = 0;
-    const char *name = NULL;
-    char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HELP: help(); return 0;
-        case '?': cli_die("unknown option '%s' (see rmsbench-mpi sweep --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_JOBS: (void)opt_long("--jobs", optarg, 1, 256); break;
-        case OPT_DRY_RUN: dry = 1; break;
-        case OPT_VERBOSE: verbose = 1; break;
-        case OPT_COORD_ONLY: coord_only = 1; break;
-        default:
-            if (sweep_set(&sp, c, optarg, &name))
-                cli_die("unknown option id %d", c);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    run_config *cfgs;
-    size_t n;
-    if (sweep_expand(&sp, &cfgs, &n, err, sizeof err))
-        cli_die("%s", err);
-    uint64_t digest = sweep_digest(cfgs, n);
-    char auto_name[32];
-    if (!name) {   /* the label rmsbench sweep gives the same grid */
-        sweep_auto_name(digest, auto_name, sizeof auto_name);
-        name = auto_name;
-    }
-    if (dry) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s %s\n", cfgs[i].hash, cfgs[i].text);
-        fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", name, n);
-        free(cfgs);
-        return 0;
-    }
-    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+    sweep_pool pool;        /* --jobs is accepted and unused: the ranks work */
+    int coord_only;
+} msweep_args;
 
-    MPI_Init(&argc, &argv);
+static int msweep_main(void *args);
+
+static const cli_opt MSWEEP_OPTS[] = {
+    CLI_OPT_GROUP(&sweep_group, msweep_args, sp),
+    CLI_OPT_TEXT("\nsweep:\n"),
+    CLI_OPT_INCLUDE(sweep_pool_opts, msweep_args, pool),
+    CLI_OPT_FLAG("coordinator-only", msweep_args, coord_only,
+                 "rank 0 only dispatches and records (large jobs)"),
+    CLI_OPT_END
+};
+
+const cli_command mpi_cmd_sweep = {
+    .name = "sweep", .summary = "rmsbench sweep across MPI ranks (rank 0 writes the database)",
+    .usage = "--problems LIST [grid options] [run options]   (under mpirun -np N)",
+    .opts = MSWEEP_OPTS, .args_size = sizeof(msweep_args), .main = msweep_main,
+    .epilogue =
+        "`rmsbench sweep` across MPI ranks: the same options, the same config hashes,\n"
+        "the same rows and the same resume rule.  Rank 0 expands the grid, skips\n"
+        "configs already recorded, hands out the rest one by one (a work queue: runs\n"
+        "differ in cost) and is the only writer of the database; workers run configs\n"
+        "and send back the result and curve.  Rank 0 runs configs too between\n"
+        "messages unless --coordinator-only.  A killed job (any rank) leaves the\n"
+        "configs in flight as stale `running` rows: run the same command again and\n"
+        "only those and the unstarted ones run.  --no-db runs the grid without\n"
+        "recording (no resume; timing).  --jobs is accepted for compatibility:\n"
+        "the ranks are the workers; --verbose prints on rank 0; the default\n"
+        "--name is rmsbench sweep's, so local and MPI runs of a grid resume\n"
+        "each other.\n\n"
+        "Records one mpi_sweeps row (ranks, hosts, runs/s).  Exit status 0 when\n"
+        "every config ran or was skipped, 1 on a database error, 2 on bad input.\n"
+        "Test hook: RMSBENCH_MPI_FAULT=R:K makes rank R (>0) die by SIGKILL on\n"
+        "receiving its K-th config.\n",
+};
+
+static int msweep_main(void *args)
+{
+    const msweep_args *a = args;
+    const sweep_spec sp = a->sp;
+    sweep_plan plan;
+    if (sweep_plan_make(&plan, &sp, a->pool.name, a->pool.dry_run, 0))
+        return 0;
+    run_config *cfgs = plan.cfgs;
+    size_t n = plan.n;
+    uint64_t digest = plan.digest;
+    const char *path = sp.base.db ? sp.base.db : RMS_DB_DEFAULT;
+    char err[512];
+
+    MPI_Init(NULL, NULL);
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -411,10 +387,7 @@ int mpi_cmd_sweep(int argc, char **argv)
     coord co;
     memset(&co, 0, sizeof co);
     if (rank == 0 && !sp.base.no_db) {
-        if (ensure_default_db_dir(path)) {
-            fprintf(stderr, "rmsbench sweep: cannot create the directory of '%s'\n", path);
-            ok = 0;
-        } else if (run_db_open(&co.db, path, err, sizeof err)) {
+        if (run_db_open(&co.db, path, err, sizeof err)) {
             fprintf(stderr, "rmsbench sweep: %s\n", err);
             ok = 0;
         }
@@ -429,10 +402,10 @@ int mpi_cmd_sweep(int argc, char **argv)
     if (rank == 0) {
         co.cfgs = cfgs;
         co.n = n;
-        co.name = name;
-        co.verbose = verbose;
+        co.name = plan.name;
+        co.verbose = a->pool.verbose;
         co.no_db = sp.base.no_db;
-        status = coordinator(&co, size, coord_only, hosts);
+        status = coordinator(&co, size, a->coord_only, hosts);
         if (!co.no_db)
             run_db_close(&co.db);
     } else {

@@ -1,11 +1,11 @@
 /* cmd_perf.c -- `rmsbench perf`: options, the loop over kernels x sizes x
  * threads around perf_measure(), the PyTorch peer, output and recording. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
@@ -13,74 +13,24 @@
 #include "sys/bounds.h"
 #include "sys/timing.h"
 
-static const char USAGE[] =
-"usage: rmsbench perf [--kernel LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
-"                     [--preset NAME] [--format table|csv|json] [--db FILE | --no-db]\n"
-"                     [--peer auto|torch|none] [--seed S] [--budget S]\n"
-"\n"
-"Time one RMSProp step per kernel, size and thread count, each repetition\n"
-"interleaved with two roofs timed in the same run, then validate the kernel.\n"
-"\n"
-"  --kernel LIST   comma-separated kernels, or all (default: every float kernel\n"
-"                  this CPU runs; ref64 is the double oracle and is not timed)\n"
-"  --sizes LIST    element counts, e.g. 1e4,1e5,2^24,16Mi (default 1e4,1e5,1e6,1e7,2^24)\n"
-"  --threads LIST  thread counts (default 1 and the number of online cores).\n"
-"                  A kernel built with OpenMP (omp) gets omp_set_num_threads(T);\n"
-"                  any other kernel is run by T threads on contiguous 64-byte\n"
-"                  aligned slices (threading 'split'); the roofs are split alike\n"
-"  --reps N        timed repetitions after one warm-up (default 10); a repetition\n"
-"                  is 2^22 element-steps (small n: many steps back to back), fewer\n"
-"                  when the time budget says so (then inner is smaller)\n"
-"  --budget S      time budget of one configuration in seconds (default 2): the\n"
-"                  steps per repetition shrink to fit it, retries of switched-out\n"
-"                  samples stop at it; so K kernels x S sizes x T thread counts\n"
-"                  take about K x S x T x S seconds plus validation.  A figure the\n"
-"                  budget or the size makes unreliable is named on stderr\n"
-"  --preset NAME   the rule to time (default seed); see rmsbench list presets\n"
-"  --format F      table (default, CPU model in the header), csv or json\n"
-"  --db FILE       record rows in FILE (default " RMS_DB_DEFAULT "), one transaction\n"
-"  --no-db         record nothing\n"
-"  --peer P        auto (default): also time torch.optim.RMSprop.step() with\n"
-"                  scripts/peer_torch.py when /usr/bin/python3 imports torch, right\n"
-"                  after our kernels, and print the speed-up table; torch: the same\n"
-"                  but an error if torch is missing; none: no peer\n"
-"  --seed S        seed of the inputs (default 1)\n"
-"\n"
-"Columns: ns_per_elem is the median over reps (min, max beside it);\n"
-"gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
-"roof_ratio = memory-roof time / kernel time (1.0 = at the roof), the roof\n"
-"being theta += g; v += g with the same 20 B/element; compute_roof_ratio = the\n"
-"same for a loop doing only the per-element sqrt, +eps and division (operands\n"
-"from a 4 KiB L1 table, no stores) at the widest vector ISA of this CPU (compute_roof_isa: avx512f,\n"
-"avx2 or sse2; the roof is the machine's, not the kernel's); cycles_per_elem =\n"
-"ns_per_elem x core GHz, the core clock measured at start by timing a chain of\n"
-"dependent integer adds (1 cycle each) against CLOCK_MONOTONIC (not the TSC,\n"
-"which ticks at a fixed rate).\n"
-"A sample during which the process was switched out (an involuntary context\n"
-"switch, getrusage) is timed again, up to 3 times, else the fastest attempt\n"
-"is kept; clean_reps counts the kernel samples that were not switched out.\n"
-"Validation (after timing, as STREAM does): one step on fresh inputs through\n"
-"the same threaded path, every element of theta and v (m, buf) compared with\n"
-"ref64 in ulp against the kernel's registry tolerance.  A wrong kernel is\n"
-"reported, recorded with validated = 0, and the exit status is 1.\n"
-"Memory: a size whose arrays (about 40 bytes per element) do not fit in this\n"
-"machine's RAM is refused before anything runs.\n"
-"Exit status: 0 ok, 1 a kernel failed validation or the peer failed, 2 bad input.\n";
-
 typedef struct perf_args {
+    /* as typed (cli_parse) */
+    const char *kernel_list, *size_list, *thread_list, *preset, *db_path;
+    long reps, seed;
+    double budget_s;         /* seconds per configuration */
+    int format;              /* perf_format: table, csv, json */
+    int no_db, peer;         /* peer: index in PEERS */
+    /* parsed from the lists */
     const rms_kernel **kernels;
     size_t nkernels;
     size_t *sizes, nsizes;
     int *threads;
     size_t nthreads;
-    int reps;
-    const char *preset;
-    perf_format format;
-    const char *db_path;     /* NULL: --no-db */
-    const char *peer;
-    unsigned long seed;
-    double budget_s;
 } perf_args;
+
+static const char *const FORMATS[] = { "table", "csv", "json", NULL };
+static const char *const PEERS[] = { "auto", "torch", "none", NULL };
+enum { PEER_AUTO, PEER_TORCH, PEER_NONE };
 
 static void parse_kernels(perf_args *a, const char *list)
 {
@@ -107,8 +57,7 @@ static void parse_kernels(perf_args *a, const char *list)
         if (!k)
             cli_die("%s", err);
         if (!k->f32)
-            cli_die("--kernel: '%s' is the double-precision reference, not a timed kernel",
-                    names[i]);
+            cli_bad("--kernel", names[i], "the double-precision reference, not a timed kernel");
         a->kernels[a->nkernels++] = k;
     }
     free_list(names, n);
@@ -127,119 +76,115 @@ static void parse_threads(perf_args *a, const char *list)
     free_list(names, n);
 }
 
-static void parse_args(perf_args *a, int argc, char **argv)
+/* The lists, the preset and the exclusive options, checked before any work. */
+static void check_args(perf_args *a)
 {
-    static const struct option opts[] = {
-        { "kernel", required_argument, NULL, 'k' }, { "sizes", required_argument, NULL, 's' },
-        { "threads", required_argument, NULL, 't' }, { "reps", required_argument, NULL, 'r' },
-        { "preset", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
-        { "db", required_argument, NULL, 'd' }, { "no-db", no_argument, NULL, 'D' },
-        { "peer", required_argument, NULL, 'P' }, { "seed", required_argument, NULL, 'S' },
-        { "budget", required_argument, NULL, 'B' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-    };
-    const char *kernels = "all", *sizes = "1e4,1e5,1e6,1e7,2^24", *threads = NULL;
-    int no_db = 0, have_db = 0;
-    memset(a, 0, sizeof *a);
-    a->reps = 10;
-    a->preset = "seed";
-    a->format = PERF_TABLE;
-    a->db_path = RMS_DB_DEFAULT;
-    a->peer = "auto";
-    a->seed = 1;
-    a->budget_s = PERF_BUDGET_S;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k': kernels = optarg; break;
-        case 's': sizes = optarg; break;
-        case 't': threads = optarg; break;
-        case 'r': a->reps = (int)opt_long("--reps", optarg, 1, 100000); break;
-        case 'p': a->preset = optarg; break;
-        case 'f':
-            if (strcmp(optarg, "table") == 0) a->format = PERF_TABLE;
-            else if (strcmp(optarg, "csv") == 0) a->format = PERF_CSV;
-            else if (strcmp(optarg, "json") == 0) a->format = PERF_JSON;
-            else cli_die("--format: bad value '%s' (expected table, csv or json)", optarg);
-            break;
-        case 'd': a->db_path = optarg; have_db = 1; break;
-        case 'D': no_db = 1; break;
-        case 'P':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "torch") && strcmp(optarg, "none"))
-                cli_die("--peer: bad value '%s' (expected auto, torch or none)", optarg);
-            a->peer = optarg;
-            break;
-        case 'S': a->seed = (unsigned long)opt_long("--seed", optarg, 0, 1L << 62); break;
-        case 'B': a->budget_s = opt_double("--budget", optarg, 1e-9, 86400); break;
-        case 'h': fputs(USAGE, stdout); exit(0);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        default:  cli_die("unknown option '%s' (try rmsbench perf --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    if (no_db && have_db)
+    if (a->no_db && a->db_path)
         cli_die("--db and --no-db exclude each other");
-    if (no_db)
-        a->db_path = NULL;
+    if (!a->no_db && !a->db_path)
+        a->db_path = RMS_DB_DEFAULT;
     if (!rms_preset_find(a->preset))
-        cli_die("--preset: unknown preset '%s' (see rmsbench list presets)", a->preset);
-    a->sizes = opt_size_list("--sizes", sizes, &a->nsizes);
+        cli_bad("--preset", a->preset, "unknown preset; see rmsbench list presets");
+    a->sizes = opt_size_list("--sizes", a->size_list, &a->nsizes);
     for (size_t i = 0; i < a->nsizes; i++) {
         char why[200];
         if (a->sizes[i] == 0)
-            cli_die("--sizes: 0 elements cannot be timed (sizes must be >= 1)");
+            cli_bad("--sizes", a->size_list, "0 elements cannot be timed; sizes must be >= 1");
         /* theta, v, g, m, buf in float and the validation's float copies */
         if (bounds_check_memory(40.0 * (double)a->sizes[i], why, sizeof why))
             cli_die("--sizes: bad value '%zu' (%s)", a->sizes[i], why);
     }
     char defthreads[32];
-    if (!threads) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        if (cores > 1)
-            snprintf(defthreads, sizeof defthreads, "1,%ld", cores);
-        else
-            snprintf(defthreads, sizeof defthreads, "1");
-        threads = defthreads;
-    }
-    parse_threads(a, threads);
-    parse_kernels(a, kernels);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 1)
+        snprintf(defthreads, sizeof defthreads, "1,%ld", cores);
+    else
+        snprintf(defthreads, sizeof defthreads, "1");
+    parse_threads(a, a->thread_list ? a->thread_list : defthreads);
+    parse_kernels(a, a->kernel_list);
     if (a->nkernels == 0)
         cli_die("--kernel: no float kernel runs on this CPU");
 }
 
-int cmd_perf(int argc, char **argv)
+static int perf_main(void *args);
+
+static const cli_opt PERF_OPTS[] = {
+    CLI_OPT_STRING("kernel", perf_args, kernel_list, "LIST", "all",
+                   "comma-separated kernels, or all: every float kernel this CPU runs "
+                   "(ref64 is the double oracle and is not timed)", 0),
+    CLI_OPT_STRING("sizes", perf_args, size_list, "LIST", "1e4,1e5,1e6,1e7,2^24",
+                   "element counts, e.g. 1e4,1e5,2^24,16Mi", 0),
+    CLI_OPT_STRING("threads", perf_args, thread_list, "LIST", NULL,
+                   "thread counts (default 1 and the number of online cores); omp gets "
+                   "omp_set_num_threads(T), any other kernel runs on T contiguous 64-byte "
+                   "aligned slices (threading 'split'); the roofs are split alike", 0),
+    CLI_OPT_LONG("reps", perf_args, reps, "N", 1, 100000, "10",
+                 "timed repetitions after one warm-up; a repetition is 2^22 element-steps "
+                 "(small n: many steps back to back), fewer when the time budget says so "
+                 "(then inner is smaller)"),
+    CLI_OPT_STRING("preset", perf_args, preset, "NAME", "seed",
+                   "the rule to time; see rmsbench list presets", 0),
+    CLI_OPT_CHOICE("format", perf_args, format, FORMATS, "table",
+                   "table has the CPU model in its header"),
+    CLI_OPT_STRING("db", perf_args, db_path, "FILE", NULL,
+                   "record the rows in FILE, one transaction (default " RMS_DB_DEFAULT ")", 0),
+    CLI_OPT_FLAG("no-db", perf_args, no_db, "record nothing"),
+    CLI_OPT_CHOICE("peer", perf_args, peer, PEERS, "auto",
+                   "auto: also time torch.optim.RMSprop.step() with scripts/peer_torch.py "
+                   "when /usr/bin/python3 imports torch, right after our kernels, and print "
+                   "the speed-up table; torch: the same but an error if torch is missing; "
+                   "none: no peer"),
+    CLI_OPT_LONG("seed", perf_args, seed, "S", 0, 1L << 62, "1", "seed of the inputs"),
+    CLI_OPT_DOUBLE("budget", perf_args, budget_s, "S", 1e-9, 86400, CLI_STR(PERF_BUDGET_S),
+                   "time budget of one configuration in seconds: the steps per repetition "
+                   "shrink to fit it, retries of switched-out samples stop at it; so K "
+                   "kernels x S sizes x T thread counts take about K x S x T x S seconds "
+                   "plus validation.  A figure the budget or the size makes unreliable is "
+                   "named on stderr"),
+    CLI_OPT_END
+};
+
+const cli_command cmd_perf = {
+    .name = "perf", .summary = "time one step per kernel, size and thread count",
+    .opts = PERF_OPTS, .args_size = sizeof(perf_args), .main = perf_main,
+    .epilogue =
+"Each repetition is interleaved with two roofs timed in the same run, then\n"
+"the kernel is validated.\n"
+"Columns: ns_per_elem is the median over reps (min, max beside it);\n"
+"gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
+"roof_ratio = memory-roof time / kernel time (1.0 = at the roof), the roof\n"
+"being theta += g; v += g with the same 20 B/element; compute_roof_ratio = the\n"
+"same for a loop doing only the per-element sqrt, +eps and division (operands\n"
+"from a 4 KiB L1 table, no stores) at the widest vector ISA of this CPU (compute_roof_isa: avx512f,\n"
+"avx2 or sse2; the roof is the machine's, not the kernel's); cycles_per_elem =\n"
+"ns_per_elem x core GHz, the core clock measured at start by timing a chain of\n"
+"dependent integer adds (1 cycle each) against CLOCK_MONOTONIC (not the TSC,\n"
+"which ticks at a fixed rate).\n"
+"A sample during which the process was switched out (an involuntary context\n"
+"switch, getrusage) is timed again, up to 3 times, else the fastest attempt\n"
+"is kept; clean_reps counts the kernel samples that were not switched out.\n"
+"Validation (after timing, as STREAM does): one step on fresh inputs through\n"
+"the same threaded path, every element of theta and v (m, buf) compared with\n"
+"ref64 in ulp against the kernel's registry tolerance.  A wrong kernel is\n"
+"reported, recorded with validated = 0, and the exit status is 1.\n"
+"Memory: a size whose arrays (about 40 bytes per element) do not fit in this\n"
+"machine's RAM is refused before anything runs.\n"
+"Exit status: 0 ok, 1 a kernel failed validation or the peer failed, 2 bad input.\n",
+};
+
+/* Every kernel x size x thread count through perf_measure, progress and
+ * caveats on stderr; rows[*nrows..] filled.  1 when one failed or was wrong. */
+static int measure_all(const perf_args *a, const perf_opts *o, perf_result *rows, size_t *np)
 {
-    perf_args a;
-    parse_args(&a, argc, argv);
     char err[512];
-    sqlite3 *db = NULL;
-    /* open (and create/migrate) before timing: a bad --db costs nothing */
-    if (a.db_path && !(db = db_open(a.db_path, DB_RW, err, sizeof err)))
-        cli_die("%s", err);
-
-    perf_header h;
-    machine_collect(&h.machine);
-    h.clock_ghz = timing_core_ghz();
-    h.preset = a.preset;
-    h.reps = a.reps;
-    perf_opts o = { .reps = a.reps, .cfg = rms_preset_find(a.preset)->cfg,
-                    .clock_ghz = h.clock_ghz, .seed = a.seed, .budget_s = a.budget_s };
-
-    size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
-    perf_result *rows = calloc(total ? total : 1, sizeof *rows);
-    if (!rows)
-        cli_die("out of memory");
     int status = 0;
-    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations, "
-            "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
-    for (size_t s = 0; s < a.nsizes; s++)
-        for (size_t t = 0; t < a.nthreads; t++)
-            for (size_t k = 0; k < a.nkernels; k++) {
+    size_t nrows = 0, total = a->nkernels * a->nsizes * a->nthreads;
+    for (size_t s = 0; s < a->nsizes; s++)
+        for (size_t t = 0; t < a->nthreads; t++)
+            for (size_t k = 0; k < a->nkernels; k++) {
                 fprintf(stderr, "  [%zu/%zu] %s n=%zu threads=%d\n", nrows + 1, total,
-                        a.kernels[k]->name, a.sizes[s], a.threads[t]);
-                int rc = perf_measure(a.kernels[k], a.sizes[s], a.threads[t], &o,
+                        a->kernels[k]->name, a->sizes[s], a->threads[t]);
+                int rc = perf_measure(a->kernels[k], a->sizes[s], a->threads[t], o,
                                       &rows[nrows], err, sizeof err);
                 if (rc < 0) {
                     fprintf(stderr, "rmsbench perf: %s\n", err);
@@ -254,20 +199,51 @@ int cmd_perf(int argc, char **argv)
                 if (r->budget_limited)
                     fprintf(stderr, "  %s n=%zu threads=%d: %zu steps per repetition to fit "
                             "the %.3g s budget\n", r->kernel, r->n, r->threads, r->inner,
-                            a.budget_s);
+                            a->budget_s);
                 if (r->caveat)
                     fprintf(stderr, "  %s n=%zu threads=%d: not a meaningful figure: %s\n",
                             r->kernel, r->n, r->threads, r->caveat);
                 nrows++;
             }
+    *np = nrows;
+    return status;
+}
+
+static int perf_main(void *args)
+{
+    perf_args *ap = args;
+    check_args(ap);
+    const perf_args a = *ap;
+    char err[512];
+    sqlite3 *db = NULL;
+    /* open (and create/migrate) before timing: a bad --db costs nothing */
+    if (a.db_path && !(db = db_open(a.db_path, DB_RW, err, sizeof err)))
+        cli_die("%s", err);
+
+    perf_header h;
+    machine_collect(&h.machine);
+    h.clock_ghz = timing_core_ghz();
+    h.preset = a.preset;
+    h.reps = (int)a.reps;
+    perf_opts o = { .reps = (int)a.reps, .cfg = rms_preset_find(a.preset)->cfg,
+                    .clock_ghz = h.clock_ghz, .seed = (unsigned long)a.seed,
+                    .budget_s = a.budget_s };
+
+    size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
+    perf_result *rows = calloc(total ? total : 1, sizeof *rows);
+    if (!rows)
+        cli_die("out of memory");
+    fprintf(stderr, "rmsbench perf: %s, core clock %.3g GHz, %zu configurations, "
+            "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
+    int status = measure_all(&a, &o, rows, &nrows);
     size_t nours = nrows;
-    if (strcmp(a.peer, "none") != 0) {
+    if (a.peer != PEER_NONE) {
         fprintf(stderr, "  peer: torch.optim.RMSprop on the same sizes and threads\n");
-        int rc = perf_peer_torch(a.sizes, a.nsizes, a.threads, a.nthreads, a.reps,
+        int rc = perf_peer_torch(a.sizes, a.nsizes, a.threads, a.nthreads, (int)a.reps,
                                  a.preset, &rows, &nrows, err, sizeof err);
         if (rc != 0) {
             fprintf(stderr, "rmsbench perf: %s\n", err);
-            if (rc < 0 || strcmp(a.peer, "torch") == 0)
+            if (rc < 0 || a.peer == PEER_TORCH)
                 status = 1;
         }
     }

@@ -3,7 +3,6 @@
  * and DIR/plots/<name>.{dat,gp,svg}.  All checks on the arguments and the
  * database happen before anything is written. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,43 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "report/report.h"
 
 #define REPORT_OUT_DEFAULT "reports/latest"
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: rmsbench report [--db FILE] [--out DIR] [--compare DB2 | --machines A,B]\n"
-        "                       [--title TEXT] [--force]\n\n"
-        "Write DIR/index.html (one self-contained page: open it from disk) and\n"
-        "DIR/README.md from a results database, with gnuplot figures in DIR/plots/\n"
-        "(<name>.svg, the script <name>.gp and its data <name>.dat; re-draw one with\n"
-        "`cd DIR/plots && gnuplot <name>.gp`).  The database is opened read-only.\n\n"
-        "  --db FILE       results database (default %s)\n"
-        "  --out DIR       output directory, created if missing (default %s)\n"
-        "  --compare DB2   put a second study beside the first (e.g. another machine):\n"
-        "                  time ratios per kernel and size, final losses A vs B\n"
-        "  --machines A,B  the same, for two machine ids of one database (ids in the\n"
-        "                  report's machine table or: sqlite3 FILE 'SELECT * FROM machines')\n"
-        "  --title TEXT    page title (default \"rmsbench report\")\n"
-        "  --force         replace files in DIR that an earlier report did not write\n"
-        "  -h, --help      this help\n\n"
-        "Contents: key findings; time per element against n with the memory roof;\n"
-        "speed-up over the naive kernel and over PyTorch; convergence curves (median\n"
-        "and min-max over seeds); final loss against learning rate per beta; steps\n"
-        "and time to target with a performance profile; proofs; hyperfine timings;\n"
-        "machine and build.\n\n"
-        "DIR/.rmsbench-report lists the files the report wrote; the next report\n"
-        "replaces or removes only those.  Any other file where the report would\n"
-        "write (say your own index.html) is an error unless --force; other files in\n"
-        "DIR and DIR/plots are left alone.\n\n"
-        "Exit status: 0 written, 1 written but a plot or page could not be (the\n"
-        "message names it), 2 bad arguments, database or a file in the way (nothing\n"
-        "written).\n",
-        RMS_DB_DEFAULT, REPORT_OUT_DEFAULT);
-}
 
 /* mkdir -p; 0 or -1 with errno set */
 static int make_dirs(const char *path)
@@ -121,73 +88,136 @@ static int machine_exists(sqlite3 *db, long long id)
     return found;
 }
 
-int cmd_report(int argc, char **argv)
-{
-    const char *db_path = RMS_DB_DEFAULT, *out = REPORT_OUT_DEFAULT, *db2_path = NULL;
-    const char *title = "rmsbench report", *machines = NULL;
-    int force = 0;
-    static const struct option opts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "out", required_argument, NULL, 'o' },
-        { "compare", required_argument, NULL, 'c' },
-        { "title", required_argument, NULL, 't' },
-        { "machines", required_argument, NULL, 'm' },
-        { "force", no_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'o': out = optarg; break;
-        case 'c': db2_path = optarg; break;
-        case 't': title = optarg; break;
-        case 'm': machines = optarg; break;
-        case 'f': force = 1; break;
-        case 'h': usage(stdout); return 0;
-        case ':': cli_die("%s: missing value", argv[optind - 1]);
-        default: cli_die("unknown option '%s' (try --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s' (try --help)", argv[optind]);
-    if (!*out)
-        cli_die("--out: empty directory name");
-    if (machines && db2_path)
-        cli_die("--machines and --compare: give one of them");
-    long long mach[2] = { -1, -1 };
-    if (machines) {
-        size_t n;
-        char **ids = opt_name_list("--machines", machines, &n);
-        if (n != 2)
-            cli_die("--machines: '%s' is not two machine ids (A,B)", machines);
-        for (int i = 0; i < 2; i++)
-            mach[i] = opt_long("--machines", ids[i], 1, 1L << 62);
-        free_list(ids, n);
-    }
-    if (strlen(out) > 3000)
-        cli_die("--out: directory name too long");
+typedef struct report_args {
+    const char *db, *out, *compare, *title, *machines;
+    int force;
+} report_args;
 
+static int report_main(void *args);
+
+static const cli_opt REPORT_OPTS[] = {
+    CLI_OPT_STRING("db", report_args, db, "FILE", RMS_DB_DEFAULT, "results database", 0),
+    CLI_OPT_STRING("out", report_args, out, "DIR", REPORT_OUT_DEFAULT,
+                   "output directory, created if missing", CLI_NONEMPTY),
+    CLI_OPT_STRING("compare", report_args, compare, "DB2", NULL,
+                   "put a second study beside the first (e.g. another machine): time "
+                   "ratios per kernel and size, final losses A vs B", 0),
+    CLI_OPT_STRING("machines", report_args, machines, "A,B", NULL,
+                   "the same, for two machine ids of one database (ids in the report's "
+                   "machine table or: sqlite3 FILE 'SELECT * FROM machines')", 0),
+    CLI_OPT_STRING("title", report_args, title, "TEXT", "rmsbench report", "page title", 0),
+    CLI_OPT_FLAG("force", report_args, force,
+                 "replace files in DIR that an earlier report did not write"),
+    CLI_OPT_END
+};
+
+const cli_command cmd_report = {
+    .name = "report", .summary = "write the HTML/Markdown report with plots",
+    .opts = REPORT_OPTS, .args_size = sizeof(report_args), .main = report_main,
+    .epilogue =
+        "Write DIR/index.html (one self-contained page: open it from disk) and\n"
+        "DIR/README.md from a results database, with gnuplot figures in DIR/plots/\n"
+        "(<name>.svg, the script <name>.gp and its data <name>.dat; re-draw one with\n"
+        "`cd DIR/plots && gnuplot <name>.gp`).  The database is opened read-only.\n\n"
+        "Contents: key findings; time per element against n with the memory roof;\n"
+        "speed-up over the naive kernel and over PyTorch; convergence curves (median\n"
+        "and min-max over seeds); final loss against learning rate per beta; steps\n"
+        "and time to target with a performance profile; proofs; hyperfine timings;\n"
+        "machine and build.\n\n"
+        "DIR/.rmsbench-report lists the files the report wrote; the next report\n"
+        "replaces or removes only those.  Any other file where the report would\n"
+        "write (say your own index.html) is an error unless --force; other files in\n"
+        "DIR and DIR/plots are left alone.\n\n"
+        "Exit status: 0 written, 1 written but a plot or page could not be (the\n"
+        "message names it), 2 bad arguments, database or a file in the way (nothing\n"
+        "written).\n",
+};
+
+/* --machines A,B: two machine ids */
+static void parse_machines(const char *machines, long long mach[2])
+{
+    size_t n;
+    char **ids = opt_name_list("--machines", machines, &n);
+    if (n != 2)
+        cli_bad("--machines", machines, "not two machine ids A,B");
+    for (int i = 0; i < 2; i++)
+        mach[i] = opt_long("--machines", ids[i], 1, 1L << 62);
+    free_list(ids, n);
+}
+
+/* Every section, in page order; b is the compared study or NULL. */
+static void add_sections(report *r, rep_data *a, rep_data *b, sqlite3 *db, sqlite3 *db2)
+{
+    fprintf(stderr, "report: key findings, performance ...\n");
+    section_headline(r, a, db);
+    fprintf(stderr, "report: solvers ...\n");
+    section_solvers(r, a);
+    section_perf(r, a);
+    fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
+    section_convergence(r, a);
+    section_metrics(r, db);
+    section_sensitivity(r, a);
+    section_target(r, a);
+    if (b) {
+        fprintf(stderr, "report: comparison with %s ...\n", r->label_b);
+        section_compare(r, a, b);
+    }
+    section_proofs(r, db);
+    section_hyperfine(r, db);
+    section_machine(r, db, db2 ? "A" : NULL);
+    if (db2)
+        section_machine(r, db2, "B");
+    section_overview(r, a);
+    rep_heading(r, 2, "Reproduce");
+    rep_para(r, "make study (build, default study into results/rmsbench.db, this report); "
+                "rmsbench report --db FILE --out DIR to re-draw it; cd plots && gnuplot NAME.gp "
+                "to re-draw one figure after editing its script.");
+}
+
+/* Open the database(s) read-only and load study a (and b: --compare's
+ * database, or --machines' second machine); bad input dies before writing. */
+static void load_studies(const report_args *ra, const long long mach[2], sqlite3 **dbp,
+                         sqlite3 **db2p, rep_data *a, rep_data *b)
+{
     char err[512];
+    const char *db_path = ra->db, *db2_path = ra->compare;
     sqlite3 *db = db_open(db_path, DB_READONLY, err, sizeof err);
     if (!db)
         cli_die("%s", err);
     sqlite3 *db2 = NULL;
     if (db2_path && !(db2 = db_open(db2_path, DB_READONLY, err, sizeof err)))
         cli_die("--compare: %s", err);
-    rep_data a, b;
-    if (rep_data_load(db, mach[0], &a, err, sizeof err))
+    if (rep_data_load(db, mach[0], a, err, sizeof err))
         cli_die("database '%s': %s", db_path, err);
-    if (db2 && rep_data_load(db2, -1, &b, err, sizeof err))
+    if (db2 && rep_data_load(db2, -1, b, err, sizeof err))
         cli_die("--compare: database '%s': %s", db2_path, err);
-    for (int i = 0; machines && i < 2; i++)
+    for (int i = 0; ra->machines && i < 2; i++)
         if (!machine_exists(db, mach[i]))
             cli_die("--machines: no machine with id %lld in '%s'", mach[i], db_path);
-    if (machines && rep_data_load(db, mach[1], &b, err, sizeof err))
+    if (ra->machines && rep_data_load(db, mach[1], b, err, sizeof err))
         cli_die("database '%s': %s", db_path, err);
+    *dbp = db;
+    *db2p = db2;
+}
+
+static int report_main(void *args)
+{
+    const report_args *ra = args;
+    const char *db_path = ra->db, *out = ra->out, *db2_path = ra->compare;
+    const char *title = ra->title, *machines = ra->machines;
+    int force = ra->force;
+    if (machines && db2_path)
+        cli_die("--machines and --compare: give one of them");
+    long long mach[2] = { -1, -1 };
+    if (machines)
+        parse_machines(machines, mach);
+    if (strlen(out) > 3000)
+        cli_bad("--out", out, "directory name too long");
+
+    char err[512];
+    sqlite3 *db, *db2;
+    rep_data a, b;
+    load_studies(ra, mach, &db, &db2, &a, &b);
     int comparing = db2 || machines;
 
     report r = { 0 };
@@ -222,31 +252,7 @@ int cmd_report(int argc, char **argv)
              machines ? ", compared with the other machine below)" : db2_path ? " compared with " : "");
     if (db2_path)
         rep_para(&r, "Compared study: %s.", db2_path);
-    fprintf(stderr, "report: key findings, performance ...\n");
-    section_headline(&r, &a, db);
-    fprintf(stderr, "report: solvers ...\n");
-    section_solvers(&r, &a);
-    section_perf(&r, &a);
-    fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
-    section_convergence(&r, &a);
-    section_metrics(&r, db);
-    section_sensitivity(&r, &a);
-    section_target(&r, &a);
-    if (comparing) {
-        fprintf(stderr, "report: comparison with %s ...\n", r.label_b);
-        section_compare(&r, &a, &b);
-    }
-    section_proofs(&r, db);
-    section_hyperfine(&r, db);
-    section_machine(&r, db, db2 ? "A" : NULL);
-    if (db2)
-        section_machine(&r, db2, "B");
-    section_overview(&r, &a);
-    rep_heading(&r, 2, "Reproduce");
-    rep_para(&r, "make study (build, default study into results/rmsbench.db, this report); "
-                 "rmsbench report --db FILE --out DIR to re-draw it; cd plots && gnuplot NAME.gp "
-                 "to re-draw one figure after editing its script.");
-
+    add_sections(&r, &a, comparing ? &b : NULL, db, db2);
     int unwritten = (write_atomically(&r, "index.html", rep_write_html) != 0) +
                     (write_atomically(&r, "README.md", rep_write_md) != 0);
     save_manifest();

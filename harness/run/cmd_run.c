@@ -1,41 +1,17 @@
 /* cmd_run.c -- rmsbench run: one optimisation run, recorded in the database.
  * Every option is validated before the database is opened, so bad input
  * never touches it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/command.h"
+#include "cli/config_group.h"
 #include "store/db.h"
 #include "run/run_core.h"
 #include "store/run_db.h"
 #include "run/run_print.h"
-
-static void help(void)
-{
-    printf("usage: rmsbench run --problem P [options]\n\n"
-           "One optimisation run of problem P with one RMSProp kernel.  Prints one\n"
-           "summary line (key=value) and records the run and its curve (loss and\n"
-           "gradient norm every K steps) in the database.\n\n"
-           "  --problem P           a problem of `rmsbench list problems` (required)\n"
-           "  --kernel K            auto (default; RMS_KERNEL overrides), or a kernel of\n"
-           "                        `rmsbench list kernels`; ref64 runs in double\n"
-           "%s"
-           "  --print-params        print the final parameters, one per line (%%.17g) on\n"
-           "                        stdout; the summary line then goes to stderr\n"
-           "  --help                this text\n\n"
-           "Bounds, checked before anything runs or is recorded (exit 2): memory\n"
-           "(parameters, optimizer state and problem tables, about 52 bytes per\n"
-           "element in float, 72 with ref64) must fit in this machine's RAM;\n"
-           "--steps <= 1e12, --dim <= 2^40, at most 1e7 curve points (--every).\n\n"
-           "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
-           "1 when it failed (recorded as failed; Ctrl-C, SIGTERM or SIGHUP ends a run\n"
-           "this way; when the database cannot take the result, e.g. a full disk, the\n"
-           "summary says status=failed and why, and the row stays `running`, never\n"
-           "done), 2 on bad input (nothing written).\n",
-           config_options_help);
-}
 
 /* Progress on a terminal, for long runs: at most twice a second, and only
  * once the run has lasted a second. */
@@ -62,38 +38,37 @@ static void show_progress(long step, long steps, double loss, void *ctx)
             step > 0 ? el * (double)(steps - step) / (double)step : 0.0);
 }
 
-/* getopt_long over the shared options; unknown options and missing values
- * become one-line errors of ours, not getopt's. */
-int cmd_run(int argc, char **argv)
-{
-    enum { OPT_HELP = 'h' };
-    struct option opts[64];
-    size_t n = 0;
-    for (; config_long_options[n].name; n++)
-        opts[n] = config_long_options[n];
-    opts[n++] = (struct option){ "help", no_argument, 0, OPT_HELP };
-    opts[n] = (struct option){ 0, 0, 0, 0 };
+typedef struct run_args { run_opts o; } run_args;
 
-    run_opts o;
-    run_opts_init(&o);
+static int run_main(void *args);
+
+static const cli_opt RUN_OPTS[] = { CLI_OPT_GROUP(&config_group, run_args, o), CLI_OPT_END };
+
+const cli_command cmd_run = {
+    .name = "run", .summary = "one optimisation run, recorded in the database",
+    .usage = "--problem P [options]", .opts = RUN_OPTS, .args_size = sizeof(run_args),
+    .main = run_main,
+    .epilogue =
+        "One optimisation run of problem P with one RMSProp kernel.  Prints one\n"
+        "summary line (key=value) and records the run and its curve (loss and\n"
+        "gradient norm every K steps) in the database.\n\n"
+        "Bounds, checked before anything runs or is recorded (exit 2): memory\n"
+        "(parameters, optimizer state and problem tables, about 52 bytes per\n"
+        "element in float, 72 with ref64) must fit in this machine's RAM;\n"
+        "--steps <= 1e12, --dim <= 2^40, at most 1e7 curve points (--every).\n\n"
+        "Exit status: 0 when the run finished (done or diverged; both recorded),\n"
+        "1 when it failed (recorded as failed; Ctrl-C, SIGTERM or SIGHUP ends a run\n"
+        "this way; when the database cannot take the result, e.g. a full disk, the\n"
+        "summary says status=failed and why, and the row stays `running`, never\n"
+        "done), 2 on bad input (nothing written).\n",
+};
+
+/* Every option was checked by cli_parse and config_resolve before the
+ * database is opened, so bad input never touches it. */
+static int run_main(void *args)
+{
+    const run_opts o = ((const run_args *)args)->o;
     char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (c == OPT_HELP) {
-            help();
-            return 0;
-        }
-        if (c == '?')
-            cli_die("unknown option '%s' (see rmsbench run --help)", argv[optind - 1]);
-        if (c == ':')
-            cli_die("option '%s' needs a value", argv[optind - 1]);
-        if (config_set(&o, c, optarg, err, sizeof err))
-            cli_die("%s", err);
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
     if (o.no_db && o.db)
         cli_die("--db and --no-db exclude each other");
     run_config rc;
@@ -107,8 +82,6 @@ int cmd_run(int argc, char **argv)
     if (!o.no_db) {
         const char *path = o.db ? o.db : RMS_DB_DEFAULT;
         enum claim_outcome out;
-        if (ensure_default_db_dir(path))
-            cli_die("cannot create the directory of '%s'", path);
         if (run_db_open(&rdb, path, err, sizeof err))
             cli_die("%s", err);
         if (run_db_claim(&rdb, &rc, NULL, 0, &run_id, &out, err, sizeof err)) {

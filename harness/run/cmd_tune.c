@@ -10,7 +10,6 @@
  * Runs go through sweep's worker pool (resumable, --jobs); the choice made
  * between the phases is a function of recorded final losses, so a killed
  * tune started again reaches the same result. */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +17,8 @@
 #include <string.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/command.h"
+#include "cli/config_group.h"
 #include "cli/range.h"
 #include "stats/stats.h"
 #include "store/db.h"
@@ -25,9 +26,6 @@
 #include "run/sweep_exec.h"
 #include "run/sweep_grid.h"
 #include "run/tune_space.h"
-
-enum { OPT_PROTOCOL = 2000, OPT_LR_RANGE, OPT_LR_COUNT, OPT_TUNE_SEEDS, OPT_FINAL_SEEDS,
-       OPT_SPACE, OPT_SEQUENCE, OPT_TRIALS, OPT_STUDIES };
 
 /* One (problem, solver) pair and its configs. */
 typedef struct unit {
@@ -51,47 +49,6 @@ typedef struct plan {
     tune_space space; const char *sequence; long trials, studies;
     unit *units; size_t nunits;
 } plan;
-
-static void help(void)
-{
-    printf("usage: rmsbench tune --protocol grid|quasirandom --problems LIST --solvers LIST\n"
-           "                     [protocol options] [run options] [--jobs N] [--name NAME]\n\n"
-           "Tunes every solver on every problem by a declared protocol and records the\n"
-           "protocol, its search space, budget and seeds (tables studies and trials) with\n"
-           "the runs, so `rmsbench report` compares solvers at their tuned configuration\n"
-           "and tells tuning trials from final runs.  Resumable like sweep: run the same\n"
-           "command again after a kill and it finishes with the same result.\n\n"
-           "  --problems LIST   problems (rmsbench list problems)\n"
-           "  --solvers LIST    solver labels PRESET[+OPTION[=VALUE]]..., e.g.\n"
-           "                    torch,torch+centered,keras+momentum=0.9 (default seed)\n"
-           "grid (DeepOBS-style):\n"
-           "  --lr-range LO:HI  log-spaced lr grid bounds (default 1e-5:1)\n"
-           "  --lr-count N      grid points (default 11: two per decade)\n"
-           "  --tune-seeds S    seeds of the search; best lr = lowest median final loss\n"
-           "                    over them, diverged = +inf (default 1..3)\n"
-           "  --final-seeds S   fresh seeds the best lr is run with (default 1001..1010)\n"
-           "quasirandom (AlgoPerf-style):\n"
-           "  --space SPEC      NAME=log:LO:HI | NAME=lin:LO:HI | NAME=choice, comma-separated,\n"
-           "                    at most %d (default lr=log:1e-5:1,beta=lin:0.8:0.999)\n"
-           "  --sequence halton|sobol   (default halton; GSL's sequences)\n"
-           "  --trials N        trials per study (default 16)\n"
-           "  --studies M       studies, study m with seed m+1 and points m*N..m*N+N-1\n"
-           "                    of the sequence (default 3); per study the best trial\n\n"
-           "run options, applied to every config:\n%s\n"
-           "  --jobs N  --name NAME (default tune-<hash of the plan>)  --dry-run  --verbose\n\n"
-           "Prints one line per problem and solver: the choice and the median final loss\n"
-           "of the final runs with a 95%% bootstrap interval.  Exit 0 done, 1 when runs\n"
-           "failed or a worker crashed (run again), 2 on bad input (nothing written).\n",
-           TUNE_MAX_DIMS, config_options_help);
-}
-
-static long budget(const char *opt, const char *arg, long hi)
-{
-    long v;
-    if (parse_long(arg, &v) || v < 1 || v > hi)
-        cli_die("%s: bad value '%s' (a budget from 1 to %ld)", opt, arg, hi);
-    return v;
-}
 
 static uint64_t *seed_list(const char *opt, const char *arg, size_t *n)
 {
@@ -453,119 +410,158 @@ static int finish(sqlite3 *db, const plan *pl, char *err, size_t len)
     return incomplete;
 }
 
-static void parse(int argc, char **argv, plan *pl, long *jobs, int *dry, int *verbose,
-                  const char **name)
+/* run's options for tune: --problem and --preset are --problems and
+ * --solvers; tune chooses the seeds itself. */
+typedef struct tune_run { run_opts base; const char *problems, *solvers; } tune_run;
+
+static const struct option *tune_rows(void) { return config_long_options; }
+
+static void tune_init(void *target) { run_opts_init(&((tune_run *)target)->base); }
+
+static int tune_apply(void *target, int id, const char *arg, char *err, size_t len)
 {
-    struct option opts[64];
-    static const struct option own[] = {
-        { "protocol", required_argument, 0, OPT_PROTOCOL },
-        { "problems", required_argument, 0, OPT_PROBLEMS },
-        { "solvers", required_argument, 0, OPT_SOLVERS },
-        { "lr-range", required_argument, 0, OPT_LR_RANGE },
-        { "lr-count", required_argument, 0, OPT_LR_COUNT },
-        { "tune-seeds", required_argument, 0, OPT_TUNE_SEEDS },
-        { "final-seeds", required_argument, 0, OPT_FINAL_SEEDS },
-        { "space", required_argument, 0, OPT_SPACE },
-        { "sequence", required_argument, 0, OPT_SEQUENCE },
-        { "trials", required_argument, 0, OPT_TRIALS },
-        { "studies", required_argument, 0, OPT_STUDIES },
-        { "jobs", required_argument, 0, OPT_JOBS },
-        { "name", required_argument, 0, OPT_NAME },
-        { "dry-run", no_argument, 0, OPT_DRY_RUN },
-        { "verbose", no_argument, 0, OPT_VERBOSE },
-        { "help", no_argument, 0, OPT_HELP },
-        { 0, 0, 0, 0 } };
-    size_t k = 0;
-    for (size_t i = 0; own[i].name; i++)
-        opts[k++] = own[i];
-    for (size_t i = 0; config_long_options[i].name && k + 1 < 64; i++)
-        opts[k++] = config_long_options[i];
-    opts[k] = (struct option){ 0, 0, 0, 0 };
-    const char *protocol = NULL, *problems = NULL, *solvers = "seed", *space = NULL;
-    const char *lr_range = "1e-5:1";
-    char err[512];
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_HELP: help(); exit(0);
-        case '?': cli_die("unknown option '%s' (see rmsbench tune --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case OPT_PROTOCOL: protocol = optarg; break;
-        case OPT_PROBLEMS: case OPT_PROBLEM: problems = optarg; break;
-        case OPT_SOLVERS: case OPT_PRESET: solvers = optarg; break;
-        case OPT_LR_RANGE: lr_range = optarg; break;
-        case OPT_LR_COUNT: pl->lr_count = budget("--lr-count", optarg, 1000); break;
-        case OPT_TUNE_SEEDS: pl->tune_seeds = optarg; break;
-        case OPT_FINAL_SEEDS: pl->final_seeds = optarg; break;
-        case OPT_SPACE: space = optarg; break;
-        case OPT_SEQUENCE: pl->sequence = optarg; break;
-        case OPT_TRIALS: pl->trials = budget("--trials", optarg, 100000); break;
-        case OPT_STUDIES: pl->studies = budget("--studies", optarg, 1000); break;
-        case OPT_JOBS: *jobs = opt_long("--jobs", optarg, 1, 256); break;
-        case OPT_NAME:
-            if (!*optarg || strlen(optarg) > 128)
-                cli_die("--name: bad value '%s' (1 to 128 characters)", optarg);
-            *name = optarg;
-            break;
-        case OPT_DRY_RUN: *dry = 1; break;
-        case OPT_VERBOSE: *verbose = 1; break;
-        case OPT_SEED: cli_die("--seed: tune chooses the seeds (--tune-seeds, --final-seeds)");
-        case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
-        default:
-            if (config_set(&pl->base, c, optarg, err, sizeof err))
-                cli_die("%s", err);
-        }
+    tune_run *t = target;
+    switch (id) {
+    case OPT_PROBLEM: t->problems = arg; return 0;
+    case OPT_PRESET: t->solvers = arg; return 0;
+    case OPT_SEED:
+        snprintf(err, len, "--seed: tune chooses the seeds (--tune-seeds, --final-seeds)");
+        return -1;
+    case OPT_PRINT_PARAMS:
+        snprintf(err, len, "--print-params is for rmsbench run only");
+        return -1;
     }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    if (!protocol)
-        cli_die("--protocol is required (grid or quasirandom)");
-    if (strcmp(protocol, "grid") && strcmp(protocol, "quasirandom"))
-        cli_die("--protocol: bad value '%s' (grid or quasirandom)", protocol);
-    pl->quasi = !strcmp(protocol, "quasirandom");
-    if (!problems)
+    return config_set(&t->base, id, arg, err, len);
+}
+
+static void tune_help(FILE *f)
+{
+    fputs("\nrun options, applied to every config:\n", f);
+    config_group_help(f);
+}
+
+static const cli_group tune_group = { tune_rows, tune_help, tune_init, tune_apply };
+
+typedef struct tune_args {
+    tune_run run;
+    int protocol, sequence;           /* indices in PROTOCOLS, SEQUENCES (-1: unset) */
+    const char *lr_range, *tune_seeds, *final_seeds, *space;
+    long lr_count, trials, studies;   /* budgets: 0 unset */
+    sweep_pool pool;                  /* default --name: tune-<hash of the plan> */
+} tune_args;
+
+static const char *const PROTOCOLS[] = { "grid", "quasirandom", NULL };
+static const char *const SEQUENCES[] = { "halton", "sobol", NULL };
+#define LR_RANGE_DEFAULT "1e-5:1"
+
+static void tune_args_init(void *args) { ((tune_args *)args)->sequence = -1; }
+
+static int tune_main(void *args);
+
+#define TUNE_FIELD(f, type) CLI_FIELD(tune_args, f, type)
+static const cli_opt TUNE_OPTS[] = {
+    { .name = "protocol", .kind = CLI_CHOICE, .offset = TUNE_FIELD(protocol, int),
+      .choices = PROTOCOLS, .flags = CLI_REQUIRED,
+      .help = "grid (DeepOBS-style) or quasirandom (AlgoPerf-style)" },
+    { .name = "problems", .kind = CLI_STRING, .offset = TUNE_FIELD(run.problems, const char *),
+      .meta = "LIST", .help = "problems (rmsbench list problems)" },
+    { .name = "solvers", .kind = CLI_STRING, .offset = TUNE_FIELD(run.solvers, const char *),
+      .meta = "LIST", .dflt = "seed", .help = "solver labels PRESET[+OPTION[=VALUE]]..., e.g. "
+      "torch,torch+centered,keras+momentum=0.9" },
+    CLI_OPT_TEXT("grid (DeepOBS-style):\n"),
+    CLI_OPT_STRING("lr-range", tune_args, lr_range, "LO:HI", LR_RANGE_DEFAULT,
+                   "log-spaced lr grid bounds", 0),
+    CLI_OPT_LONG("lr-count", tune_args, lr_count, "N", 1, 1000, NULL,
+                 "grid points (default 11: two per decade)"),
+    CLI_OPT_STRING("tune-seeds", tune_args, tune_seeds, "S", NULL, "seeds of the search; best "
+                   "lr = lowest median final loss over them, diverged = +inf (default 1..3)", 0),
+    CLI_OPT_STRING("final-seeds", tune_args, final_seeds, "S", NULL,
+                   "fresh seeds the best lr is run with (default 1001..1010)", 0),
+    CLI_OPT_TEXT("quasirandom (AlgoPerf-style):\n"),
+    CLI_OPT_STRING("space", tune_args, space, "SPEC", NULL,
+                   "NAME=log:LO:HI | NAME=lin:LO:HI | NAME=choice, comma-separated, at "
+                   "most " CLI_STR(TUNE_MAX_DIMS) " (default lr=log:1e-5:1,beta=lin:0.8:0.999)",
+                   0),
+    CLI_OPT_CHOICE("sequence", tune_args, sequence, SEQUENCES, NULL,
+                   "GSL's sequences (default halton)"),
+    CLI_OPT_LONG("trials", tune_args, trials, "N", 1, 100000, NULL,
+                 "trials per study (default 16)"),
+    CLI_OPT_LONG("studies", tune_args, studies, "M", 1, 1000, NULL,
+                 "studies, study m with seed m+1 and points m*N..m*N+N-1 of the sequence "
+                 "(default 3); per study the best trial"),
+    CLI_OPT_GROUP(&tune_group, tune_args, run),
+    CLI_OPT_TEXT("\ntune:\n"),
+    CLI_OPT_INCLUDE(sweep_pool_opts, tune_args, pool),
+    CLI_OPT_END
+};
+
+const cli_command cmd_tune = {
+    .name = "tune", .summary = "tune solvers by a declared protocol (grid, quasirandom)",
+    .usage = "--protocol grid|quasirandom --problems LIST --solvers LIST [options]",
+    .opts = TUNE_OPTS, .args_size = sizeof(tune_args), .init = tune_args_init,
+    .main = tune_main,
+    .epilogue =
+        "Tunes every solver on every problem by a declared protocol and records the\n"
+        "protocol, its search space, budget and seeds (tables studies and trials) with\n"
+        "the runs, so `rmsbench report` compares solvers at their tuned configuration\n"
+        "and tells tuning trials from final runs.  Resumable like sweep: run the same\n"
+        "command again after a kill and it finishes with the same result.\n\n"
+        "Prints one line per problem and solver: the choice and the median final loss\n"
+        "of the final runs with a 95% bootstrap interval.  Exit 0 done, 1 when runs\n"
+        "failed or a worker crashed (run again), 2 on bad input (nothing written).\n",
+};
+
+/* --lr-range LO:HI */
+static void parse_lr_range(plan *pl, const char *lr_range)
+{
+    const char *colon = strchr(lr_range, ':');
+    char lo[64];
+    if (!colon || (size_t)(colon - lr_range) >= sizeof lo)
+        cli_bad("--lr-range", lr_range, "expected LO:HI");
+    snprintf(lo, sizeof lo, "%.*s", (int)(colon - lr_range), lr_range);
+    if (parse_double(lo, &pl->lr_lo) || parse_double(colon + 1, &pl->lr_hi) || !(pl->lr_lo > 0))
+        cli_bad("--lr-range", lr_range, "two positive numbers LO:HI");
+    if (!(pl->lr_lo < pl->lr_hi))
+        cli_bad("--lr-range", lr_range, "empty or inverted range: LO must be below HI");
+}
+
+/* The plan of the parsed options: lists split, solvers checked, the
+ * protocol's defaults; an option of the other protocol is bad input. */
+static void plan_from_args(plan *pl, const tune_args *a)
+{
+    char err[512];
+    const char *protocol = PROTOCOLS[a->protocol];
+    pl->base = a->run.base;
+    pl->quasi = a->protocol == 1;
+    if (!a->run.problems)
         cli_die("--problems is required (a comma list of problems)");
-    pl->problems = opt_name_list("--problems", problems, &pl->nproblems);
-    pl->solvers = opt_name_list("--solvers", solvers, &pl->nsolvers);
+    pl->problems = opt_name_list("--problems", a->run.problems, &pl->nproblems);
+    pl->solvers = opt_name_list("--solvers", a->run.solvers, &pl->nsolvers);
     for (size_t i = 0; i < pl->nsolvers; i++) {
         run_opts scratch;
         run_opts_init(&scratch);
         if (solver_parse(pl->solvers[i], &scratch, err, sizeof err))
             cli_die("%s", err);
     }
-    const char *wrong = pl->quasi ? (pl->lr_count || pl->tune_seeds || pl->final_seeds ||
-                                     strcmp(lr_range, "1e-5:1") ? "grid" : NULL)
-                                  : (space || pl->sequence || pl->trials || pl->studies
+    const char *wrong = pl->quasi ? (a->lr_count || a->tune_seeds || a->final_seeds ||
+                                     strcmp(a->lr_range, LR_RANGE_DEFAULT) ? "grid" : NULL)
+                                  : (a->space || a->sequence >= 0 || a->trials || a->studies
                                      ? "quasirandom" : NULL);
     if (wrong)
         cli_die("--protocol %s: an option of the %s protocol was given (see --help)",
                 protocol, wrong);
     if (pl->quasi) {
-        if (tune_space_parse(space ? space : "lr=log:1e-5:1,beta=lin:0.8:0.999", &pl->space,
-                             err, sizeof err))
+        if (tune_space_parse(a->space ? a->space : "lr=log:1e-5:1,beta=lin:0.8:0.999",
+                             &pl->space, err, sizeof err))
             cli_die("%s", err);
-        pl->sequence = pl->sequence ? pl->sequence : "halton";
-        if (strcmp(pl->sequence, "halton") && strcmp(pl->sequence, "sobol"))
-            cli_die("--sequence: bad value '%s' (halton or sobol)", pl->sequence);
-        pl->trials = pl->trials ? pl->trials : 16;
-        pl->studies = pl->studies ? pl->studies : 3;
+        pl->sequence = SEQUENCES[a->sequence >= 0 ? a->sequence : 0];
+        pl->trials = a->trials ? a->trials : 16;
+        pl->studies = a->studies ? a->studies : 3;
     } else {
-        const char *colon = strchr(lr_range, ':');
-        char lo[64];
-        if (!colon || (size_t)(colon - lr_range) >= sizeof lo)
-            cli_die("--lr-range: bad value '%s' (expected LO:HI)", lr_range);
-        snprintf(lo, sizeof lo, "%.*s", (int)(colon - lr_range), lr_range);
-        if (parse_double(lo, &pl->lr_lo) || parse_double(colon + 1, &pl->lr_hi) ||
-            !(pl->lr_lo > 0))
-            cli_die("--lr-range: bad value '%s' (two positive numbers LO:HI)", lr_range);
-        if (!(pl->lr_lo < pl->lr_hi))
-            cli_die("--lr-range: bad value '%s' (empty or inverted range: LO must be below HI)",
-                    lr_range);
-        pl->lr_count = pl->lr_count ? pl->lr_count : 11;
-        pl->tune_seeds = pl->tune_seeds ? pl->tune_seeds : "1..3";
-        pl->final_seeds = pl->final_seeds ? pl->final_seeds : "1001..1010";
+        parse_lr_range(pl, a->lr_range);
+        pl->lr_count = a->lr_count ? a->lr_count : 11;
+        pl->tune_seeds = a->tune_seeds ? a->tune_seeds : "1..3";
+        pl->final_seeds = a->final_seeds ? a->final_seeds : "1001..1010";
         pl->tseeds = seed_list("--tune-seeds", pl->tune_seeds, &pl->ntseeds);
         pl->fseeds = seed_list("--final-seeds", pl->final_seeds, &pl->nfseeds);
     }
@@ -621,16 +617,16 @@ static void plan_free(plan *pl)
     free(pl->fseeds);
 }
 
-int cmd_tune(int argc, char **argv)   /* the three steps, each a function above */
+static int tune_main(void *args)   /* the three steps, each a function above */
 {
+    const tune_args *a = args;
     plan pl;
     memset(&pl, 0, sizeof pl);
-    run_opts_init(&pl.base);
-    long jobs = 1;
-    int dry = 0, verbose = 0;
-    const char *name = NULL;
+    plan_from_args(&pl, a);
+    long jobs = a->pool.jobs;
+    int dry = a->pool.dry_run, verbose = a->pool.verbose;
+    const char *name = a->pool.name;
     char err[512], auto_name[40];
-    parse(argc, argv, &pl, &jobs, &dry, &verbose, &name);
     if (pl.base.no_db)
         cli_die("--no-db: tune needs the database (the choice is read from recorded runs)");
     expand(&pl);
@@ -653,8 +649,6 @@ int cmd_tune(int argc, char **argv)   /* the three steps, each a function above 
         return 0;
     }
     const char *path = pl.base.db ? pl.base.db : RMS_DB_DEFAULT;
-    if (ensure_default_db_dir(path))
-        cli_die("cannot create the directory of '%s'", path);
     sqlite3 *db = db_open(path, DB_RW, err, sizeof err);
     if (!db)
         cli_die("%s", err);

@@ -1,9 +1,5 @@
-/* run_print.c -- summary line and the default database's directory. */
-#include <errno.h>
+/* run_print.c -- the one-line summary of a run. */
 #include <math.h>
-#include <string.h>
-#include <sys/stat.h>
-#include "store/db.h"
 #include "run/run_print.h"
 
 static void real(FILE *f, const char *key, double x)
@@ -42,13 +38,4 @@ void run_print_summary(FILE *f, const run_config *rc, const run_result *r, long 
     if (r->status == RUN_FAILED)
         fprintf(f, " error=\"%s\"", r->error);
     fputc('\n', f);
-}
-
-int ensure_default_db_dir(const char *path)
-{
-    if (strcmp(path, RMS_DB_DEFAULT) != 0)
-        return 0;
-    if (mkdir("results", 0777) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
 }

@@ -10,7 +10,4 @@
  * metric (e.g. test_acc=0.8812) when it has one; run_id < 0 when unrecorded. */
 void run_print_summary(FILE *f, const run_config *rc, const run_result *r, long long run_id);
 
-/* Create the directory of the default database on first use. */
-int ensure_default_db_dir(const char *path);
-
 #endif

@@ -137,111 +137,142 @@ static void progress(const shared *sh, size_t n, double t0, int tty, int final)
                 load((long *)&sh->diverged), load((long *)&sh->failed), skipped, rate, eta);
 }
 
-int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char *name,
-                  long jobs, int verbose, const char *command, sweep_totals *tot)
+/* The worker processes of one execution and what the parent knows of them. */
+typedef struct pool {
+    shared *sh;
+    const run_config *cfgs;
+    size_t n;
+    const char *path, *name;   /* path NULL: unrecorded */
+    int verbose, tty, stopping;
+    pid_t parent, *pids;
+    long jobs, npids, alive, crashed, respawns;
+} pool;
+
+static void spawn(pool *p)
 {
-    who = command;
-    shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED)
-        cli_die("mmap: %s", strerror(errno));
-    memset(sh, 0, sizeof *sh);
-    if ((long)n < jobs)
-        jobs = n ? (long)n : 1;
-    int tty = isatty(2);
-    fflush(stdout);
-    pid_t parent = getpid();
-    /* Ctrl-C / SIGTERM / SIGHUP: every process finishes its current run as
-     * failed ("interrupted", re-run on resume), records it, and stops; a
-     * second signal kills at once (stale rows, also re-run on resume). */
-    run_catch_stop_signals();
-    double t0 = now_s(), last = t0;
-    long alive = 0, crashed = 0, respawns = 0, nworkers = 0;
-    int stopping = 0;
-    pid_t *workers = calloc((size_t)(3 * jobs + 8), sizeof *workers);
-    if (!workers)
-        cli_die("out of memory");
-    for (long j = 0; j < jobs; j++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            worker(sh, cfgs, n, path, name, verbose, parent);
-        if (pid < 0)
-            cli_die("fork: %s", strerror(errno));
-        workers[nworkers++] = pid;
-        alive++;
+    pid_t pid = fork();
+    if (pid == 0)
+        worker(p->sh, p->cfgs, p->n, p->path, p->name, p->verbose, p->parent);
+    if (pid < 0)
+        return;
+    p->pids[p->npids++] = pid;
+    p->alive++;
+}
+
+/* A worker ended: a crash leaves its config `running` (stale, re-run next
+ * time); a replacement keeps the rest of the grid going. */
+static void reap(pool *p, pid_t pid, int wst)
+{
+    p->alive--;
+    for (long j = 0; j < p->npids; j++)
+        if (p->pids[j] == pid)
+            p->pids[j] = 0;
+    if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0)
+        return;
+    p->crashed++;
+    fprintf(stderr, "%srmsbench %s: worker %d %s %d\n", p->tty ? "\n" : "", who, (int)pid,
+            WIFSIGNALED(wst) ? "killed by signal" : "exited with",
+            WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
+    if (!p->stopping && load(&p->sh->next) < (long)p->n && p->respawns < 2 * p->jobs + 8) {
+        p->respawns++;
+        spawn(p);
     }
-    while (alive > 0) {
+}
+
+/* Wait for the workers, drawing progress and passing a stop request on. */
+static void supervise(pool *p, double t0)
+{
+    double last = t0;
+    while (p->alive > 0) {
         int wst;
         pid_t pid = waitpid(-1, &wst, WNOHANG);
         if (pid > 0) {
-            alive--;
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] == pid)
-                    workers[j] = 0;
-            if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-                crashed++;
-                fprintf(stderr, "%srmsbench %s: worker %d %s %d\n", tty ? "\n" : "", who,
-                        (int)pid, WIFSIGNALED(wst) ? "killed by signal" : "exited with",
-                        WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
-                /* its config stays `running` (stale, re-run next time); keep
-                 * the rest of the grid going with a replacement */
-                if (!stopping && load(&sh->next) < (long)n && respawns < 2 * jobs + 8) {
-                    respawns++;
-                    pid_t np = fork();
-                    if (np == 0)
-                        worker(sh, cfgs, n, path, name, verbose, parent);
-                    if (np > 0) {
-                        workers[nworkers++] = np;
-                        alive++;
-                    }
-                }
-            }
+            reap(p, pid, wst);
             continue;
         }
-        if (run_stop_requested && !stopping) {
+        if (run_stop_requested && !p->stopping) {
             /* pass it on once (a signal sent to us alone, e.g. by kill,
              * did not reach the workers) */
-            stopping = 1;
-            __atomic_store_n(&sh->next, (long)n, __ATOMIC_SEQ_CST);
-            for (long j = 0; j < nworkers; j++)
-                if (workers[j] > 0)
-                    kill(workers[j], SIGTERM);
+            p->stopping = 1;
+            __atomic_store_n(&p->sh->next, (long)p->n, __ATOMIC_SEQ_CST);
+            for (long j = 0; j < p->npids; j++)
+                if (p->pids[j] > 0)
+                    kill(p->pids[j], SIGTERM);
         }
         double t = now_s();
-        if (t - last >= (tty ? 0.2 : 2.0)) {
-            progress(sh, n, t0, tty, 0);
+        if (t - last >= (p->tty ? 0.2 : 2.0)) {
+            progress(p->sh, p->n, t0, p->tty, 0);
             last = t;
         }
         struct timespec nap = { 0, 50 * 1000 * 1000 };
         nanosleep(&nap, NULL);
     }
-    progress(sh, n, t0, tty, 1);
+    progress(p->sh, p->n, t0, p->tty, 1);
+}
+
+/* The closing lines on stderr; the exit status. */
+static int summarize(const pool *p, double t0)
+{
+    shared *sh = p->sh;
+    const char *name = p->name;
     long busy = load(&sh->busy), errors = load(&sh->errors);
     fprintf(stderr, "sweep %s: %zu configs: ran %ld (done %ld, diverged %ld, failed %ld), "
-            "skipped %ld already recorded, in %.2f s\n", name, n,
+            "skipped %ld already recorded, in %.2f s\n", name, p->n,
             sh->done + sh->diverged + sh->failed, sh->done, sh->diverged, sh->failed,
             sh->skipped, now_s() - t0);
     double dbs = (double)load(&sh->db_ns) * 1e-9, ws = (double)load(&sh->work_ns) * 1e-9;
-    if (path && dbs + ws > 0)
+    if (p->path && dbs + ws > 0)
         fprintf(stderr, "sweep %s: recording took %.3f s of %.3f s in workers (%.2f%%)\n",
                 name, dbs, dbs + ws, 100.0 * dbs / (dbs + ws));
     if (busy)
         fprintf(stderr, "sweep %s: %ld configs are being run by another live process; "
                 "not run here\n", name, busy);
-    if (errors || crashed)
+    if (errors || p->crashed)
         fprintf(stderr, "sweep %s: %ld database errors, %ld crashed workers; run the sweep "
-                "again to finish it\n", name, errors, crashed);
+                "again to finish it\n", name, errors, p->crashed);
     if (run_stop_requested)
         fprintf(stderr, "sweep %s: interrupted; run it again to finish\n", name);
-    if (tot) {
-        tot->ran = sh->done + sh->diverged + sh->failed;
-        tot->skipped = sh->skipped;
-        tot->failed = sh->failed;
-    }
     long lost = load(&sh->lost_lines);
     if (lost)   /* main checks only this process's stdout */
         fprintf(stderr, "rmsbench %s: writing to stdout failed (%ld summary lines lost)\n",
                 who, lost);
-    munmap(sh, sizeof *sh);
-    free(workers);
-    return run_stop_requested ? 130 : errors || crashed || lost ? 1 : 0;
+    return run_stop_requested ? 130 : errors || p->crashed || lost ? 1 : 0;
+}
+
+int sweep_execute(const run_config *cfgs, size_t n, const char *path, const char *name,
+                  long jobs, int verbose, const char *command, sweep_totals *tot)
+{
+    who = command;
+    pool p = { .cfgs = cfgs, .n = n, .path = path, .name = name, .verbose = verbose,
+               .tty = isatty(2), .parent = getpid(), .jobs = jobs };
+    p.sh = mmap(NULL, sizeof *p.sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p.sh == MAP_FAILED)
+        cli_die("mmap: %s", strerror(errno));
+    memset(p.sh, 0, sizeof *p.sh);
+    if ((long)n < p.jobs)
+        p.jobs = n ? (long)n : 1;
+    p.pids = calloc((size_t)(3 * p.jobs + 8), sizeof *p.pids);
+    if (!p.pids)
+        cli_die("out of memory");
+    fflush(stdout);
+    /* Ctrl-C / SIGTERM / SIGHUP: every process finishes its current run as
+     * failed ("interrupted", re-run on resume), records it, and stops; a
+     * second signal kills at once (stale rows, also re-run on resume). */
+    run_catch_stop_signals();
+    double t0 = now_s();
+    for (long j = 0; j < p.jobs; j++) {
+        spawn(&p);
+        if (p.npids <= j)
+            cli_die("fork: %s", strerror(errno));
+    }
+    supervise(&p, t0);
+    int status = summarize(&p, t0);
+    if (tot) {
+        tot->ran = p.sh->done + p.sh->diverged + p.sh->failed;
+        tot->skipped = p.sh->skipped;
+        tot->failed = p.sh->failed;
+    }
+    munmap(p.sh, sizeof *p.sh);
+    free(p.pids);
+    return status;
 }

@@ -5,10 +5,14 @@
 #include <string.h>
 #include <xxhash.h>
 #include "cli/cli.h"
+#include "cli/config_group.h"
 #include "cli/range.h"
+#include "run/run_core.h"
 #include "run/sweep_grid.h"
 
-void sweep_options(struct option *out, size_t cap, const struct option *extra)
+/* The grid's rows: the axes first (each takes a list, and shadows run's
+ * flag of its name), run's other options, then the grid's own lists. */
+static const struct option *sweep_rows(void)
 {
     static const struct option grid[] = {
         { "problems", required_argument, 0, OPT_PROBLEMS },
@@ -16,53 +20,92 @@ void sweep_options(struct option *out, size_t cap, const struct option *extra)
         { "presets",  required_argument, 0, OPT_PRESETS },
         { "solvers",  required_argument, 0, OPT_SOLVERS },
         { "seeds",    required_argument, 0, OPT_SEEDS },
-        { "jobs",     required_argument, 0, OPT_JOBS },
-        { "dry-run",  no_argument,       0, OPT_DRY_RUN },
-        { "name",     required_argument, 0, OPT_NAME },
-        { "verbose",  no_argument,       0, OPT_VERBOSE },
-        { "help",     no_argument,       0, OPT_HELP },
         { 0, 0, 0, 0 } };
-    size_t k = 0;
-    /* the axes first: each takes a list, and shadows run's flag of its name */
+    static struct option rows[96];
+    size_t k = 0, cap = sizeof rows / sizeof rows[0];
     for (size_t i = 0; solver_axes[i].name && i < SWEEP_MAX_AXES; i++)
         if (k + 1 < cap)
-            out[k++] = (struct option){ solver_axes[i].name, required_argument, 0,
-                                        OPT_AXIS0 + (int)i };
-    const struct option *parts[] = { config_long_options, grid, extra };
-    for (size_t p = 0; p < 3; p++)
-        for (size_t i = 0; parts[p] && parts[p][i].name; i++)
+            rows[k++] = (struct option){ solver_axes[i].name, required_argument, 0,
+                                         OPT_AXIS0 + (int)i };
+    const struct option *parts[] = { config_long_options, grid };
+    for (size_t p = 0; p < 2; p++)
+        for (size_t i = 0; parts[p][i].name; i++)
             if (k + 1 < cap && !(p == 0 && solver_axis_find(parts[p][i].name)))
-                out[k++] = parts[p][i];
-    out[k] = (struct option){ 0, 0, 0, 0 };
+                rows[k++] = parts[p][i];
+    rows[k] = (struct option){ 0, 0, 0, 0 };
+    return rows;
 }
 
-int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name)
+/* An axis, a grid list, or a run option (config_set) into a sweep_spec. */
+static int sweep_apply(void *target, int id, const char *arg, char *err, size_t len)
 {
-    char err[512];
+    sweep_spec *sp = target;
     if (id >= OPT_AXIS0 && id < OPT_AXIS0 + (int)solver_axis_count()) {
         sp->axis[id - OPT_AXIS0] = arg;
         return 0;
     }
-    switch (id) {
-    case OPT_PROBLEM: case OPT_PROBLEMS: sp->problems = arg; return 0;
-    case OPT_KERNEL: case OPT_KERNELS: sp->kernels = arg; return 0;
-    case OPT_PRESET: case OPT_PRESETS: case OPT_SOLVERS: sp->solvers = arg; return 0;
-    case OPT_SEED: case OPT_SEEDS: sp->seeds = arg; return 0;
-    case OPT_NAME:
-        if (!*arg || strlen(arg) > 128)
-            cli_die("--name: bad value '%s' (1 to 128 characters)", arg);
-        *name = arg;
-        return 0;
-    case OPT_PRINT_PARAMS: cli_die("--print-params is for rmsbench run only");
-    }
-    if (id < OPT_PROBLEM || id >= OPT_LAST_SHARED)
+    /* a list given twice (--problems a --problem b) is refused, not
+     * silently replaced by the last one */
+    const char **list = id == OPT_PROBLEM || id == OPT_PROBLEMS ? &sp->problems
+                      : id == OPT_KERNEL || id == OPT_KERNELS ? &sp->kernels
+                      : id == OPT_PRESET || id == OPT_PRESETS || id == OPT_SOLVERS ? &sp->solvers
+                      : id == OPT_SEED || id == OPT_SEEDS ? &sp->seeds : NULL;
+    if (list && *list) {
+        snprintf(err, len, "--%s given twice ('%s', then '%s'): give one comma-separated list",
+                 list == &sp->problems ? "problems" : list == &sp->kernels ? "kernels"
+                 : list == &sp->solvers ? "solvers" : "seeds", *list, arg);
         return -1;
-    if (config_set(&sp->base, id, arg, err, sizeof err))
-        cli_die("%s", err);
-    return 0;
+    }
+    if (list) {
+        *list = arg;
+        return 0;
+    }
+    switch (id) {
+    case OPT_PRINT_PARAMS:
+        snprintf(err, len, "--print-params is for rmsbench run only");
+        return -1;
+    }
+    return config_set(&sp->base, id, arg, err, len);
 }
 
-uint64_t sweep_digest(const run_config *cfgs, size_t n)
+static void sweep_init(void *target)
+{
+    sweep_spec *sp = target;
+    memset(sp, 0, sizeof *sp);
+    run_opts_init(&sp->base);
+}
+
+static void sweep_help(FILE *f)
+{
+    fputs("grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
+          "1e-4:1e-1:13; S: 1,2,3 or 1..10):\n"
+          "  --problems LIST  --kernels LIST (default auto)  --seeds S (default 1)\n"
+          "  --solvers LIST   solver labels PRESET[+OPTION[=VALUE]]..., e.g.\n"
+          "                   torch,torch+centered,keras+momentum=0.9 (default seed;\n"
+          "                   --presets is the same option)\n"
+          "  every option is an axis: --lr R --beta R --eps R --v0 R --momentum R\n"
+          "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
+          "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
+          "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
+          "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
+          "run options, applied to every config:\n", f);
+    config_group_help(f);
+}
+
+const cli_group sweep_group = { sweep_rows, sweep_help, sweep_init, sweep_apply };
+
+const cli_opt sweep_pool_opts[] = {
+    CLI_OPT_LONG("jobs", sweep_pool, jobs, "N", 1, 256, "1", "worker processes"),
+    CLI_OPT_NAME("name", sweep_pool, name, "NAME", SWEEP_NAME_MAX,
+                 "label stored with each run (default: from the hash of what is run, so "
+                 "a resumed command keeps its label)"),
+    CLI_OPT_FLAG("dry-run", sweep_pool, dry_run, "print the configs (hash and text) and exit"),
+    CLI_OPT_FLAG("verbose", sweep_pool, verbose, "print each run's summary line on stdout"),
+    CLI_OPT_END
+};
+
+/* XXH3 over the configs' hashes: the same grid gives the same digest. */
+static uint64_t sweep_digest(const run_config *cfgs, size_t n)
 {
     XXH3_state_t *st = XXH3_createState();
     XXH3_64bits_reset(st);
@@ -73,9 +116,32 @@ uint64_t sweep_digest(const run_config *cfgs, size_t n)
     return d;
 }
 
-void sweep_auto_name(uint64_t digest, char *buf, size_t len)
+static void sweep_auto_name(uint64_t digest, char *buf, size_t len)
 {
     snprintf(buf, len, "grid-%08llx", (unsigned long long)(digest >> 32));
+}
+
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run,
+                    long jobs)
+{
+    char err[512];
+    memset(plan, 0, sizeof *plan);
+    if (sweep_expand(sp, &plan->cfgs, &plan->n, err, sizeof err) ||
+        (jobs > 0 && run_check_configs(plan->cfgs, plan->n,
+                                       (size_t)jobs < plan->n ? jobs : (long)plan->n,
+                                       err, sizeof err)))
+        cli_die("%s", err);
+    plan->digest = sweep_digest(plan->cfgs, plan->n);
+    sweep_auto_name(plan->digest, plan->auto_name, sizeof plan->auto_name);
+    plan->name = name ? name : plan->auto_name;
+    if (!dry_run)
+        return 0;
+    for (size_t i = 0; i < plan->n; i++)
+        printf("%s %s\n", plan->cfgs[i].hash, plan->cfgs[i].text);
+    fprintf(stderr, "sweep %s: %zu configs (dry run, nothing recorded)\n", plan->name, plan->n);
+    free(plan->cfgs);
+    plan->cfgs = NULL;
+    return 1;
 }
 
 typedef struct names { char *copy; char **v; size_t n; } names;

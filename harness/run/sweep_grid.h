@@ -4,6 +4,7 @@
 #define SWEEP_GRID_H
 
 #include <stddef.h>
+#include "cli/command.h"
 #include "cli/config.h"
 #include "run/solver.h"
 
@@ -20,30 +21,53 @@ typedef struct sweep_spec {
     const char *seeds;                          /* S: list or a..b */
 } sweep_spec;
 
-/* Options of a grid beyond run's, shared by `rmsbench sweep` and
- * `rmsbench-mpi sweep` (which adds its own after OPT_LAST_GRID). */
-enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS,
-       OPT_JOBS, OPT_DRY_RUN, OPT_NAME, OPT_VERBOSE, OPT_HELP, OPT_SOLVERS, OPT_LAST_GRID };
+/* getopt ids of the grid's own options (after run's). */
+enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, OPT_SOLVERS,
+       OPT_LAST_GRID };
 /* Grid axes (one per solver_axes row, --NAME LIST) take ids from here on;
  * they shadow run's flags of the same name (--centered 0,1). */
 #define OPT_AXIS0 1000
 
-/* run's options, the grid options, then extra (zero-terminated) into out. */
-void sweep_options(struct option *out, size_t cap, const struct option *extra);
+/* The options of a grid as one cli_group row on a sweep_spec target, shared
+ * by `rmsbench sweep` and `rmsbench-mpi sweep`: every axis (--lr R,
+ * --centered 0,1, ...), --problems/--kernels/--solvers (--presets)/--seeds
+ * (and --problem/--kernel/--preset/--seed as the same), and run's other
+ * options, applied to every config. */
+extern const cli_group sweep_group;
 
-/* Apply option id: a grid list (--problems/--lr/...), --name, or any run
- * option (config_set).  Dies with a one-line error on a bad value; returns
- * -1 for an id it does not know (jobs, dry-run, ... are the caller's). */
-int sweep_set(sweep_spec *sp, int id, const char *arg, const char **name);
+/* Longest --name of a sweep or tune. */
+#define SWEEP_NAME_MAX 128
 
-/* XXH3 over the configs' hashes: the same grid gives the same digest, and
- * "grid-<top 32 bits>" is the label a sweep gets without --name. */
-uint64_t sweep_digest(const run_config *cfgs, size_t n);
-void sweep_auto_name(uint64_t digest, char *buf, size_t len);
+/* The options of a run of many configs (sweep, tune, rmsbench-mpi sweep):
+ * --jobs, --name, --dry-run, --verbose, as CLI_OPT_INCLUDE rows on a
+ * sweep_pool member of the command's arguments. */
+typedef struct sweep_pool {
+    long jobs;
+    const char *name;        /* NULL: the command's own label */
+    int dry_run, verbose;
+} sweep_pool;
+extern const cli_opt sweep_pool_opts[];
 
 /* Expand spec into *out (malloc'd, duplicates by hash dropped).  0, or -1
  * with a one-line message naming the bad value. */
 int sweep_expand(const sweep_spec *spec, run_config **out, size_t *count,
                  char *err, size_t errlen);
+
+/* A grid ready to run: its configs, digest and label. */
+typedef struct sweep_plan {
+    run_config *cfgs;        /* malloc'd: the caller frees */
+    size_t n;
+    uint64_t digest;
+    const char *name;        /* --name, or auto_name */
+    char auto_name[32];      /* "grid-<top 32 bits of digest>" */
+} sweep_plan;
+
+/* Expand sp and, when jobs > 0, check the configs' bounds for that many
+ * workers (run_check_configs; bad input: one line, exit 2); label it with
+ * name or, when name is NULL, the grid's own label (the same grid gets the
+ * same label when it is resumed, locally or under MPI); with dry_run print
+ * the configs (hash and text) and free them.  1 after a dry run, else 0. */
+int sweep_plan_make(sweep_plan *plan, const sweep_spec *sp, const char *name, int dry_run,
+                    long jobs);
 
 #endif

@@ -2,13 +2,14 @@
  * database is opened read-only; the table comes from a fixed allow-list and
  * every filter is a bound parameter, so nothing typed reaches the SQL text. */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 #include "sys/outpath.h"
 
@@ -38,25 +39,6 @@ static const struct table {
 enum { F_PROBLEM, F_KERNEL, F_STATUS, F_SWEEP, F_PRESET, F_RUN, F_COUNT };
 static const char *const FILTER_COL[F_COUNT] = { "problem", "kernel", "status", "sweep",
                                                  "preset", "id" };
-
-static void help(void)
-{
-    printf("usage: rmsbench export --table T [--format csv|json] [filters] [--out FILE]\n"
-           "                       [--db FILE]\n\n"
-           "Writes one table or view to stdout (or FILE) as CSV (RFC 4180, header row)\n"
-           "or JSON (an array of objects).  Opens the database read-only.\n\n"
-           "  --table T        runs, curves, machines, perf, hyperfine, proofs, or a view:\n"
-           "                   run_summary, best_lr, best_lr_mean, lr_sensitivity,\n"
-           "                   sweep_progress, curve_points\n"
-           "  --format F       csv (default) or json\n"
-           "  --problem P --kernel K --status S --sweep NAME --preset NAME --run ID\n"
-           "                   keep only matching runs (runs, run_summary; curves and\n"
-           "                   curve_points through their run)\n"
-           "  --out FILE       write there instead of stdout: a new file, or a regular\n"
-           "                   file replaced whole once the export is complete; a\n"
-           "                   symlink, FIFO, device or directory there is refused\n"
-           "  --db FILE        database (default results/rmsbench.db)\n");
-}
 
 static const struct table *find_table(const char *name)
 {
@@ -130,106 +112,126 @@ static int write_rows(sqlite3_stmt *st, FILE *f, int json, char *err, size_t len
     return ferror(f) ? (snprintf(err, len, "write error"), -1) : 0;
 }
 
-int cmd_export(int argc, char **argv)
-{
-    enum { O_TABLE = 256, O_FORMAT, O_OUT, O_DB, O_HELP, O_FILTER };
-    static const struct option opts[] = {
-        { "table", required_argument, 0, O_TABLE },
-        { "format", required_argument, 0, O_FORMAT },
-        { "out", required_argument, 0, O_OUT },
-        { "db", required_argument, 0, O_DB },
-        { "help", no_argument, 0, O_HELP },
-        { "problem", required_argument, 0, O_FILTER + F_PROBLEM },
-        { "kernel", required_argument, 0, O_FILTER + F_KERNEL },
-        { "status", required_argument, 0, O_FILTER + F_STATUS },
-        { "sweep", required_argument, 0, O_FILTER + F_SWEEP },
-        { "preset", required_argument, 0, O_FILTER + F_PRESET },
-        { "run", required_argument, 0, O_FILTER + F_RUN },
-        { 0, 0, 0, 0 } };
-    const char *table = NULL, *format = "csv", *out = NULL, *path = RMS_DB_DEFAULT;
-    const char *filter[F_COUNT] = { 0 };
-    long run_id = 0;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case O_HELP: help(); return 0;
-        case '?': cli_die("unknown option '%s' (see rmsbench export --help)", argv[optind - 1]);
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        case O_TABLE: table = optarg; break;
-        case O_FORMAT: format = optarg; break;
-        case O_OUT: out = optarg; break;
-        case O_DB: path = optarg; break;
-        case O_FILTER + F_RUN:
-            run_id = opt_long("--run", optarg, 1, 0x7fffffffffffffffL);
-            filter[F_RUN] = optarg;
-            break;
-        default:
-            if (!*optarg)
-                cli_die("--%s: empty value", FILTER_COL[c - O_FILTER]);
-            if (c == O_FILTER + F_STATUS && strcmp(optarg, "running") && strcmp(optarg, "done") &&
-                strcmp(optarg, "diverged") && strcmp(optarg, "failed"))
-                cli_die("--status: bad value '%s' (running, done, diverged or failed)", optarg);
-            filter[c - O_FILTER] = optarg;
-        }
-    }
-    if (optind < argc)
-        cli_die("unexpected argument '%s'", argv[optind]);
-    if (!table)
-        cli_die("--table is required (see rmsbench export --help)");
-    const struct table *t = find_table(table);
-    if (!t)
-        cli_die("--table: unknown table '%s' (see rmsbench export --help)", table);
-    int json = !strcmp(format, "json");
-    if (!json && strcmp(format, "csv"))
-        cli_die("--format: bad value '%s' (csv or json)", format);
-    if (!*path)
-        cli_die("--db: empty path");
-    int any = 0;
-    for (int i = 0; i < F_COUNT; i++)
-        any |= filter[i] != NULL;
-    if (any && t->via != VIA_RUNS_COLS && t->via != VIA_RUN_ID)
-        cli_die("--table %s: run filters (--problem, --kernel, ...) do not apply to it", t->name);
+typedef struct export_args {
+    const char *table, *out, *db;
+    int format;                     /* index in FORMATS */
+    int status;                     /* index in STATUSES, -1: no filter */
+    long run_id;                    /* 0: no filter */
+    const char *filter[F_COUNT];    /* the run filters as typed */
+} export_args;
 
-    /* SQL text from fixed pieces only: the allow-listed name and column
-     * names from FILTER_COL; values are bound below. */
-    char sql[1024], where[512] = "";
+static const char *const FORMATS[] = { "csv", "json", NULL };
+static const char *const STATUSES[] = { "running", "done", "diverged", "failed", NULL };
+
+static void export_init(void *args) { ((export_args *)args)->status = -1; }
+
+static int export_main(void *args);
+
+#define FILTER(nm, f, mt, hl) \
+    CLI_OPT_STRING(nm, export_args, filter[f], mt, NULL, hl, CLI_NONEMPTY)
+static const cli_opt EXPORT_OPTS[] = {
+    CLI_OPT_STRING("table", export_args, table, "T", NULL, "runs, curves, machines, perf, "
+                   "hyperfine, proofs, or a view: run_summary, best_lr, best_lr_mean, "
+                   "lr_sensitivity, sweep_progress, curve_points", CLI_REQUIRED),
+    CLI_OPT_CHOICE("format", export_args, format, FORMATS, "csv", "output format"),
+    FILTER("problem", F_PROBLEM, "P", "keep only the runs of problem P"),
+    FILTER("kernel", F_KERNEL, "K", "keep only the runs of kernel K"),
+    CLI_OPT_CHOICE("status", export_args, status, STATUSES, NULL,
+                   "keep only the runs in this state"),
+    FILTER("sweep", F_SWEEP, "NAME", "keep only the runs of sweep NAME"),
+    FILTER("preset", F_PRESET, "NAME", "keep only the runs of preset NAME"),
+    CLI_OPT_LONG("run", export_args, run_id, "ID", 1, LONG_MAX, NULL, "keep only run ID"),
+    CLI_OPT_STRING("out", export_args, out, "FILE", NULL,
+                   "write there instead of stdout: a new file, or a regular file replaced "
+                   "whole once the export is complete; a symlink, FIFO, device or directory "
+                   "there is refused", 0),
+    CLI_OPT_STRING("db", export_args, db, "FILE", RMS_DB_DEFAULT, "database, opened read-only",
+                   CLI_NONEMPTY),
+    CLI_OPT_END
+};
+
+const cli_command cmd_export = {
+    .name = "export", .summary = "export a table as CSV or JSON",
+    .opts = EXPORT_OPTS, .args_size = sizeof(export_args), .init = export_init,
+    .main = export_main,
+    .epilogue =
+        "Writes one table or view to stdout (or FILE) as CSV (RFC 4180, header row)\n"
+        "or JSON (an array of objects).  The run filters apply to runs and\n"
+        "run_summary, and to curves and curve_points through their run.\n",
+};
+
+/* SQL text from fixed pieces only: the allow-listed table name and column
+ * names from FILTER_COL; the values are bound by the caller. */
+static void export_sql(const struct table *t, const char *const *filter, char *sql,
+                       size_t len)
+{
+    char where[512] = "";
     size_t used = 0;
     for (int i = 0; i < F_COUNT; i++)
         if (filter[i])
             used += (size_t)snprintf(where + used, sizeof where - used, "%s%s = ?%d",
                                      used ? " AND " : "", FILTER_COL[i], i + 1);
-    if (!any)
-        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", t->name, t->order);
+    if (!used)
+        snprintf(sql, len, "SELECT * FROM %s ORDER BY %s", t->name, t->order);
     else if (t->via == VIA_RUNS_COLS)
-        snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE %s ORDER BY %s", t->name, where,
-                 t->order);
+        snprintf(sql, len, "SELECT * FROM %s WHERE %s ORDER BY %s", t->name, where, t->order);
     else
-        snprintf(sql, sizeof sql,
+        snprintf(sql, len,
                  "SELECT * FROM %s WHERE run_id IN (SELECT id FROM runs WHERE %s) ORDER BY %s",
                  t->name, where, t->order);
+}
 
-    char err[512];
-    if (out && out_path_check(out, err, sizeof err))
+/* Open the database read-only and prepare the query with the filters bound. */
+static sqlite3_stmt *export_query(const export_args *a, const struct table *t, sqlite3 **dbp)
+{
+    char sql[1024], err[512];
+    export_sql(t, a->filter, sql, sizeof sql);
+    if (a->out && out_path_check(a->out, err, sizeof err))
         cli_die("--out: %s", err);
-    sqlite3 *db = db_open(path, DB_READONLY, err, sizeof err);
+    sqlite3 *db = db_open(a->db, DB_READONLY, err, sizeof err);
     if (!db)
         cli_die("%s", err);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, sizeof err, "database '%s': %s", path, sqlite3_errmsg(db));
+        snprintf(err, sizeof err, "database '%s': %s", a->db, sqlite3_errmsg(db));
         db_close(db);
         cli_die("%s", err);
     }
     for (int i = 0; i < F_COUNT; i++) {
-        if (!filter[i])
+        if (!a->filter[i])
             continue;
         if (i == F_RUN)
-            sqlite3_bind_int64(st, i + 1, run_id);
+            sqlite3_bind_int64(st, i + 1, a->run_id);
         else
-            sqlite3_bind_text(st, i + 1, filter[i], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, i + 1, a->filter[i], -1, SQLITE_STATIC);
     }
+    *dbp = db;
+    return st;
+}
+
+static int export_main(void *args)
+{
+    export_args *a = args;
+    const char *out = a->out, **filter = a->filter;
+    const struct table *t = find_table(a->table);
+    if (!t)
+        cli_bad("--table", a->table, "unknown table; see rmsbench export --help");
+    int json = a->format == 1;
+    if (a->status >= 0)
+        filter[F_STATUS] = STATUSES[a->status];
+    char run_text[32];
+    if (a->run_id) {
+        snprintf(run_text, sizeof run_text, "%ld", a->run_id);
+        filter[F_RUN] = run_text;
+    }
+    int any = 0;
+    for (int i = 0; i < F_COUNT; i++)
+        any |= filter[i] != NULL;
+    if (any && t->via != VIA_RUNS_COLS && t->via != VIA_RUN_ID)
+        cli_die("--table %s: run filters (--problem, --kernel, ...) do not apply to it", t->name);
+    char err[512];
+    sqlite3 *db;
+    sqlite3_stmt *st = export_query(a, t, &db);
     /* write to a temporary file beside --out and rename it into place, so
      * a failed export never leaves a truncated file (stdout is checked by
      * main, after every command) */

@@ -4,26 +4,13 @@
  * memory_usage_byte; seconds) into the hyperfine table.  The whole file is
  * read and checked before the database is opened, so a bad file leaves the
  * database untouched; the rows then go in inside one transaction. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
-
-static const char USAGE[] =
-"usage: rmsbench import-hyperfine FILE [--db FILE]\n"
-"\n"
-"Import a hyperfine --export-json file into the hyperfine table, one row per\n"
-"benchmarked command, with the machine row of this build, in one transaction.\n"
-"\n"
-"  --db FILE   database (default " RMS_DB_DEFAULT ")\n"
-"\n"
-"A result already in the database (same machine, command and timings: the\n"
-"same file imported again) is skipped.  A missing, unreadable or malformed file\n"
-"(or a negative time) is a one-line error naming it, exit status 2, and the\n"
-"database is not touched.\n";
 
 /* A number field: required ones must be numbers; optional ones may be absent
  * or null.  -1 with a message on a wrong type. */
@@ -212,28 +199,24 @@ fail:
     return -1;
 }
 
-int cmd_import_hyperfine(int argc, char **argv)
+static int import_main(void *args);
+
+const cli_command cmd_import_hyperfine = {
+    .name = "import-hyperfine", .summary = "import a hyperfine --export-json file",
+    CLI_DB_FILE_COMMAND, .main = import_main,
+    .epilogue =
+        "Import a hyperfine --export-json file into the hyperfine table, one row per\n"
+        "benchmarked command, with the machine row of this build, in one transaction.\n"
+        "A result already in the database (same machine, command and timings: the\n"
+        "same file imported again) is skipped.  A missing, unreadable or malformed file\n"
+        "(or a negative time) is a one-line error naming it, exit status 2, and the\n"
+        "database is not touched.\n",
+};
+
+static int import_main(void *args)
 {
-    static const struct option opts[] = {
-        { "db", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *db_path = RMS_DB_DEFAULT;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'h': fputs(USAGE, stdout); return 0;
-        case ':': cli_die("option '%s' needs a value", argv[optind - 1]);
-        default:  cli_die("unknown option '%s' (try rmsbench import-hyperfine --help)",
-                          argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        cli_die(optind == argc ? "missing FILE (a hyperfine --export-json file)"
-                               : "exactly one FILE expected, got '%s' too", argv[optind + 1]);
-    const char *file = argv[optind];
+    const cli_db_file_args *a = args;
+    const char *db_path = a->db, *file = a->file[0];
     json_error_t jerr;
     json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
     char err[1024];

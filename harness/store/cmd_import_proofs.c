@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "store/db.h"
 
 #define PROOF_HEADER "target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals"
@@ -16,16 +17,6 @@ typedef struct proof_row {
     long proved, total;
     double wall_s;
 } proof_row;
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: rmsbench import-proofs FILE [--db FILE]\n\n"
-        "Record the goal counts of a proof run (build/proofs/summary.tsv, written\n"
-        "by `make prove`) in the proofs table, one row per target, tagged with\n"
-        "this machine and the git commit.  Nothing is written if any line is bad.\n\n"
-        "  --db FILE   results database (default %s)\n", RMS_DB_DEFAULT);
-}
 
 /* Split line in place on tabs into exactly PROOF_FIELDS fields. */
 static int split_tabs(char *line, char **field)
@@ -107,28 +98,21 @@ fail:
     return -1;
 }
 
-int cmd_import_proofs(int argc, char **argv)
-{
-    const char *path = NULL, *dbpath = RMS_DB_DEFAULT;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--db")) {
-            if (++i == argc)
-                cli_die("--db needs a file name");
-            dbpath = argv[i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            cli_die("unknown option '%s' (try --help)", argv[i]);
-        } else if (path) {
-            cli_die("one summary file only (got '%s' and '%s')", path, argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path)
-        cli_die("missing summary file (try --help)");
+static int import_main(void *args);
 
+const cli_command cmd_import_proofs = {
+    .name = "import-proofs", .summary = "record proof results in the database",
+    CLI_DB_FILE_COMMAND, .main = import_main,
+    .epilogue =
+        "Record the goal counts of a proof run (build/proofs/summary.tsv, written\n"
+        "by `make prove`) in the proofs table, one row per target, tagged with\n"
+        "this machine and the git commit.  Nothing is written if any line is bad.\n",
+};
+
+static int import_main(void *args)
+{
+    const cli_db_file_args *a = args;
+    const char *dbpath = a->db, *path = a->file[0];
     FILE *f = fopen(path, "r");
     if (!f)
         cli_die("cannot read '%s'", path);

@@ -1,4 +1,5 @@
-/* db.c -- opening the results database safely, and the machine row. */
+/* db.c -- opening the results database safely (the default one's directory made here). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,6 +96,15 @@ static int check_path(const char *path, int mode, char *err, size_t errlen)
 sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
+    /* The default database's directory (results/) is made here, the one
+     * place every writing command passes through, and only for the
+     * default: a --db in a missing directory stays an error. */
+    if (mode != DB_READONLY && strcmp(path, RMS_DB_DEFAULT) == 0 &&
+        mkdir(RMS_DB_DEFAULT_DIR, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "database '%s': cannot create directory '%s': %s", path,
+                 RMS_DB_DEFAULT_DIR, strerror(errno));
+        return NULL;
+    }
     if (check_path(path, mode, err, errlen))
         return NULL;
     int flags = mode == DB_READONLY ? SQLITE_OPEN_READONLY

@@ -1,4 +1,4 @@
-/* db.h -- the results database: open/migrate, machine capture, helpers.
+/* db.h -- the results database: open/migrate, the machines row, helpers.
  *
  * SQLite in WAL mode with busy_timeout and foreign keys; schema version in
  * PRAGMA user_version, migrations in db_schema.c; every write happens inside
@@ -8,8 +8,10 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include "sys/machine.h"
 
-#define RMS_DB_DEFAULT "results/rmsbench.db"
+#define RMS_DB_DEFAULT_DIR "results"
+#define RMS_DB_DEFAULT RMS_DB_DEFAULT_DIR "/rmsbench.db"
 
 enum { DB_RW = 0, DB_READONLY = 1 };
 
@@ -20,9 +22,10 @@ enum { DB_RW = 0, DB_READONLY = 1 };
 #define RMS_APPLICATION_ID_TEXT "1380799298"
 
 /* Open (creating the file and migrating to the current schema unless
- * read-only).  NULL with a one-line message naming the path on failure: a
- * missing directory, not a regular file (a FIFO), a read-only or unwritable
- * file, not a database, another program's database, a newer schema. */
+ * read-only; for RMS_DB_DEFAULT also its directory, results/).  NULL with a
+ * one-line message naming the path on failure: a missing directory, not a
+ * regular file (a FIFO), a read-only or unwritable file, not a database,
+ * another program's database, a newer schema. */
 sqlite3 *db_open(const char *path, int mode, char *err, size_t errlen);
 void db_close(sqlite3 *db);
 
@@ -40,14 +43,5 @@ int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* Row id in `machines` for this machine and build, inserting it if new
  * (fingerprint = CPU model + flags + cores + compiler + flags + commit). */
 int db_machine_id(sqlite3 *db, sqlite3_int64 *id, char *err, size_t errlen);
-
-/* What is known about this machine and build (also printed by reports). */
-typedef struct machine_info {
-    char cpu_model[128], cpu_vendor[32], isa[256], os[128], kernel[256];
-    char compiler[128], cflags[512], git_commit[48], hostname[80];
-    int cores;
-    long long mem_bytes;
-} machine_info;
-void machine_collect(machine_info *m);
 
 #endif

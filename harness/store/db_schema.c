@@ -99,7 +99,7 @@ static const char *const MIGRATIONS[] = {
     "         c.step, c.loss, c.grad_norm, c.elapsed_ns"
     "  FROM curves c JOIN runs r ON r.id = c.run_id;",
 
-    /* 2 -> 3: scale-out on MPI (harness/mpi_*.c).  mpi_sweeps: one row per
+    /* 2 -> 3: scale-out on MPI (harness/mpi/).  mpi_sweeps: one row per
      * MPI sweep (throughput against rank count); mpi_steps: one row per
      * sharded data-parallel training run, the step split into compute,
      * wait (barrier: imbalance), communication and update (each the maximum

@@ -1,0 +1,28 @@
+/* config_group.c -- run's options (config_long_options, config_set) wrapped
+ * as one cli_group row for the commands that take them. */
+#include <stdio.h>
+#include "cli/config.h"
+#include "cli/config_group.h"
+
+static void init(void *target) { run_opts_init(target); }
+
+static int apply(void *target, int id, const char *arg, char *err, size_t len)
+{
+    return config_set(target, id, arg, err, len);
+}
+
+void config_group_help(FILE *f) { fputs(config_options_help, f); }
+
+static void help(FILE *f)
+{
+    fputs("  --problem P           a problem of `rmsbench list problems` (required)\n"
+          "  --kernel K            auto (default; RMS_KERNEL overrides), or a kernel of\n"
+          "                        `rmsbench list kernels`; ref64 runs in double\n", f);
+    config_group_help(f);
+    fputs("  --print-params        print the final parameters, one per line (%.17g) on\n"
+          "                        stdout; the summary line then goes to stderr\n", f);
+}
+
+static const struct option *rows(void) { return config_long_options; }
+
+const cli_group config_group = { rows, help, init, apply };
