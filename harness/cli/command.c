@@ -80,24 +80,12 @@ static void apply(const cli_opt *o, void *args, const char *arg)
             cli_bad(opt, arg, "longer than %ld characters", o->max);
         *(const char **)field(args, o) = arg;
         return;
-    case CLI_LONG: {
-        long x;
-        if (parse_long(arg, &x))
-            cli_bad(opt, arg, "expected an integer");
-        if (x < o->min || x > o->max)
-            cli_bad(opt, arg, "must be in [%ld, %ld]", o->min, o->max);
-        *(long *)field(args, o) = x;
+    case CLI_LONG:      /* the wording is opt_long's and opt_double's (cli.c) */
+        *(long *)field(args, o) = opt_long(opt, arg, o->min, o->max);
         return;
-    }
-    case CLI_DOUBLE: {
-        double x;
-        if (parse_double(arg, &x))
-            cli_bad(opt, arg, "expected a finite number");
-        if (x < o->lo || x > o->hi)
-            cli_bad(opt, arg, "must be in [%g, %g]", o->lo, o->hi);
-        *(double *)field(args, o) = x;
+    case CLI_DOUBLE:
+        *(double *)field(args, o) = opt_double(opt, arg, o->lo, o->hi);
         return;
-    }
     case CLI_CHOICE:
         for (int i = 0; o->choices[i]; i++)
             if (!strcmp(arg, o->choices[i])) {
