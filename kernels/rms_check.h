@@ -57,6 +57,16 @@ typedef struct rms_diff {
     int guard_broken;      /* the kernel wrote outside its n elements */
 } rms_diff;
 
+/* The measure of one step, shared by rms_diff_run (`rmsbench check`, the
+ * kernel tests) and perf's validation: out[j] are the kernel's theta, v, m,
+ * buf after the step, in[j] their values before it, ref[j] ref64's results
+ * from the same inputs (j = 2 is used only when c->centered, j = 3 only when
+ * c->momentum > 0; NULL otherwise).  Folds each element's error, in float
+ * ulp of the scale described at the top, into *d (worst, where, how many;
+ * d->index is relative to the arrays given). */
+void rms_diff_step(const rms_cfg *c, size_t n, float *const out[4], float *const in[4],
+                   double *const ref[4], long step, rms_diff *d);
+
 /* Run kernel k for `steps` steps on n seeded random elements placed `offset`
  * floats past a 64-byte boundary (offset 1 = misaligned), comparing every
  * step with ref64 as described above, and checking that sentinels around the

@@ -4,20 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "rms_check.h"
-
-/* splitmix64: small, seedable, the same stream on every machine */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+#include "rms_util.h"   /* the seeded RNG (splitmix64) */
 
 /* uniform in [-1, 1) */
 static float unit(uint64_t *s)
 {
-    return (float)((double)(next_u64(s) >> 40) * 0x1p-23 - 1.0);
+    return (float)((double)(rms_rng_next(s) >> 40) * 0x1p-23 - 1.0);
 }
 
 /* Gradients over a wide range of magnitudes (2^-12 .. 2^4), both signs,
@@ -25,7 +17,7 @@ static float unit(uint64_t *s)
  * large values and eps matters for some elements. */
 static float gradient(uint64_t *s)
 {
-    uint64_t r = next_u64(s);
+    uint64_t r = rms_rng_next(s);
     if ((r & 63) == 0)
         return 0.0f;
     return ldexpf(unit(s), (int)((r >> 8) % 17) - 12);
@@ -103,26 +95,6 @@ size_t rms_option_combos_brief(const rms_cfg *base, rms_cfg *out,
     return i;
 }
 
-typedef struct {
-    float *f;      /* the kernel's array, offset applied */
-    double *d;     /* ref64's copy */
-    float *old;    /* the input of this step (scale of the error) */
-    const char *name;
-} lane;
-
-static void note(rms_diff *r, const lane *a, size_t i, long step, double scale)
-{
-    double e = rms_ulp_err(a->f[i], a->d[i], scale);
-    r->compared++;
-    if (e > r->worst_ulp || (isnan(e) && !isnan(r->worst_ulp))) {
-        r->worst_ulp = e;
-        r->array = a->name;
-        r->index = i;
-        r->step = step;
-        r->got = a->f[i];
-        r->want = a->d[i];
-    }
-}
 
 /* How much the step s = g/den can be off for a correct float kernel,
  * relative to its own rounding: 1, except when centered, where var = v - m^2
@@ -143,6 +115,8 @@ static double centered_cond(const rms_cfg *c, double v, double m)
         cond = var > 0.0 ? v / (sqrt(var) * (sqrt(var) + c->eps)) : INFINITY;
     return fmin(fmax(cond, 1.0), 0x1p24);
 }
+
+static const char *const OUTPUT_NAMES[4] = { "theta", "v", "m", "buf" };
 
 /* The scale of output j (0 theta, 1 v, 2 m, 3 buf) of element i: its old
  * value, and for theta and buf also the size of the terms that the step adds
@@ -165,6 +139,25 @@ static double output_scale(const rms_cfg *c, int j, size_t i, float *const *olda
                                 (fabs((double)olda[3][i]) + fabs(da[3][i])));
     }
     return fmax(old, cond * terms);
+}
+
+void rms_diff_step(const rms_cfg *c, size_t n, float *const out[4], float *const in[4],
+                   double *const ref[4], long step, rms_diff *d)
+{
+    const int used[4] = { 1, 1, c->centered, c->momentum > 0.0 };
+    for (int j = 0; j < 4; j++)
+        for (size_t i = 0; used[j] && i < n; i++) {
+            double e = rms_ulp_err(out[j][i], ref[j][i], output_scale(c, j, i, in, ref));
+            d->compared++;
+            if (e > d->worst_ulp || (isnan(e) && !isnan(d->worst_ulp))) {
+                d->worst_ulp = e;
+                d->array = OUTPUT_NAMES[j];
+                d->index = i;
+                d->step = step;
+                d->got = out[j][i];
+                d->want = ref[j][i];
+            }
+        }
 }
 
 int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
@@ -208,11 +201,7 @@ int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
         m[i] = 0.0f;
         b[i] = 0.0f;
     }
-    lane lanes[4] = {
-        { th, da[0], olda[0], "theta" }, { v, da[1], olda[1], "v" },
-        { m, da[2], olda[2], "m" }, { b, da[3], olda[3], "buf" },
-    };
-    const int used[4] = { 1, 1, use_m, use_b };
+    float *const outs[4] = { th, v, m, b };
     rms_cfg cc = *c;
     for (long t = 1; t <= steps; t++) {
         cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - pow(c->beta, (double)t)) : 1.0;
@@ -228,16 +217,13 @@ int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
         }
         for (int j = 0; j < 4; j++)
             for (size_t i = 0; i < n; i++) {
-                lanes[j].old[i] = lanes[j].f[i];
-                lanes[j].d[i] = lanes[j].f[i];
+                olda[j][i] = outs[j][i];
+                da[j][i] = outs[j][i];
             }
         k->f32(n, th, v, use_m ? m : NULL, use_b ? b : NULL, g, &cc);
         rms_step_ref64(n, da[0], da[1], use_m ? da[2] : NULL, use_b ? da[3] : NULL,
                        da[4], &cc);
-        for (int j = 0; j < 4; j++)
-            if (used[j])
-                for (size_t i = 0; i < n; i++)
-                    note(out, &lanes[j], i, t, output_scale(c, j, i, olda, da));
+        rms_diff_step(c, n, outs, olda, da, t, out);
         for (int j = 0; j < 5; j++)
             for (size_t i = 0; i < cap; i++)
                 if ((i < offset || i >= offset + n) && fa[j][i] != sentinel)

@@ -30,9 +30,9 @@
  * gives fused's bits either way, so the threshold changes speed only. */
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 #include <omp.h>
 #include "rms.h"
+#include "rms_util.h"
 
 #define CHUNK_ALIGN ((size_t)16)
 #define CAL_ELEMS 4096
@@ -52,33 +52,19 @@ static rms_step_f32_fn chunk_kernel(void)
     return fn;
 }
 
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static size_t calibrate(rms_step_f32_fn step, int nt)
 {
     double region[CAL_REGIONS];
     for (int i = -3; i < CAL_REGIONS; i++) {   /* 3 warm-ups start the team */
-        double t0 = now_ns();
+        uint64_t t0 = rms_now_ns();
 #pragma omp parallel num_threads(nt)
         {
             __asm__ volatile("" ::: "memory");   /* an empty region is not elided */
         }
         if (i >= 0)
-            region[i] = now_ns() - t0;
+            region[i] = (double)(rms_now_ns() - t0);
     }
-    qsort(region, CAL_REGIONS, sizeof region[0], cmp_double);
-    double o = region[CAL_REGIONS / 2];
+    double o = rms_median(region, CAL_REGIONS);
 
     /* fastest of 5 steps over an L1-resident state: the cheapest element,
      * so the estimate errs towards fewer threads */
@@ -92,9 +78,9 @@ static size_t calibrate(rms_step_f32_fn step, int nt)
         pg[i] = (float)(i % 13) * 0.01f + 0.1f;
     }
     for (int i = 0; i < 6; i++) {
-        double t0 = now_ns();
+        uint64_t t0 = rms_now_ns();
         step(CAL_ELEMS, pth, pv, NULL, NULL, pg, &c);
-        double t = (now_ns() - t0) / CAL_ELEMS;
+        double t = (double)(rms_now_ns() - t0) / CAL_ELEMS;
         if (i > 0 && t < e)
             e = t;
     }

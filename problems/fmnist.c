@@ -98,7 +98,7 @@ static void shuffle(fmnist_batcher *b, uint64_t *rng)
     for (size_t i = 0; i < n; i++)
         b->perm[i] = i;
     for (size_t i = n; i > 1; i--) {          /* Fisher-Yates */
-        size_t j = (size_t)(problem_rng_uniform(rng) * (double)i);
+        size_t j = (size_t)(rms_rng_uniform(rng) * (double)i);
         size_t t = b->perm[i - 1];
         b->perm[i - 1] = b->perm[j];
         b->perm[j] = t;

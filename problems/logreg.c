@@ -51,16 +51,16 @@ static int lr_init(problem *p, char *err, size_t errlen)
     uint64_t r = LR_DATA_SEED;
     double w[LR_F];
     for (int j = 0; j < LR_F; j++)
-        w[j] = problem_rng_normal(&r) / sqrt((double)LR_F) * 2.0;
+        w[j] = rms_rng_normal(&r) / sqrt((double)LR_F) * 2.0;
     for (int i = 0; i < LR_M; i++) {
         double m = 0.5;          /* true bias */
         for (int j = 0; j < LR_F; j++) {
-            double a = problem_rng_normal(&r);
+            double a = rms_rng_normal(&r);
             s->a64[i * LR_F + j] = a;
             s->a32[i * LR_F + j] = (float)a;
             m += w[j] * a;
         }
-        s->y[i] = problem_rng_uniform(&r) < 1.0 / (1.0 + exp(-m)) ? 1.0 : -1.0;
+        s->y[i] = rms_rng_uniform(&r) < 1.0 / (1.0 + exp(-m)) ? 1.0 : -1.0;
     }
     return 0;
 }
@@ -69,7 +69,7 @@ static void lr_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0x9216d5d98979fb1bull;
     for (size_t i = 0; i < p->dim; i++)
-        x[i] = 0.1 * problem_rng_normal(&r);
+        x[i] = 0.1 * rms_rng_normal(&r);
 }
 
 /* log(1 + exp(-t)) and its derivative -1/(1 + exp(t)), without overflow. */

@@ -96,7 +96,7 @@ static void mlp_x0(const problem *p, double *x)
     for (int l = 0; l < 3; l++) {
         double sd = sqrt(2.0 / (double)fan_in[l]);
         for (size_t i = 0; i < fan_in[l] * fan_out[l]; i++)
-            x[off[l] + i] = sd * problem_rng_normal(&r);
+            x[off[l] + i] = sd * rms_rng_normal(&r);
         for (size_t i = 0; i < fan_out[l]; i++)
             x[off[l] + fan_in[l] * fan_out[l] + i] = 0;
     }

@@ -18,7 +18,7 @@ static void nq_draw(problem *p)
 {
     nq *s = p->data;
     for (size_t i = 0; i < p->dim; i++)
-        s->xi[i] = NOISE_SD * problem_rng_normal(&p->rng);
+        s->xi[i] = NOISE_SD * rms_rng_normal(&p->rng);
 }
 
 static int nq_init(problem *p, char *err, size_t errlen)

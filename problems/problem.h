@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "rms_util.h"   /* the seeded RNG every problem draws from: rms_rng_* */
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,7 +70,7 @@ struct problem {
     const problem_def *def;
     size_t dim;
     uint64_t seed;
-    uint64_t rng;                /* state of problem_rng_next */
+    uint64_t rng;                /* state of rms_rng_next */
     void *data;
 };
 
@@ -87,11 +88,6 @@ void problem_destroy(problem *p);
  * n <= 0 keeps the library's default (OpenBLAS: $OPENBLAS_NUM_THREADS, else
  * every core).  Process-wide. */
 void problem_set_threads(int n);
-
-/* Deterministic RNG shared by all problems (splitmix64 / xoshiro-style). */
-uint64_t problem_rng_next(uint64_t *state);
-double   problem_rng_uniform(uint64_t *state);     /* [0, 1) */
-double   problem_rng_normal(uint64_t *state);      /* N(0, 1) */
 
 #ifdef __cplusplus
 }

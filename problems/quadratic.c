@@ -34,7 +34,7 @@ void quad_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0x243f6a8885a308d3ull;
     for (size_t i = 0; i < p->dim; i++)
-        x[i] = 2.0 * problem_rng_uniform(&r) - 1.0;
+        x[i] = 2.0 * rms_rng_uniform(&r) - 1.0;
 }
 
 static int quad_init(problem *p, char *err, size_t errlen)

@@ -25,7 +25,7 @@ static void ras_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0x13198a2e03707344ull;
     for (size_t i = 0; i < p->dim; i++)
-        x[i] = 10.24 * problem_rng_uniform(&r) - 5.12;
+        x[i] = 10.24 * rms_rng_uniform(&r) - 5.12;
 }
 
 const problem_def problem_rastrigin = {

@@ -70,24 +70,3 @@ void problem_destroy(problem *p)
         p->def->fini(p);
     free(p);
 }
-
-uint64_t problem_rng_next(uint64_t *s)   /* splitmix64 */
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-double problem_rng_uniform(uint64_t *s)
-{
-    return (double)(problem_rng_next(s) >> 11) * 0x1.0p-53;
-}
-
-double problem_rng_normal(uint64_t *s)   /* Box-Muller, one value per call */
-{
-    double u1 = problem_rng_uniform(s), u2 = problem_rng_uniform(s);
-    if (u1 < 1e-300)
-        u1 = 1e-300;
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}

@@ -60,7 +60,7 @@ static void sm_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0x5f3759df0badcafeull;
     for (size_t i = 0; i < SM_W; i++)
-        x[i] = 0.01 * problem_rng_normal(&r);
+        x[i] = 0.01 * rms_rng_normal(&r);
     for (size_t i = SM_W; i < SM_DIM; i++)
         x[i] = 0;
 }

@@ -23,7 +23,7 @@ static void st_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0xa4093822299f31d0ull;
     for (size_t i = 0; i < p->dim; i++)
-        x[i] = 10.0 * problem_rng_uniform(&r) - 5.0;
+        x[i] = 10.0 * rms_rng_uniform(&r) - 5.0;
 }
 
 const problem_def problem_styblinski_tang = {

@@ -36,7 +36,7 @@ static void syn_x0(const problem *p, double *x)
 {
     uint64_t r = p->seed ^ 0x452821e638d01377ull;
     for (size_t i = 0; i < p->dim; i++)
-        x[i] = 2.0 * problem_rng_uniform(&r) - 1.0;
+        x[i] = 2.0 * rms_rng_uniform(&r) - 1.0;
 }
 
 const problem_def problem_synthetic = {

@@ -41,8 +41,8 @@ static void check_point(problem *p, double *x, uint64_t *rng, size_t ncoord)
         /* subset: half uniform, half at a log-uniform distance from the end,
          * where the small blocks (biases, last layers) sit */
         size_t i = ncoord >= n ? c
-                 : c % 2 ? (size_t)(problem_rng_uniform(rng) * (double)n)
-                 : n - (size_t)pow((double)n, problem_rng_uniform(rng));
+                 : c % 2 ? (size_t)(rms_rng_uniform(rng) * (double)n)
+                 : n - (size_t)pow((double)n, rms_rng_uniform(rng));
         if (i >= n)
             break;
         double xi = x[i], h = 1e-6 * fmax(1.0, fabs(xi));
@@ -109,7 +109,7 @@ int main(void)
             /* Move off x0 (zero biases, a symmetric start) by a seeded amount. */
             uint64_t r = seed * 7919;
             for (size_t i = 0; i < p->dim; i++)
-                x[i] += 0.05 * problem_rng_normal(&r);
+                x[i] += 0.05 * rms_rng_normal(&r);
             size_t ncoord = p->dim > 1000 ? 60 : p->dim;
             check_point(p, x, &r, ncoord);
             if (d->stochastic) {

@@ -126,7 +126,7 @@ static void check_logreg(void)
     for (int k = 0; k < 10; k++) {
         double *y = gp;
         for (size_t i = 0; i < n; i++)
-            y[i] = x[i] + 1e-3 * problem_rng_normal(&r);
+            y[i] = x[i] + 1e-3 * rms_rng_normal(&r);
         up &= d->grad64(p, y, gm) > f;
     }
     CHECK(up, "logreg: a random nearby point has a lower loss than %.10g", f);

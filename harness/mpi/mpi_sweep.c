@@ -34,6 +34,7 @@
 #include "store/run_db.h"
 #include "run/run_print.h"
 #include "run/sweep_grid.h"
+#include "rms_util.h"
 
 enum { DEPTH = 2, TAG_WORK = 1, TAG_RESULT = 2 };
 
@@ -43,12 +44,7 @@ typedef struct result_msg {
     run_result r;                 /* curve/params pointers not meaningful */
 } result_msg;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double now_s(void) { return (double)rms_now_ns() * 1e-9; }
 
 
 /* ---------------------------------------------------------------- worker */

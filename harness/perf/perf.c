@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include "perf/perf.h"
 #include "rms_check.h"
+#include "rms_util.h"
 #include "sys/timing.h"
 
 /* A timed repetition covers at least this many element-steps, so small n
@@ -21,22 +22,20 @@
  * in [0.5, 2] so the update never cancels theta to nearly zero, v in
  * [0.01, 1], |g| in [0.1, 1] (no denormals); m and buf small, with g's sign,
  * so v - m^2 stays well above zero for the centered rule. */
-static float uniform(unsigned long long *s, float lo, float hi)
+static float uniform(uint64_t *s, float lo, float hi)
 {
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return lo + (hi - lo) * (float)((*s >> 40) * (1.0 / 16777216.0));
+    return lo + (hi - lo) * (float)((rms_rng_next(s) >> 40) * (1.0 / 16777216.0));
 }
 
-static float sign(unsigned long long *s)
+static float sign(uint64_t *s)
 {
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return (*s >> 63) ? -1.0f : 1.0f;
+    return (rms_rng_next(s) >> 63) ? -1.0f : 1.0f;
 }
 
 static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
                  unsigned long long seed)
 {
-    unsigned long long s = seed * 2654435761ull + 1;
+    uint64_t s = seed * 2654435761ull + 1;   /* the shared RNG (rms_util.h) */
     for (size_t i = 0; i < n; i++) {
         theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
         v[i] = uniform(&s, 0.01f, 1.0f);
@@ -47,22 +46,6 @@ static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *
         if (buf)
             buf[i] = g[i] * uniform(&s, 0.0f, 1e-3f);
     }
-}
-
-/* Worst ulp error over the state the step writes; index of it in *where.
- * The measure is rms_check.h's (the one `rmsbench check` uses), in ulp of
- * max(|new|, |old|) with old the element's value before the step. */
-static double compare(size_t n, const float *f, const double *d, const float *old,
-                      size_t off, double worst, size_t *where)
-{
-    for (size_t i = 0; i < n; i++) {
-        double e = rms_ulp_err(f[i], d[i], old[off + i]);
-        if (!(e <= worst)) {            /* also catches NaN */
-            worst = isnan(e) ? INFINITY : e;
-            *where = off + i;
-        }
-    }
-    return worst;
 }
 
 /* One step of k on fresh inputs through the same threaded path, checked
@@ -94,9 +77,10 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
     if (buf)
         memcpy(fb, buf, n * sizeof *fb);
     perf_exec(k, threads, n, theta, v, m, buf, g, c);
-    double worst = 0;
+    /* the measure of `rmsbench check` (rms_check.h: ulp of the old value
+     * and the step's terms), one chunk of ref64 at a time */
+    rms_diff d = { .worst_ulp = 0, .array = "theta" };
     size_t where = 0;
-    const char *what = "theta";
     for (size_t lo = 0; lo < n; lo += CHUNK) {
         size_t len = n - lo < CHUNK ? n - lo : CHUNK;
         for (size_t i = 0; i < len; i++) {
@@ -109,27 +93,16 @@ static int validate(const rms_kernel *k, size_t n, int threads, const rms_cfg *c
                 db[i] = fb[lo + i];
         }
         rms_step_ref64(len, dt, dv, dm, db, dg, c);
-        double w = worst;
-        worst = compare(len, theta + lo, dt, ft, lo, worst, &where);
-        if (worst > w)
-            what = "theta";
-        w = worst;
-        worst = compare(len, v + lo, dv, fv, lo, worst, &where);
-        if (worst > w)
-            what = "v";
-        if (m) {
-            w = worst;
-            worst = compare(len, m + lo, dm, fm, lo, worst, &where);
-            if (worst > w)
-                what = "m";
-        }
-        if (buf) {
-            w = worst;
-            worst = compare(len, buf + lo, db, fb, lo, worst, &where);
-            if (worst > w)
-                what = "buf";
-        }
+        float *const out[4] = { theta + lo, v + lo, m ? m + lo : NULL, buf ? buf + lo : NULL };
+        float *const in[4] = { ft + lo, fv + lo, m ? fm + lo : NULL, buf ? fb + lo : NULL };
+        double *const ref[4] = { dt, dv, dm, db };
+        double before = d.worst_ulp;
+        rms_diff_step(c, len, out, in, ref, 1, &d);
+        if (!(d.worst_ulp <= before))   /* a new worst (or NaN) in this chunk */
+            where = lo + d.index;
     }
+    double worst = isnan(d.worst_ulp) ? INFINITY : d.worst_ulp;
+    const char *what = d.array;
     *max_ulp = worst;
     if (worst > k->ulp_tol) {
         snprintf(err, errlen, "kernel '%s' is wrong at n = %zu, %d thread(s): %s[%zu] "
@@ -173,7 +146,7 @@ static long involuntary_switches(void)
  * *clean = 0. */
 static uint64_t run_block(perf_block *b, int what)
 {
-    uint64_t t0 = timing_now_ns();
+    uint64_t t0 = rms_now_ns();
     for (size_t j = 0; j < b->inner; j++) {
         if (what == BLOCK_KERNEL) {
             perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
@@ -184,7 +157,7 @@ static uint64_t run_block(perf_block *b, int what)
             perf_roof_compute(b->threads, b->n, rms_cpu_isa());
         }
     }
-    return timing_now_ns() - t0;
+    return rms_now_ns() - t0;
 }
 
 /* Retries stop at the configuration's deadline: on a busy machine every
@@ -202,7 +175,7 @@ static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadlin
         }
         if (dt < best)
             best = dt;
-        if (timing_now_ns() > deadline)
+        if (rms_now_ns() > deadline)
             break;
     }
     *clean = 0;
@@ -257,7 +230,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     fill(n, theta, v, m, buf, g, o->seed);
     perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f };
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
-    uint64_t deadline = timing_now_ns() + (uint64_t)(budget * 1e9);
+    uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
     double elems = (double)inner * (double)n;
     int clean = 0;
@@ -301,11 +274,11 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->reps = o->reps;
     r->inner = inner;
     r->threading = (k->isa & RMS_ISA_OPENMP) ? "kernel" : threads > 1 ? "split" : "none";
-    r->ns_per_elem = timing_median(kt, (size_t)o->reps);
+    r->ns_per_elem = rms_median(kt, (size_t)o->reps);
     r->ns_per_elem_min = kt[0];
     r->ns_per_elem_max = kt[o->reps - 1];
-    r->roof_ns_per_elem = timing_median(rt, (size_t)o->reps);
-    r->compute_roof_ns_per_elem = timing_median(ct, (size_t)o->reps);
+    r->roof_ns_per_elem = rms_median(rt, (size_t)o->reps);
+    r->compute_roof_ns_per_elem = rms_median(ct, (size_t)o->reps);
     r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
     r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;

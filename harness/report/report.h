@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "rms_util.h"   /* rms_median */
 
 /* ------------------------------------------------------------ document */
 
@@ -196,7 +197,6 @@ typedef struct curve_row { double step, med, lo, hi, min, max, t; } curve_row;
 size_t curve_rows(const curve_pt *pts, size_t np, curve_row **out);
 size_t group_curve(const rep_data *d, const rep_group *g, double **step,
                    double **med, double **lo, double **hi);
-double median_of(double *x, size_t n);   /* sorts x; NaN when n == 0 */
 
 /* ------------------------------------------------------------ sections */
 

@@ -26,20 +26,6 @@ static double real_col(sqlite3_stmt *st, int i, double missing)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? missing : sqlite3_column_double(st, i);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double median_of(double *x, size_t n)
-{
-    if (n == 0)
-        return NAN;
-    qsort(x, n, sizeof *x, cmp_double);
-    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
-
 double loss_shown(const char *problem, double loss, const char **label)
 {
     const problem_def *p = problem_find(problem);
@@ -70,6 +56,30 @@ static int cmp_run_key(const void *a, const void *b)
     const rep_run *y = &sort_data->runs[*(const size_t *)b];
     int c = strcmp(x->key, y->key);
     return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The solver label of a run no study names: its preset and the options
+ * recorded with it (columns 14-23 of load_runs' query) that differ. */
+static char *label_of_row(sqlite3_stmt *st, const rep_run *u)
+{
+    rms_cfg c = { .lr = u->lr, .beta = u->beta, .eps = u->eps };
+    c.v0 = real_col(st, 14, 0);
+    c.momentum = real_col(st, 15, 0);
+    c.weight_decay = real_col(st, 16, 0);
+    const unsigned char *wd = sqlite3_column_text(st, 17);
+    c.wd_decoupled = wd && !strcmp((const char *)wd, "decoupled");
+    c.eps_in_sqrt = sqlite3_column_int(st, 18);
+    c.centered = sqlite3_column_int(st, 19);
+    c.lr_in_momentum = sqlite3_column_int(st, 20);
+    c.nesterov = sqlite3_column_int(st, 21);
+    c.bias_correction = sqlite3_column_int(st, 22);
+    c.maximize = sqlite3_column_int(st, 23);
+    char label[256];
+    solver_label(u->preset, &c, NULL, label, sizeof label);
+    char *s = strdup(label);
+    if (!s)
+        cli_die("out of memory");
+    return s;
 }
 
 static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
@@ -135,27 +145,7 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         u->phase = sqlite3_column_type(st, 24) == SQLITE_NULL ? RUN_PLAIN
                    : sqlite3_column_int(st, 24) ? RUN_FINAL : RUN_TUNING;
         u->quasi = sqlite3_column_int(st, 26);
-        if (u->phase != RUN_PLAIN) {
-            u->solver = dup_col(st, 25);
-        } else {   /* the label from the options recorded with the run */
-            rms_cfg c = { .lr = u->lr, .beta = u->beta, .eps = u->eps };
-            c.v0 = real_col(st, 14, 0);
-            c.momentum = real_col(st, 15, 0);
-            c.weight_decay = real_col(st, 16, 0);
-            const unsigned char *wd = sqlite3_column_text(st, 17);
-            c.wd_decoupled = wd && !strcmp((const char *)wd, "decoupled");
-            c.eps_in_sqrt = sqlite3_column_int(st, 18);
-            c.centered = sqlite3_column_int(st, 19);
-            c.lr_in_momentum = sqlite3_column_int(st, 20);
-            c.nesterov = sqlite3_column_int(st, 21);
-            c.bias_correction = sqlite3_column_int(st, 22);
-            c.maximize = sqlite3_column_int(st, 23);
-            char label[256];
-            solver_label(u->preset, &c, NULL, label, sizeof label);
-            u->solver = strdup(label);
-            if (!u->solver)
-                cli_die("out of memory");
-        }
+        u->solver = u->phase != RUN_PLAIN ? dup_col(st, 25) : label_of_row(st, u);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -186,9 +176,9 @@ static void summarise(rep_data *d, rep_group *g)
         s[i] = hit ? (double)u->steps_to_target : INFINITY;
         t[i] = hit && u->time_to_target_s >= 0 ? u->time_to_target_s : INFINITY;
     }
-    g->final_med = median_of(f, g->nruns);
-    g->steps_med = median_of(s, g->nruns);
-    g->time_med = median_of(t, g->nruns);
+    g->final_med = rms_median(f, g->nruns);
+    g->steps_med = rms_median(s, g->nruns);
+    g->time_med = rms_median(t, g->nruns);
     free(f);
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "report/report.h"
-#include "sys/timing.h"
+#include "rms_util.h"
 
 #define MAX_KERNELS 16
 #define MAX_SIZES 64
@@ -355,7 +355,7 @@ static void scaling_plot(report *r, const rep_data *d, int threads, const char *
         }
         if (!have)
             continue;
-        line[nk] = nroof ? timing_median(roof, nroof) : NAN;
+        line[nk] = nroof ? rms_median(roof, nroof) : NAN;
         char sz[32];
         fprintf(f, "%s", fmt_size(sz, sizeof sz, sizes[i]));
         for (size_t k = 0; k <= nk; k++) {

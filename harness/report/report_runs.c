@@ -398,7 +398,7 @@ static void profile(report *r, const rep_data *d, const solver *sv, size_t ns, i
         for (size_t p = 0; p < np; p++)
             if (isfinite(t[p * ns + s]))
                 col[k++] = t[p * ns + s];
-        median_of(col, k);   /* sorts */
+        rms_median(col, k);   /* sorts */
         size_t le1 = 0;
         while (le1 < k && col[le1] <= 1)
             le1++;

@@ -123,6 +123,29 @@ static void display(char *buf, size_t len, const rep_data *d, const char *solver
     snprintf(buf, len, "%s%s", solver, both[0] && both[1] ? (f64 ? " (f64)" : " (f32)") : "");
 }
 
+/* Per lr, the median final loss of the solver's configuration with the
+ * most runs at that lr (quasirandom trials left out), sorted by lr. */
+static size_t lr_points(const rep_data *d, const char *problem, const char *solver, int f64,
+                        lpt *q)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < d->ngroups; i++) {
+        const rep_group *g = &d->groups[i];
+        const rep_run *u = &d->runs[g->runs[0]];
+        if (strcmp(g->problem, problem) || u->quasi || strcmp(u->solver, solver) || u->f64 != f64)
+            continue;
+        size_t j;
+        for (j = 0; j < k && q[j].lr != g->lr; j++)
+            ;
+        if (j == k)
+            q[k++] = (lpt){ g->lr, g->final_med, g->nruns };
+        else if (g->nruns > q[j].runs)
+            q[j] = (lpt){ g->lr, g->final_med, g->nruns };
+    }
+    qsort(q, k, sizeof *q, cmp_lpt);
+    return k;
+}
+
 void solver_sensitivity(report *r, const rep_data *d, const char *problem, size_t p)
 {
     const char *sv[MAX_SOLVER_LINES];
@@ -139,22 +162,7 @@ void solver_sensitivity(report *r, const rep_data *d, const char *problem, size_
         cli_die("out of memory");
     for (size_t s = 0; s < ns; s++) {
         lpt *q = all + s * (d->ngroups + 1);
-        size_t k = 0;
-        for (size_t i = 0; i < d->ngroups; i++) {
-            const rep_group *g = &d->groups[i];
-            const rep_run *u = &d->runs[g->runs[0]];
-            if (strcmp(g->problem, problem) || u->quasi || strcmp(u->solver, sv[s]) || u->f64 != f64[s])
-                continue;
-            size_t j;
-            for (j = 0; j < k && q[j].lr != g->lr; j++)
-                ;
-            if (j == k)
-                q[k++] = (lpt){ g->lr, g->final_med, g->nruns };
-            else if (g->nruns > q[j].runs)
-                q[j] = (lpt){ g->lr, g->final_med, g->nruns };
-        }
-        qsort(q, k, sizeof *q, cmp_lpt);
-        npts[s] = k;
+        size_t k = npts[s] = lr_points(d, problem, sv[s], f64[s], q);
         multi += k > 1;
         for (size_t j = 0; j < k; j++) {
             double y = loss_shown(problem, q[j].med, NULL);
@@ -290,6 +298,58 @@ void solver_divergence(report *r, const rep_data *d)
     }
 }
 
+/* One profile figure: k = 0 steps, 1 time to target. */
+static void profile_plot(report *r, int k, const double *ratio, size_t used, size_t ns,
+                         char (*names)[300])
+{
+    const char *name = k ? "solvers_profile_time" : "solvers_profile_steps";
+    FILE *f = plot_data(r, name);
+    if (!f) {
+        r->plot_failures++;
+        return;
+    }
+    double tau_max = SOLVER_TAU_MAX;
+    for (size_t i = 0; i < used * ns; i++)
+        if (isfinite(ratio[i]) && ratio[i] * 1.2 > tau_max)
+            tau_max = ratio[i] * 1.2;
+    sbuf b = { 0 };
+    char q[512];
+    sb_printf(&b, "set title 'Performance profile on %s over %zu problems'\n",
+              k ? "time to target" : "steps to target", used);
+    sb_printf(&b, "set xlabel 'τ: within this factor of the best solver (log scale)'\n"
+              "set ylabel 'fraction of problems ρ(τ)'\nset logscale x 2\n"
+              "set xrange [1:%g]\nset yrange [0:1.05]\nset key outside right\n"
+              "set arrow from %g, graph 0 to %g, graph 1 nohead dt 3\nplot \\\n",
+              tau_max, SOLVER_TAU_MAX, SOLVER_TAU_MAX);
+    for (size_t s = 0; s < ns; s++) {
+        double *col = calloc(used + 1, sizeof *col);
+        size_t m = 0;
+        for (size_t p = 0; p < used; p++)
+            if (isfinite(ratio[p * ns + s]))
+                col[m++] = ratio[p * ns + s];
+        qsort(col, m, sizeof *col, cmp_double);
+        fprintf(f, "# %s: tau, rho(tau)\n1 %.17g\n", names[s],
+                stats_profile(ratio, used, ns, s, 1));
+        for (size_t i = 0; i < m; i++)
+            fprintf(f, "%.17g %.17g\n", col[i], stats_profile(ratio, used, ns, s, col[i]));
+        fprintf(f, "%.17g %.17g\n\n\n", tau_max, stats_profile(ratio, used, ns, s, tau_max));
+        free(col);
+        sb_printf(&b, "%s  '%s.dat' index %zu using 1:2 with steps lw 2 lt %zu dt %zu title %s",
+                  s ? ", \\\n" : "", name, s, s % 8 + 1, s % 4 + 1,
+                  gp_quote(q, sizeof q, names[s]));
+    }
+    sb_printf(&b, "\n");
+    fclose(f);
+    char cap[512];
+    snprintf(cap, sizeof cap, "Dolan-More performance profile on %s: for each solver at its "
+             "tuned configuration, the share of problems on which its median %s is within a "
+             "factor τ of the best solver's. Higher and further left is better; the dotted "
+             "line is τ = 4, the end of AlgoPerf's score integral.",
+             k ? "time to target" : "steps to target", k ? "time" : "steps");
+    plot_render(r, name, 380, b.s, cap);
+    free(b.s);
+}
+
 /* Profiles over the problems on which every solver has an entry. */
 void solver_profiles(report *r, const rep_data *d)
 {
@@ -349,54 +409,8 @@ void solver_profiles(report *r, const rep_data *d)
         stats_perf_ratios(t[k], used, ns, ratio[k]);
     if (used < np)
         rep_para(r, "The profiles use the %zu of %zu problems on which every solver ran.", used, np);
-    for (int k = 0; k < 2; k++) {
-        const char *name = k ? "solvers_profile_time" : "solvers_profile_steps";
-        FILE *f = plot_data(r, name);
-        if (!f) {
-            r->plot_failures++;
-            continue;
-        }
-        double tau_max = SOLVER_TAU_MAX;
-        for (size_t i = 0; i < used * ns; i++)
-            if (isfinite(ratio[k][i]) && ratio[k][i] * 1.2 > tau_max)
-                tau_max = ratio[k][i] * 1.2;
-        sbuf b = { 0 };
-        char q[512];
-        sb_printf(&b, "set title 'Performance profile on %s over %zu problems'\n",
-                  k ? "time to target" : "steps to target", used);
-        sb_printf(&b, "set xlabel 'τ: within this factor of the best solver (log scale)'\n"
-                  "set ylabel 'fraction of problems ρ(τ)'\nset logscale x 2\n"
-                  "set xrange [1:%g]\nset yrange [0:1.05]\nset key outside right\n"
-                  "set arrow from %g, graph 0 to %g, graph 1 nohead dt 3\nplot \\\n",
-                  tau_max, SOLVER_TAU_MAX, SOLVER_TAU_MAX);
-        for (size_t s = 0; s < ns; s++) {
-            double *col = calloc(used + 1, sizeof *col);
-            size_t m = 0;
-            for (size_t p = 0; p < used; p++)
-                if (isfinite(ratio[k][p * ns + s]))
-                    col[m++] = ratio[k][p * ns + s];
-            qsort(col, m, sizeof *col, cmp_double);
-            fprintf(f, "# %s: tau, rho(tau)\n1 %.17g\n", names[s],
-                    stats_profile(ratio[k], used, ns, s, 1));
-            for (size_t i = 0; i < m; i++)
-                fprintf(f, "%.17g %.17g\n", col[i], stats_profile(ratio[k], used, ns, s, col[i]));
-            fprintf(f, "%.17g %.17g\n\n\n", tau_max, stats_profile(ratio[k], used, ns, s, tau_max));
-            free(col);
-            sb_printf(&b, "%s  '%s.dat' index %zu using 1:2 with steps lw 2 lt %zu dt %zu title %s",
-                      s ? ", \\\n" : "", name, s, s % 8 + 1, s % 4 + 1,
-                      gp_quote(q, sizeof q, names[s]));
-        }
-        sb_printf(&b, "\n");
-        fclose(f);
-        char cap[512];
-        snprintf(cap, sizeof cap, "Dolan-More performance profile on %s: for each solver at its "
-                 "tuned configuration, the share of problems on which its median %s is within a "
-                 "factor τ of the best solver's. Higher and further left is better; the dotted "
-                 "line is τ = 4, the end of AlgoPerf's score integral.",
-                 k ? "time to target" : "steps to target", k ? "time" : "steps");
-        plot_render(r, name, 380, b.s, cap);
-        free(b.s);
-    }
+    for (int k = 0; k < 2; k++)
+        profile_plot(r, k, ratio[k], used, ns, names);
     rep_para(r, "Integrated score (AlgoPerf): the area under ρ(τ) for τ from 1 to %g divided by "
                 "%g, so 1 = best on every problem and 0 = never within a factor %g of the best.",
              SOLVER_TAU_MAX, SOLVER_TAU_MAX - 1, SOLVER_TAU_MAX);

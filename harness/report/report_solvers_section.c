@@ -38,6 +38,24 @@ static const char *test_name(const sv_versus *v)
     return v->paired ? "Wilcoxon signed-rank (same seeds)" : "Mann-Whitney U";
 }
 
+/* The smallest two-sided p the test of best against other can give at all:
+ * 2 / 2^n for n pairs (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney). */
+static double smallest_p(const rep_data *d, const sv_entry *best, const sv_entry *other)
+{
+    sv_versus v = solver_versus(d, best, other);
+    double p = 2;
+    if (v.paired) {
+        for (size_t i = 0; i < best->n; i++)
+            p /= 2;
+    } else {
+        double c = 1;   /* C(na + nb, na) */
+        for (size_t i = 1; i <= best->n; i++)
+            c = c * (double)(other->n + i) / (double)i;
+        p /= c;
+    }
+    return p < 1 ? p : 1;
+}
+
 /* One finding per problem: the best solver and how sure we are. */
 static void finding(report *r, const rep_data *d, const char *prob, const sv_entry *e, size_t n)
 {
@@ -75,6 +93,23 @@ static void finding(report *r, const rep_data *d, const char *prob, const sv_ent
     if (unclear && o < (int)sizeof line)
         o += snprintf(line + o, sizeof line - (size_t)o, "; not significantly different from "
                       "%s: these data do not tell them apart", open);
+    double pmin = 0;
+    for (size_t i = 1; i < n; i++) {
+        double q = smallest_p(d, &e[0], &e[i]);
+        pmin = q > pmin ? q : pmin;
+    }
+    char num[32];
+    int constant = e[0].n > 1;
+    for (size_t k = 1; k < e[0].n; k++)
+        constant &= e[0].final[k] == e[0].final[0];
+    if (constant && o < (int)sizeof line)
+        o += snprintf(line + o, sizeof line - (size_t)o, " (every seed gives %s the same final "
+                      "loss: the seed does not change this problem's runs, so its runs repeat "
+                      "one outcome rather than sample many)", e[0].label);
+    if (pmin >= SOLVER_ALPHA && o < (int)sizeof line)
+        o += snprintf(line + o, sizeof line - (size_t)o, " (with %zu runs per solver no test "
+                      "can reach p < %.2g: the smallest possible p is %s; more seeds are needed)",
+                      e[0].n, SOLVER_ALPHA, fmt_num(num, sizeof num, pmin));
     if (o < (int)sizeof line)
         snprintf(line + o, sizeof line - (size_t)o, ".");
     if (beaten == n - 1)

@@ -12,17 +12,13 @@
 #include "run/run_core.h"
 #include "store/run_db.h"
 #include "run/run_print.h"
+#include "rms_util.h"
 
 /* Progress on a terminal, for long runs: at most twice a second, and only
  * once the run has lasted a second. */
 typedef struct progress_state { double start, last; int shown; } progress_state;
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double mono_s(void) { return (double)rms_now_ns() * 1e-9; }
 
 static void show_progress(long step, long steps, double loss, void *ctx)
 {

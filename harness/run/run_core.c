@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "run/run_core.h"
+#include "rms_util.h"
 #include "sys/bounds.h"
-#include "sys/timing.h"
 
 volatile sig_atomic_t run_stop_requested;
 
@@ -101,7 +101,7 @@ typedef struct run_loop {
 
 static int64_t run_now_ns(void)
 {
-    return (int64_t)timing_now_ns();
+    return (int64_t)rms_now_ns();
 }
 
 static int64_t run_elapsed_ns(const run_loop *L)

@@ -18,6 +18,7 @@
 #include "store/run_db.h"
 #include "run/run_print.h"
 #include "run/sweep_exec.h"
+#include "rms_util.h"
 
 static const char *who = "sweep";
 
@@ -28,19 +29,8 @@ typedef struct shared {
     long db_ns, work_ns;   /* time in SQLite (claim + finish) and in runs */
 } shared;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
+static double now_s(void) { return (double)rms_now_ns() * 1e-9; }
+static long now_ns(void) { return (long)rms_now_ns(); }
 
 static long load(long *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 static void bump(long *p) { __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST); }

@@ -227,7 +227,7 @@ static int axis_values(const opt_axis *a, const char *s, names *out, char *err, 
 }
 
 int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
-{
+{   /* long: validate every list, then one nest of loops over them (the odometer) */
     names pr, ke, so, ax[SWEEP_MAX_AXES];
     size_t nax = solver_axis_count(), pos[SWEEP_MAX_AXES] = { 0 };
     uint64_t *seeds = NULL;

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include "rms_util.h"
 #include "stats/stats.h"
 
 static double *sorted_copy(const double *x, size_t n)
@@ -44,9 +45,16 @@ double stats_quantile(const double *x, size_t n, double q)
     return v;
 }
 
+/* the one median (rms_util.h) on a copy */
 double stats_median(const double *x, size_t n)
 {
-    return stats_quantile(x, n, 0.5);
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        abort();   /* as sorted_copy */
+    memcpy(c, x, n * sizeof *c);
+    double m = rms_median(c, n);
+    free(c);
+    return m;
 }
 
 void stats_bootstrap_median(const double *x, size_t n, unsigned reps, unsigned long seed,

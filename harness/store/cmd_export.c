@@ -157,7 +157,9 @@ const cli_command cmd_export = {
     .epilogue =
         "Writes one table or view to stdout (or FILE) as CSV (RFC 4180, header row)\n"
         "or JSON (an array of objects).  The run filters apply to runs and\n"
-        "run_summary, and to curves and curve_points through their run.\n",
+        "run_summary, and to curves and curve_points through their run.\n"
+        "Exit status: 0 written; 1 reading or writing failed (a full disk: --out\n"
+        "is then left as it was); 2 bad input, or a database or --out refused.\n",
 };
 
 /* SQL text from fixed pieces only: the allow-listed table name and column

@@ -210,7 +210,8 @@ const cli_command cmd_import_hyperfine = {
         "A result already in the database (same machine, command and timings: the\n"
         "same file imported again) is skipped.  A missing, unreadable or malformed file\n"
         "(or a negative time) is a one-line error naming it, exit status 2, and the\n"
-        "database is not touched.\n",
+        "database is not touched.  Exit status 1: the database could not take the\n"
+        "rows (a full disk, an I/O error); nothing was imported.\n",
 };
 
 static int import_main(void *args)

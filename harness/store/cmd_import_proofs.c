@@ -106,7 +106,10 @@ const cli_command cmd_import_proofs = {
     .epilogue =
         "Record the goal counts of a proof run (build/proofs/summary.tsv, written\n"
         "by `make prove`) in the proofs table, one row per target, tagged with\n"
-        "this machine and the git commit.  Nothing is written if any line is bad.\n",
+        "this machine and the git commit.  Nothing is written if any line is bad.\n"
+        "Exit status: 0 imported; 1 the database could not take the rows (a full\n"
+        "disk, an I/O error: nothing imported); 2 a bad file or database (nothing\n"
+        "written).\n",
 };
 
 static int import_main(void *args)
