@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "rms.h"
-#include "problem.h"
+#include "rms_util.h"
 
 #define U        0x1p-24L
 #define REF_SLACK 0x1p-58L   /* long double reference error, relative */
@@ -25,12 +25,12 @@ static uint64_t rng = 20261126;
 
 static double log_uniform(double lo_exp, double hi_exp)
 {
-    return exp2(lo_exp + (hi_exp - lo_exp) * problem_rng_uniform(&rng));
+    return exp2(lo_exp + (hi_exp - lo_exp) * rms_rng_uniform(&rng));
 }
 static float signed_mag(double lo_exp, double hi_exp)
 {
     float x = (float)log_uniform(lo_exp, hi_exp);
-    return problem_rng_uniform(&rng) < 0.5 ? -x : x;
+    return rms_rng_uniform(&rng) < 0.5 ? -x : x;
 }
 
 typedef struct { long double v_rel, t_rel; } worst;   /* observed error / (u scale) */
@@ -62,10 +62,10 @@ int main(void)
         c.lr = k < 3 ? 1e-3 : log_uniform(-30, 0);
         c.eps = k < 3 ? 1e-8 : log_uniform(-60, 0);
         for (int i = 0; i < N; i++) {
-            double r = problem_rng_uniform(&rng);
+            double r = rms_rng_uniform(&rng);
             v0[i] = r < 0.1 ? 0.0f : (float)log_uniform(-100, 80);
             g[i] = r > 0.95 ? 0.0f : signed_mag(-40, 40);
-            theta0[i] = problem_rng_uniform(&rng) < 0.05 ? 0.0f : signed_mag(-40, 40);
+            theta0[i] = rms_rng_uniform(&rng) < 0.05 ? 0.0f : signed_mag(-40, 40);
             theta[i] = theta0[i];
             v[i] = v0[i];
         }
