@@ -117,7 +117,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/rmsbench
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rmsbench
 	install -m 644 $(KLIB) $(DESTDIR)$(PREFIX)/lib/librmskernels.a
-	install -m 644 kernels/rms.h $(DESTDIR)$(PREFIX)/include/rmsbench/rms.h
+	install -m 644 kernels/rms.h kernels/rms_options.def $(DESTDIR)$(PREFIX)/include/rmsbench/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/rmsbench $(DESTDIR)$(PREFIX)/lib/librmskernels.a

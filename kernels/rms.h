@@ -32,25 +32,37 @@ extern "C" {
 
 /* ---------------------------------------------------------------- config */
 
-/* All options of SPEC section 1.  Plain C data so it can be copied by value
- * (the proofs need the config as a value, not through a pointer). */
+/* All options of SPEC section 1, generated from rms_options.def (each
+ * field's meaning, range and default are there).  Plain C data so it can be
+ * copied by value (the proofs need the config as a value, not through a
+ * pointer).  Fields in their historical order:
+ *   double lr, beta, eps, v0, momentum, weight_decay;   (part P1)
+ *   double bc_scale;
+ *   int eps_in_sqrt, centered, lr_in_momentum, nesterov; (P2)
+ *   int wd_decoupled;                                    (P3)
+ *   int bias_correction, maximize, then newer options.   (P4) */
+#include "rms_options.def"
+#define RMS_PICK_P1(a, b, c, d) a
+#define RMS_PICK_P2(a, b, c, d) b
+#define RMS_PICK_P3(a, b, c, d) c
+#define RMS_PICK_P4(a, b, c, d) d
+#define RMS_CFG_P1(field, type, part, dflt, ...) RMS_PICK_##part(type field;, , , )
+#define RMS_CFG_P2(field, type, part, dflt, ...) RMS_PICK_##part(, type field;, , )
+#define RMS_CFG_P3(field, type, part, dflt, ...) RMS_PICK_##part(, , type field;, )
+#define RMS_CFG_P4(field, type, part, dflt, ...) RMS_PICK_##part(, , , type field;)
 typedef struct rms_cfg {
-    double lr;            /* learning rate, > 0 and finite */
-    double beta;          /* decay of the squared-gradient mean, in [0,1) */
-    double eps;           /* >= 0 and finite */
-    double v0;            /* initial value of v (and nothing else), >= 0 */
-    double momentum;      /* mu in [0,1); 0 = no momentum buffer */
-    double weight_decay;  /* >= 0; 0 = off */
-    double bc_scale;      /* per step, set by rms_step(): 1/(1-beta^t) when
-                             bias_correction, else 1.  Kernels only read it. */
-    int eps_in_sqrt;      /* 1: g/sqrt(v+eps); 0: g/(sqrt(v)+eps) */
-    int centered;         /* keep m; denominator uses max(v - m^2, 0) */
-    int lr_in_momentum;   /* 0: PyTorch form; 1: TF/Keras form */
-    int nesterov;         /* Nesterov form of the momentum step (Optax) */
-    int wd_decoupled;     /* 0: coupled g += wd*theta; 1: theta -= lr*wd*theta */
-    int bias_correction;  /* divide v by (1 - beta^t) (Optax) */
-    int maximize;         /* ascend instead of descend (PyTorch) */
+    RMS_OPTIONS(RMS_CFG_P1)
+    double bc_scale;      /* per step: rms_bc_scale(c, t), set by rms_cfg_at_step
+                             (1 without bias_correction).  Kernels only read it. */
+    RMS_OPTIONS(RMS_CFG_P2)
+    RMS_OPTIONS(RMS_CFG_P3)
+    RMS_OPTIONS(RMS_CFG_P4)
 } rms_cfg;
+
+/* Designated initialisers of the seed rule: every option at its default,
+ * bc_scale 1.  A preset is { RMS_CFG_DEFAULTS, .lr = ..., ... }. */
+#define RMS_CFG_DEFAULT_1(field, type, part, dflt, ...) .field = dflt,
+#define RMS_CFG_DEFAULTS RMS_OPTIONS(RMS_CFG_DEFAULT_1) .bc_scale = 1.0
 
 /* Coefficients as every float kernel uses them, converted once from double so
  * that all float variants round identically. */
@@ -69,6 +81,13 @@ rms_cfg rms_cfg_default(void);
 /* 0 if c is valid; otherwise -1 with a one-line message naming the bad
  * field and value in err (e.g. "beta = 1 is outside [0, 1)"). */
 int rms_cfg_validate(const rms_cfg *c, char *err, size_t errlen);
+
+/* The per-step state of the config, computed here and nowhere else:
+ * rms_bc_scale is 1/(1 - beta^t) with bias_correction, else 1, for step
+ * t >= 1; rms_cfg_at_step is c with bc_scale set for step t, what every
+ * kernel call of step t receives. */
+double rms_bc_scale(const rms_cfg *c, long t);
+rms_cfg rms_cfg_at_step(const rms_cfg *c, long t);
 
 /* 1 when only the seed rule is in effect: the fast path of every kernel. */
 #ifndef RMS_PROOF_IEEE

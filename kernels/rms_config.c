@@ -1,47 +1,48 @@
-/* rms_config.c -- config defaults and validation, state allocation, and the
- * step driver that owns the step counter (bias correction needs t). */
+/* rms_config.c -- config defaults and validation (from the option table),
+ * state allocation, and the step driver that owns the step counter and the
+ * bias-correction scale (the one place that computes it). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rms.h"
+#include "rms_opt.h"
 
 rms_cfg rms_cfg_default(void)
 {
-    rms_cfg c;
-    memset(&c, 0, sizeof c);
-    c.lr = 1e-3;
-    c.beta = 0.9;
-    c.eps = 1e-8;
-    c.bc_scale = 1.0;
-    return c;
+    return (rms_cfg){ RMS_CFG_DEFAULTS };
 }
 
-static int bad(char *err, size_t len, const char *fmt, double x)
-{
-    if (err && len)
-        snprintf(err, len, fmt, x);
-    return -1;
-}
-
+/* Each option's range from its row ("beta = 1 is outside [0, 1)"), then the
+ * rules that join two options. */
 int rms_cfg_validate(const rms_cfg *c, char *err, size_t len)
 {
-    if (!isfinite(c->lr) || c->lr <= 0.0)
-        return bad(err, len, "lr = %g must be finite and > 0", c->lr);
-    if (!isfinite(c->beta) || c->beta < 0.0 || c->beta >= 1.0)
-        return bad(err, len, "beta = %g is outside [0, 1)", c->beta);
-    if (!isfinite(c->eps) || c->eps < 0.0)
-        return bad(err, len, "eps = %g must be finite and >= 0", c->eps);
-    if (!isfinite(c->v0) || c->v0 < 0.0)
-        return bad(err, len, "v0 = %g must be finite and >= 0", c->v0);
-    if (!isfinite(c->momentum) || c->momentum < 0.0 || c->momentum >= 1.0)
-        return bad(err, len, "momentum = %g is outside [0, 1)", c->momentum);
-    if (!isfinite(c->weight_decay) || c->weight_decay < 0.0)
-        return bad(err, len, "weight_decay = %g must be finite and >= 0",
-                   c->weight_decay);
-    if (c->nesterov && c->momentum == 0.0)
-        return bad(err, len, "nesterov needs momentum > 0 (momentum = %g)",
-                   c->momentum);
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    char why[128], name[64];
+    for (size_t i = 0; i < n; i++, o++) {
+        double v = rms_opt_get(c, o);
+        if (!rms_opt_check(o, v, why, sizeof why))
+            continue;
+        if (!err || !len)
+            return -1;
+        if (o->kind == RMS_REAL && isfinite(o->hi))
+            snprintf(err, len, "%s = %g is outside %s%g, %g%s", o->key, v,
+                     o->lo_open ? "(" : "[", o->lo, o->hi, o->hi_open ? ")" : "]");
+        else if (o->kind == RMS_REAL)
+            snprintf(err, len, "%s = %g must be finite and %s %g", o->key, v,
+                     o->lo_open ? ">" : ">=", o->lo);
+        else
+            snprintf(err, len, "%s = %s: %s", o->key,
+                     o->kind == RMS_ENUM && rms_opt_enum_name(o, (int)v, name, sizeof name)
+                         ? name : (snprintf(name, sizeof name, "%g", v), name), why);
+        return -1;
+    }
+    if (c->nesterov && c->momentum == 0.0) {
+        if (err && len)
+            snprintf(err, len, "nesterov needs momentum > 0 (momentum = %g)", c->momentum);
+        return -1;
+    }
     return 0;
 }
 
@@ -83,25 +84,29 @@ void rms_free(void *p) { free(p); }
 STATE_INIT(float, rms_state_f32)
 STATE_INIT(double, rms_state_f64)
 
-static double bc_scale(const rms_cfg *c, long t)
+double rms_bc_scale(const rms_cfg *c, long t)
 {
     return c->bias_correction ? 1.0 / (1.0 - pow(c->beta, (double)t)) : 1.0;
 }
 
+rms_cfg rms_cfg_at_step(const rms_cfg *c, long t)
+{
+    rms_cfg at = *c;
+    at.bc_scale = rms_bc_scale(c, t);
+    return at;
+}
+
+/* The one step counter: t counts the steps of this state. */
 void rms_step_f32(const rms_kernel *k, rms_state_f32 *s, float *theta,
                   const float *g, const rms_cfg *c)
 {
-    rms_cfg cc = *c;
-    s->t++;
-    cc.bc_scale = bc_scale(c, s->t);
-    k->f32(s->n, theta, s->v, s->m, s->buf, g, &cc);
+    rms_cfg at = rms_cfg_at_step(c, ++s->t);
+    k->f32(s->n, theta, s->v, s->m, s->buf, g, &at);
 }
 
 void rms_step_f64(rms_state_f64 *s, double *theta, const double *g,
                   const rms_cfg *c)
 {
-    rms_cfg cc = *c;
-    s->t++;
-    cc.bc_scale = bc_scale(c, s->t);
-    rms_step_ref64(s->n, theta, s->v, s->m, s->buf, g, &cc);
+    rms_cfg at = rms_cfg_at_step(c, ++s->t);
+    rms_step_ref64(s->n, theta, s->v, s->m, s->buf, g, &at);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "rms_check.h"
+#include "rms_opt.h"
 #include "rms_util.h"   /* the seeded RNG (splitmix64) */
 
 /* uniform in [-1, 1) */
@@ -23,19 +24,19 @@ static float gradient(uint64_t *s)
     return ldexpf(unit(s), (int)((r >> 8) % 17) - 12);
 }
 
+/* The tags (rms_options.def) of the options not at their default, joined
+ * by '+', e.g. "mom+wd+dec+cent"; "plain" when there are none. */
 static void label_of(char *out, const rms_cfg *c)
 {
-    snprintf(out, RMS_COMBO_LABEL, "%s%s%s%s%s%s%s%s",
-             c->eps_in_sqrt ? "+sqrt" : "", c->centered ? "+cent" : "",
-             c->momentum > 0.0 ? (c->lr_in_momentum ? "+mom-lr" : "+mom") : "",
-             c->nesterov ? "+nest" : "",
-             c->weight_decay > 0.0 ? (c->wd_decoupled ? "+wd-dec" : "+wd") : "",
-             c->bias_correction ? "+bc" : "", c->maximize ? "+max" : "",
-             c->v0 > 0.0 ? "+v0" : "");
+    size_t n, used = 0;
+    const rms_opt *o = rms_opts(&n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (o[i].tag && !rms_opt_is_default(c, &o[i]) && used < RMS_COMBO_LABEL)
+            used += (size_t)snprintf(out + used, RMS_COMBO_LABEL - used, "%s%s",
+                                     used ? "+" : "", o[i].tag);
     if (!out[0])
         snprintf(out, RMS_COMBO_LABEL, "plain");
-    else
-        memmove(out, out + 1, strlen(out));   /* drop the leading '+' */
 }
 
 static size_t put(const rms_cfg *c, rms_cfg *out, char (*labels)[RMS_COMBO_LABEL],
@@ -202,9 +203,8 @@ int rms_diff_run(const rms_kernel *k, const rms_cfg *c, size_t n,
         b[i] = 0.0f;
     }
     float *const outs[4] = { th, v, m, b };
-    rms_cfg cc = *c;
     for (long t = 1; t <= steps; t++) {
-        cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - pow(c->beta, (double)t)) : 1.0;
+        const rms_cfg cc = rms_cfg_at_step(c, t);
         for (size_t i = 0; i < n; i++) {
             g[i] = gradient(&s);
             /* Coupled decay: give g the sign that makes g_eff = (+-g) + wd*theta

@@ -69,8 +69,7 @@ static size_t calibrate(rms_step_f32_fn step, int nt)
     /* fastest of 5 steps over an L1-resident state: the cheapest element,
      * so the estimate errs towards fewer threads */
     float pth[CAL_ELEMS], pv[CAL_ELEMS], pg[CAL_ELEMS];   /* 48 KB of stack, once */
-    rms_cfg c = rms_cfg_default();
-    c.bc_scale = 1.0;
+    const rms_cfg c = rms_cfg_default();
     double e = 1e9;
     for (int i = 0; i < CAL_ELEMS; i++) {
         pth[i] = 1.0f;

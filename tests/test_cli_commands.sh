@@ -58,7 +58,7 @@ said "unknown option" "rmsbench perf: --bogus: unknown option (try rmsbench perf
 said "unknown short option" "rmsbench list: -x: unknown option (try rmsbench list --help)" "$RMSBENCH" list -x
 said "missing value" "rmsbench export: --db: missing value" "$RMSBENCH" export --table runs --db
 said "missing value, abbreviated" "rmsbench check: --steps: missing value" "$RMSBENCH" check --ste
-said "ambiguous abbreviation" "rmsbench run: --no: ambiguous option (--no-lr-in-momentum, --no-eps-in-sqrt, --no-db)" "$RMSBENCH" run --no
+said "ambiguous abbreviation" "rmsbench run: --no: ambiguous option (--no-db, --no-eps-in-sqrt, --no-lr-in-momentum)" "$RMSBENCH" run --no
 said "a flag takes no value" "rmsbench perf: --no-db: takes no value (got '1')" "$RMSBENCH" perf --no-db=1
 said "required option" "rmsbench export: --table is required (try rmsbench export --help)" "$RMSBENCH" export
 said "operand missing" "rmsbench import-proofs: missing FILE (try rmsbench import-proofs --help)" "$RMSBENCH" import-proofs

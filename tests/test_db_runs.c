@@ -107,7 +107,7 @@ static void resolve(run_config *rc, const char *problem, const char *kernel, dou
     CHECK(config_set(&o, OPT_PROBLEM, problem, err, sizeof err) == 0, "%s", err);
     CHECK(config_set(&o, OPT_KERNEL, kernel, err, sizeof err) == 0, "%s", err);
     snprintf(num, sizeof num, "%.17g", lr);
-    CHECK(config_set(&o, OPT_LR, num, err, sizeof err) == 0, "%s", err);
+    CHECK(config_set(&o, OPT_RMS(RMS_OPT_lr), num, err, sizeof err) == 0, "%s", err);
     snprintf(num, sizeof num, "%ld", steps);
     CHECK(config_set(&o, OPT_STEPS, num, err, sizeof err) == 0, "%s", err);
     CHECK(config_resolve(&o, rc, err, sizeof err) == 0, "resolve: %s", err);
@@ -266,10 +266,10 @@ static void test_ranges(void)
 static void test_options(void)
 {
     static const struct { int id; const char *arg; } bad[] = {
-        { OPT_LR, "nan" }, { OPT_LR, "-1" }, { OPT_LR, "0" }, { OPT_LR, "1e999" }, { OPT_LR, "0x1p3" },
-        { OPT_LR, "" }, { OPT_LR, "1e-3x" }, { OPT_BETA, "1" }, { OPT_BETA, "-0.1" },
-        { OPT_EPS, "-1e-8" }, { OPT_V0, "inf" }, { OPT_MOMENTUM, "1" }, { OPT_WEIGHT_DECAY, "-1" },
-        { OPT_WD_MODE, "both" }, { OPT_STEPS, "0" }, { OPT_STEPS, "-5" }, { OPT_STEPS, "1.5" },
+        { OPT_RMS(RMS_OPT_lr), "nan" }, { OPT_RMS(RMS_OPT_lr), "-1" }, { OPT_RMS(RMS_OPT_lr), "0" }, { OPT_RMS(RMS_OPT_lr), "1e999" }, { OPT_RMS(RMS_OPT_lr), "0x1p3" },
+        { OPT_RMS(RMS_OPT_lr), "" }, { OPT_RMS(RMS_OPT_lr), "1e-3x" }, { OPT_RMS(RMS_OPT_beta), "1" }, { OPT_RMS(RMS_OPT_beta), "-0.1" },
+        { OPT_RMS(RMS_OPT_eps), "-1e-8" }, { OPT_RMS(RMS_OPT_v0), "inf" }, { OPT_RMS(RMS_OPT_momentum), "1" }, { OPT_RMS(RMS_OPT_weight_decay), "-1" },
+        { OPT_RMS(RMS_OPT_wd_decoupled), "both" }, { OPT_STEPS, "0" }, { OPT_STEPS, "-5" }, { OPT_STEPS, "1.5" },
         { OPT_STEPS, "1e13" }, { OPT_SEED, "-1" }, { OPT_SEED, "1x" }, { OPT_DIM, "0" },
         { OPT_EVERY, "0" }, { OPT_EPOCHS, "0" }, { OPT_PROBLEM, "" }, { OPT_DB, "" } };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -287,7 +287,7 @@ static void test_options(void)
     run_opts_init(&o);
     config_set(&o, OPT_PROBLEM, "rosenbrock", err, sizeof err);
     config_set(&o, OPT_KERNEL, "ref64", err, sizeof err);
-    config_set(&o, OPT_EPS, "0.5", err, sizeof err);
+    config_set(&o, OPT_RMS(RMS_OPT_eps), "0.5", err, sizeof err);
     CHECK(config_resolve(&o, &rc, err, sizeof err) == 0, "%s", err);
     CHECK(rc.cfg.eps == 0.5 && rc.cfg.lr == rms_preset_find("seed")->cfg.lr &&
           rc.cfg.beta == rms_preset_find("seed")->cfg.beta, "override eps, keep preset lr/beta");
@@ -299,7 +299,7 @@ static void test_options(void)
     config_resolve(&o, &rc_b, err, sizeof err);
     CHECK(strcmp(rc.hash, rc_b.hash) != 0, "seed changes the hash");
     /* combinations that only the merged config shows */
-    config_set(&o, OPT_NESTEROV, NULL, err, sizeof err);
+    config_set(&o, OPT_RMS(RMS_OPT_nesterov), NULL, err, sizeof err);
     CHECK(config_resolve(&o, &rc, err, sizeof err) == -1 && strstr(err, "nesterov"),
           "nesterov without momentum: %s", err);
     run_opts_init(&o);

@@ -46,14 +46,12 @@ static int same_bits_as_fused(const rms_kernel *k, const rms_cfg *c, size_t n, s
         a[1][i] = b[1][i] = (float)c->v0;
         a[2][i] = b[2][i] = a[3][i] = b[3][i] = 0.0f;
     }
-    rms_cfg cc = *c;
     for (int t = 1; t <= 3; t++) {
         for (size_t i = 0; i < cap; i++) {
             r = r * 1103515245u + 12345u;
             a[4][i] = b[4][i] = (float)((int)(r >> 8) % 2001 - 1000) / 256.0f;
         }
-        cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - (t == 1 ? c->beta : t == 2 ? c->beta * c->beta
-                                                          : c->beta * c->beta * c->beta)) : 1.0;
+        const rms_cfg cc = rms_cfg_at_step(c, t);
         k->f32(n, a[0] + off, a[1] + off, a[2] + off, a[3] + off, a[4] + off, &cc);
         rms_step_fused(n, b[0] + off, b[1] + off, b[2] + off, b[3] + off, b[4] + off, &cc);
     }

@@ -25,6 +25,7 @@
 #include "check.h"
 #include "problem.h"
 #include "rms.h"
+#include "rms_opt.h"
 
 /* Double: the peers evaluate the same rule in another operation order
  * (TF1's ms += (g^2-ms)(1-rho), Optax's rsqrt, Keras' (lr*g)/den, ...): a few
@@ -132,19 +133,9 @@ static int apply_overrides(rms_cfg *c, const char *spec, char *err, size_t len)
             snprintf(err, len, "override %s: bad number '%s'", tok, eq + 1);
             return -1;
         }
-        if (!strcmp(tok, "lr")) c->lr = x;
-        else if (!strcmp(tok, "beta")) c->beta = x;
-        else if (!strcmp(tok, "eps")) c->eps = x;
-        else if (!strcmp(tok, "v0")) c->v0 = x;
-        else if (!strcmp(tok, "momentum")) c->momentum = x;
-        else if (!strcmp(tok, "weight_decay")) c->weight_decay = x;
-        else if (!strcmp(tok, "eps_in_sqrt")) c->eps_in_sqrt = (int)x;
-        else if (!strcmp(tok, "centered")) c->centered = (int)x;
-        else if (!strcmp(tok, "lr_in_momentum")) c->lr_in_momentum = (int)x;
-        else if (!strcmp(tok, "nesterov")) c->nesterov = (int)x;
-        else if (!strcmp(tok, "wd_decoupled")) c->wd_decoupled = (int)x;
-        else if (!strcmp(tok, "bias_correction")) c->bias_correction = (int)x;
-        else if (!strcmp(tok, "maximize")) c->maximize = (int)x;
+        const rms_opt *o = rms_opt_find(tok);   /* key or field name */
+        if (o)
+            rms_opt_put(c, o, x);
         else {
             snprintf(err, len, "unknown override '%s'", tok);
             return -1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "rms_opt.h"
 
 const char *cli_prog = "rmsbench";
 const char *cli_cmd = "";
@@ -33,20 +34,7 @@ void cli_bad(const char *opt, const char *value, const char *why_fmt, ...)
 
 int parse_double(const char *s, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    double x = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(x))
-        return -1;
-    /* strtod accepts hex floats and leading space; a number on a command
-     * line is decimal and starts with a sign, digit or point. */
-    if (strchr(s, 'x') || strchr(s, 'X') || (s[0] != '-' && s[0] != '+' &&
-        s[0] != '.' && (s[0] < '0' || s[0] > '9')))
-        return -1;
-    *out = x;
-    return 0;
+    return rms_parse_real(s, out);   /* one strict number parser, shared with the option table */
 }
 
 int parse_long(const char *s, long *out)

@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "problem.h"
 #include "rms.h"
+#include "rms_opt.h"
 
 static void list_kernels(void)
 {
@@ -40,23 +41,28 @@ static void list_problems(void)
                p[i]->dim_settable ? "--dim" : "fixed", p[i]->target, p[i]->desc);
 }
 
-/* One block per preset: every option (so a preset reads as a complete
- * config), then the library's own formula and where it was read. */
+/* One block per preset: every option of the table with its label (so a
+ * preset reads as a complete config), then the library's own formula and
+ * where it was read. */
 static void list_presets(void)
 {
-    size_t n;
+    size_t n, nopt;
     const rms_preset *p = rms_presets(&n);
+    const rms_opt *o = rms_opts(&nopt);
     for (size_t i = 0; i < n; i++) {
-        const rms_cfg *c = &p[i].cfg;
         printf("%s%-6s %s\n", i ? "\n" : "", p[i].name, p[i].library);
-        printf("  lr %g, beta %g, eps %g (%s sqrt), v0 %g\n", c->lr, c->beta, c->eps,
-               c->eps_in_sqrt ? "inside" : "outside", c->v0);
-        printf("  momentum %g (lr %s the buffer)%s, weight decay %g (%s)\n", c->momentum,
-               c->lr_in_momentum ? "inside" : "outside", c->nesterov ? ", nesterov" : "",
-               c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled");
-        printf("  centered %s, bias correction %s, maximize %s\n", c->centered ? "yes" : "no",
-               c->bias_correction ? "yes" : "no", c->maximize ? "yes" : "no");
-        printf("  formula: %s\n  source:  %s\n", p[i].formula, p[i].source);
+        int col = 0;
+        for (size_t k = 0; k < nopt; k++) {
+            char val[64], item[160];
+            rms_opt_show(&p[i].cfg, &o[k], val, sizeof val);
+            int w = snprintf(item, sizeof item, "%s %s", o[k].label, val);
+            if (col && col + 2 + w > 78) {
+                printf(",\n");
+                col = 0;
+            }
+            col += printf("%s%s", col ? ", " : "  ", item);
+        }
+        printf("\n  formula: %s\n  source:  %s\n", p[i].formula, p[i].source);
     }
     printf("\nrmsbench clamps v - m^2 at 0 in the centered rule (the libraries do not);\n"
            "details and the other deliberate differences: docs/presets.md\n");

@@ -9,53 +9,80 @@
 #include "cli/config.h"
 #include "cli/range.h"
 
-const struct option config_long_options[] = {
-    { "problem",            required_argument, 0, OPT_PROBLEM },
-    { "kernel",             required_argument, 0, OPT_KERNEL },
-    { "preset",             required_argument, 0, OPT_PRESET },
-    { "lr",                 required_argument, 0, OPT_LR },
-    { "beta",               required_argument, 0, OPT_BETA },
-    { "eps",                required_argument, 0, OPT_EPS },
-    { "v0",                 required_argument, 0, OPT_V0 },
-    { "momentum",           required_argument, 0, OPT_MOMENTUM },
-    { "centered",           no_argument,       0, OPT_CENTERED },
-    { "nesterov",           no_argument,       0, OPT_NESTEROV },
-    { "lr-in-momentum",     no_argument,       0, OPT_LR_IN_MOMENTUM },
-    { "no-lr-in-momentum",  no_argument,       0, OPT_NO_LR_IN_MOMENTUM },
-    { "weight-decay",       required_argument, 0, OPT_WEIGHT_DECAY },
-    { "wd-mode",            required_argument, 0, OPT_WD_MODE },
-    { "eps-in-sqrt",        no_argument,       0, OPT_EPS_IN_SQRT },
-    { "no-eps-in-sqrt",     no_argument,       0, OPT_NO_EPS_IN_SQRT },
-    { "bias-correction",    no_argument,       0, OPT_BIAS_CORRECTION },
-    { "maximize",           no_argument,       0, OPT_MAXIMIZE },
-    { "steps",              required_argument, 0, OPT_STEPS },
-    { "epochs",             required_argument, 0, OPT_EPOCHS },
-    { "seed",               required_argument, 0, OPT_SEED },
-    { "dim",                required_argument, 0, OPT_DIM },
-    { "every",              required_argument, 0, OPT_EVERY },
-    { "db",                 required_argument, 0, OPT_DB },
-    { "no-db",              no_argument,       0, OPT_NO_DB },
-    { "print-params",       no_argument,       0, OPT_PRINT_PARAMS },
-    { "threads",            required_argument, 0, OPT_THREADS },
-    { 0, 0, 0, 0 }
+/* The options that are not RMSProp options (those come from the table). */
+static const struct option FIXED_OPTIONS[] = {
+    { "problem",      required_argument, 0, OPT_PROBLEM },
+    { "kernel",       required_argument, 0, OPT_KERNEL },
+    { "preset",       required_argument, 0, OPT_PRESET },
+    { "steps",        required_argument, 0, OPT_STEPS },
+    { "epochs",       required_argument, 0, OPT_EPOCHS },
+    { "seed",         required_argument, 0, OPT_SEED },
+    { "dim",          required_argument, 0, OPT_DIM },
+    { "every",        required_argument, 0, OPT_EVERY },
+    { "db",           required_argument, 0, OPT_DB },
+    { "no-db",        no_argument,       0, OPT_NO_DB },
+    { "print-params", no_argument,       0, OPT_PRINT_PARAMS },
+    { "threads",      required_argument, 0, OPT_THREADS },
 };
+#define NFIXED (sizeof FIXED_OPTIONS / sizeof FIXED_OPTIONS[0])
 
-const char config_options_help[] =
-    "  --preset NAME         seed (default), or any row of `rmsbench list presets`;\n"
-    "                        options below override the preset field by field\n"
-    "  --lr X --beta X --eps X --v0 X --momentum X --weight-decay X\n"
-    "  --wd-mode coupled|decoupled   --lr-in-momentum | --no-lr-in-momentum\n"
-    "  --centered --nesterov --eps-in-sqrt --bias-correction --maximize\n"
-    "  --no-eps-in-sqrt      eps outside the root, over a preset that puts it inside\n"
-    "  --steps N             steps (default: the problem's own run length)\n"
-    "  --epochs N            epochs, for problems that have mini-batch epochs\n"
-    "  --seed S              seed of the problem's start point and data (default 1)\n"
-    "  --dim N               dimension, for problems that allow it (1000, 1e6, 2^20)\n"
-    "  --every K             sample the curve every K steps (default: ~50 points)\n"
-    "  --db FILE             results database (default results/rmsbench.db)\n"
-    "  --no-db               record nothing\n"
-    "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
-    "                        one process per core; peers are timed on one thread)\n";
+const struct option *config_long_options(void)
+{
+    static struct option all[NFIXED + 2 * RMS_OPT_COUNT + 1];
+    if (all[0].name)
+        return all;
+    size_t k = 0, n;
+    const rms_opt *o = rms_opts(&n);
+    for (size_t i = 0; i < NFIXED; i++)
+        all[k++] = FIXED_OPTIONS[i];
+    for (size_t i = 0; i < n; i++) {
+        all[k++] = (struct option){ o[i].flag,
+            o[i].kind == RMS_FLAG ? no_argument : required_argument, 0, OPT_RMS((int)i) };
+        if (o[i].neg)
+            all[k++] = (struct option){ o[i].neg, no_argument, 0, OPT_RMS_NEG((int)i) };
+    }
+    all[k] = (struct option){ 0, 0, 0, 0 };
+    return all;
+}
+
+/* "  --flag ARG" padded to the help column, or on a line of its own. */
+static size_t help_line(char *buf, size_t len, const char *left, const char *text)
+{
+    int w = (int)strlen(left);
+    return (size_t)(w <= 20 ? snprintf(buf, len, "  %-20s  %s\n", left, text)
+                            : snprintf(buf, len, "  %s\n  %-20s  %s\n", left, "", text));
+}
+
+const char *config_options_help(void)
+{
+    static char help[8192];
+    if (help[0])
+        return help;
+    size_t used = 0, n;
+    const rms_opt *o = rms_opts(&n);
+    char left[160];
+    used += (size_t)snprintf(help, sizeof help, "%s",
+        "  --preset NAME         seed (default), or any row of `rmsbench list presets`;\n"
+        "                        the options below override the preset one by one\n");
+    for (size_t i = 0; i < n && used < sizeof help; i++) {
+        const char *arg = o[i].kind == RMS_ENUM ? o[i].names : o[i].arg;
+        snprintf(left, sizeof left, "--%s%s%s%s%s", o[i].flag, arg ? " " : "", arg ? arg : "",
+                 o[i].neg ? ", --" : "", o[i].neg ? o[i].neg : "");
+        used += help_line(help + used, sizeof help - used, left, o[i].help);
+    }
+    if (used < sizeof help)
+        snprintf(help + used, sizeof help - used, "%s",
+        "  --steps N             steps (default: the problem's own run length)\n"
+        "  --epochs N            epochs, for problems that have mini-batch epochs\n"
+        "  --seed S              seed of the problem's start point and data (default 1)\n"
+        "  --dim N               dimension, for problems that allow it (1000, 1e6, 2^20)\n"
+        "  --every K             sample the curve every K steps (default: ~50 points)\n"
+        "  --db FILE             results database (default results/rmsbench.db)\n"
+        "  --no-db               record nothing\n"
+        "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
+        "                        one process per core; peers are timed on one thread)\n");
+    return help;
+}
 
 void run_opts_init(run_opts *o)
 {
@@ -69,24 +96,6 @@ static int bad(char *err, size_t len, const char *opt, const char *arg, const ch
 {
     snprintf(err, len, "--%s: bad value '%s' (%s)", opt, arg ? arg : "", why);
     return -1;
-}
-
-/* A double option with its admissible interval; lo_open says whether lo
- * itself is excluded.  rms_cfg_validate checks again after the merge. */
-static int set_double(double *dst, const char *opt, const char *arg, double lo,
-                      int lo_open, double hi, int hi_open, char *err, size_t len)
-{
-    double x;
-    if (parse_double(arg, &x))
-        return bad(err, len, opt, arg, "expected a finite number");
-    if (x < lo || (lo_open && x == lo) || x > hi || (hi_open && x == hi)) {
-        char why[96];
-        snprintf(why, sizeof why, "must be in %s%g, %g%s", lo_open ? "(" : "[", lo, hi,
-                 hi_open ? ")" : "]");
-        return bad(err, len, opt, arg, why);
-    }
-    *dst = x;
-    return 0;
 }
 
 static int set_count(long *dst, const char *opt, const char *arg, long lo, long hi,
@@ -114,54 +123,34 @@ static int set_name(const char **dst, const char *opt, const char *arg, char *er
     return 0;
 }
 
+int config_set_opt(run_opts *o, const rms_opt *opt, int negated, const char *arg,
+                   char *err, size_t len)
+{
+    char why[128];
+    size_t n;
+    const rms_opt *rows = rms_opts(&n);
+    if (opt->kind == RMS_FLAG && !arg)   /* --centered, --no-eps-in-sqrt */
+        arg = negated ? "0" : "1";
+    if (rms_opt_parse(&o->over, opt, arg, why, sizeof why))
+        return bad(err, len, negated ? opt->neg : opt->flag, arg, why);
+    o->set |= CONFIG_SET(opt - rows);
+    return 0;
+}
+
 int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
 {
-    const double inf = 1e308;
+    if (id >= OPT_RMS_FIRST && id < OPT_LAST_SHARED) {
+        size_t n;
+        const rms_opt *rows = rms_opts(&n);
+        const rms_opt *opt = &rows[(id - OPT_RMS_FIRST) / 2];
+        int negated = (id - OPT_RMS_FIRST) % 2;
+        if (!negated || opt->neg)
+            return config_set_opt(o, opt, negated, arg, err, len);
+    }
     switch (id) {
     case OPT_PROBLEM: return set_name(&o->problem, "problem", arg, err, len);
     case OPT_KERNEL:  return set_name(&o->kernel, "kernel", arg, err, len);
     case OPT_PRESET:  return set_name(&o->preset, "preset", arg, err, len);
-    case OPT_LR:
-        o->set |= SET_LR;
-        return set_double(&o->over.lr, "lr", arg, 0, 1, inf, 0, err, len);
-    case OPT_BETA:
-        o->set |= SET_BETA;
-        return set_double(&o->over.beta, "beta", arg, 0, 0, 1, 1, err, len);
-    case OPT_EPS:
-        o->set |= SET_EPS;
-        return set_double(&o->over.eps, "eps", arg, 0, 0, inf, 0, err, len);
-    case OPT_V0:
-        o->set |= SET_V0;
-        return set_double(&o->over.v0, "v0", arg, 0, 0, inf, 0, err, len);
-    case OPT_MOMENTUM:
-        o->set |= SET_MOMENTUM;
-        return set_double(&o->over.momentum, "momentum", arg, 0, 0, 1, 1, err, len);
-    case OPT_WEIGHT_DECAY:
-        o->set |= SET_WD;
-        return set_double(&o->over.weight_decay, "weight-decay", arg, 0, 0, inf, 0, err, len);
-    case OPT_WD_MODE:
-        o->set |= SET_WD_MODE;
-        if (arg && !strcmp(arg, "coupled"))
-            o->over.wd_decoupled = 0;
-        else if (arg && !strcmp(arg, "decoupled"))
-            o->over.wd_decoupled = 1;
-        else
-            return bad(err, len, "wd-mode", arg, "expected coupled or decoupled");
-        return 0;
-    case OPT_CENTERED:        o->set |= SET_CENTERED;        o->over.centered = 1;        return 0;
-    case OPT_NESTEROV:        o->set |= SET_NESTEROV;        o->over.nesterov = 1;        return 0;
-    case OPT_EPS_IN_SQRT:
-    case OPT_NO_EPS_IN_SQRT:
-        o->set |= SET_EPS_IN_SQRT;
-        o->over.eps_in_sqrt = id == OPT_EPS_IN_SQRT;
-        return 0;
-    case OPT_BIAS_CORRECTION: o->set |= SET_BIAS_CORRECTION; o->over.bias_correction = 1; return 0;
-    case OPT_MAXIMIZE:        o->set |= SET_MAXIMIZE;        o->over.maximize = 1;        return 0;
-    case OPT_LR_IN_MOMENTUM:
-    case OPT_NO_LR_IN_MOMENTUM:
-        o->set |= SET_LR_IN_MOMENTUM;
-        o->over.lr_in_momentum = id == OPT_LR_IN_MOMENTUM;
-        return 0;
     case OPT_STEPS:  return set_count(&o->steps, "steps", arg, 1, CONFIG_STEPS_MAX, err, len);
     case OPT_EPOCHS: return set_count(&o->epochs, "epochs", arg, 1, 1000000, err, len);
     case OPT_EVERY:  return set_count(&o->every, "every", arg, 1, CONFIG_STEPS_MAX, err, len);
@@ -195,23 +184,14 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
     return -1;
 }
 
-/* Lay the explicitly set fields over the preset. */
+/* Lay the explicitly set options over the preset. */
 static rms_cfg merge(rms_cfg base, const run_opts *o)
 {
-    const rms_cfg *x = &o->over;
-    if (o->set & SET_LR) base.lr = x->lr;
-    if (o->set & SET_BETA) base.beta = x->beta;
-    if (o->set & SET_EPS) base.eps = x->eps;
-    if (o->set & SET_V0) base.v0 = x->v0;
-    if (o->set & SET_MOMENTUM) base.momentum = x->momentum;
-    if (o->set & SET_WD) base.weight_decay = x->weight_decay;
-    if (o->set & SET_EPS_IN_SQRT) base.eps_in_sqrt = x->eps_in_sqrt;
-    if (o->set & SET_CENTERED) base.centered = x->centered;
-    if (o->set & SET_LR_IN_MOMENTUM) base.lr_in_momentum = x->lr_in_momentum;
-    if (o->set & SET_NESTEROV) base.nesterov = x->nesterov;
-    if (o->set & SET_WD_MODE) base.wd_decoupled = x->wd_decoupled;
-    if (o->set & SET_BIAS_CORRECTION) base.bias_correction = x->bias_correction;
-    if (o->set & SET_MAXIMIZE) base.maximize = x->maximize;
+    size_t n;
+    const rms_opt *rows = rms_opts(&n);
+    for (size_t i = 0; i < n; i++)
+        if (o->set & CONFIG_SET(i))
+            rms_opt_put(&base, &rows[i], rms_opt_get(&o->over, &rows[i]));
     base.bc_scale = 1.0;
     return base;
 }
@@ -313,22 +293,24 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
     }
 
     /* The hash covers what decides the result, not how it is recorded
-     * (--every, --db): re-running with a denser curve is the same config. */
-    const rms_cfg *c = &rc->cfg;
-    snprintf(rc->text, sizeof rc->text,
-             "problem=%s kernel=%s preset=%s dim=%zu seed=%llu steps=%ld epochs=%ld "
-             "lr=%.17g beta=%.17g eps=%.17g v0=%.17g momentum=%.17g weight_decay=%.17g "
-             "wd_mode=%s eps_in_sqrt=%d centered=%d lr_in_momentum=%d nesterov=%d "
-             "bias_correction=%d maximize=%d",
+     * (--every, --db): re-running with a denser curve is the same config.
+     * The options follow in table order (rms_opt_in_hash says which). */
+    size_t used = (size_t)snprintf(rc->text, sizeof rc->text,
+             "problem=%s kernel=%s preset=%s dim=%zu seed=%llu steps=%ld epochs=%ld",
              d->name, rc->kernel->name, rc->preset->name, rc->dim,
-             (unsigned long long)rc->seed, rc->steps, rc->epochs, c->lr, c->beta, c->eps,
-             c->v0, c->momentum, c->weight_decay, c->wd_decoupled ? "decoupled" : "coupled",
-             c->eps_in_sqrt, c->centered, c->lr_in_momentum, c->nesterov,
-             c->bias_correction, c->maximize);
+             (unsigned long long)rc->seed, rc->steps, rc->epochs);
+    size_t n;
+    const rms_opt *rows = rms_opts(&n);
+    char val[64];
+    for (size_t i = 0; i < n && used < sizeof rc->text; i++)
+        if (rms_opt_in_hash(&rc->cfg, &rows[i])) {
+            rms_opt_format(&rc->cfg, &rows[i], val, sizeof val);
+            used += (size_t)snprintf(rc->text + used, sizeof rc->text - used, " %s=%s",
+                                     rows[i].key, val);
+        }
     /* BLAS splits work by thread count, which changes float sums: more than
      * one thread is a different config (one thread keeps the old hashes). */
-    if (rc->threads > 1) {
-        size_t used = strlen(rc->text);
+    if (rc->threads > 1 && used < sizeof rc->text) {
         snprintf(rc->text + used, sizeof rc->text - used, " threads=%d", rc->threads);
     }
     snprintf(rc->hash, sizeof rc->hash, "%016llx",
@@ -336,23 +318,35 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
     return 0;
 }
 
+/* One JSON value of option row o in c: a number, a boolean or a name. */
+static json_t *opt_json(const rms_cfg *c, const rms_opt *o)
+{
+    char name[64];
+    double v = rms_opt_get(c, o);
+    switch (o->kind) {
+    case RMS_REAL: return json_real(v);
+    case RMS_FLAG: return json_boolean(v != 0.0);
+    case RMS_ENUM: return json_string(rms_opt_format(c, o, name, sizeof name) >= 0 ? name : "");
+    case RMS_INT:  return json_integer((json_int_t)v);
+    }
+    return json_null();
+}
+
 char *config_json(const run_config *rc)
 {
-    const rms_cfg *c = &rc->cfg;
-    json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f,"
-        " s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:s}",
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
         "problem", rc->problem->name, "kernel", rc->kernel->name, "preset", rc->preset->name,
         "dim", (json_int_t)rc->dim, "seed", (json_int_t)rc->seed,
         "steps", (json_int_t)rc->steps, "epochs", (json_int_t)rc->epochs,
-        "every", (json_int_t)rc->every, "lr", c->lr, "beta", c->beta, "eps", c->eps,
-        "v0", c->v0, "momentum", c->momentum, "weight_decay", c->weight_decay,
-        "wd_mode", c->wd_decoupled ? "decoupled" : "coupled", "eps_in_sqrt", c->eps_in_sqrt,
-        "centered", c->centered, "lr_in_momentum", c->lr_in_momentum, "nesterov", c->nesterov,
-        "bias_correction", c->bias_correction, "maximize", c->maximize,
-        "config_hash", rc->hash, "config_text", rc->text);
+        "every", (json_int_t)rc->every);
     if (!j)
         return NULL;
+    size_t n;
+    const rms_opt *rows = rms_opts(&n);
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(j, rows[i].key, opt_json(&rc->cfg, &rows[i]));
+    json_object_set_new(j, "config_hash", json_string(rc->hash));
+    json_object_set_new(j, "config_text", json_string(rc->text));
     char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(j);
     return s;

@@ -11,24 +11,24 @@
 #include <stdint.h>
 #include "problem.h"
 #include "rms.h"
+#include "rms_opt.h"
 
-/* getopt_long ids of the shared options (values above any short option). */
+/* getopt_long ids of the shared options (values above any short option).
+ * The RMSProp options of rms_options.def follow in table order, two ids
+ * each: OPT_RMS(RMS_OPT_lr) for --lr, OPT_RMS_NEG(...) for a negation
+ * such as --no-eps-in-sqrt. */
 enum opt_id {
-    OPT_PROBLEM = 256, OPT_KERNEL, OPT_PRESET, OPT_LR, OPT_BETA, OPT_EPS,
-    OPT_V0, OPT_MOMENTUM, OPT_CENTERED, OPT_NESTEROV, OPT_LR_IN_MOMENTUM,
-    OPT_NO_LR_IN_MOMENTUM, OPT_WEIGHT_DECAY, OPT_WD_MODE, OPT_EPS_IN_SQRT,
-    OPT_BIAS_CORRECTION, OPT_MAXIMIZE, OPT_STEPS, OPT_EPOCHS, OPT_SEED, OPT_DIM,
-    OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS, OPT_NO_EPS_IN_SQRT,
-    OPT_LAST_SHARED
+    OPT_PROBLEM = 256, OPT_KERNEL, OPT_PRESET, OPT_STEPS, OPT_EPOCHS, OPT_SEED,
+    OPT_DIM, OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS,
+    OPT_RMS_FIRST,
+    OPT_LAST_SHARED = OPT_RMS_FIRST + 2 * RMS_OPT_COUNT
 };
+#define OPT_RMS(id)     (OPT_RMS_FIRST + 2 * (id))
+#define OPT_RMS_NEG(id) (OPT_RMS_FIRST + 2 * (id) + 1)
 
-/* Which rms_cfg fields the user set explicitly (they override the preset). */
-enum {
-    SET_LR = 1u << 0, SET_BETA = 1u << 1, SET_EPS = 1u << 2, SET_V0 = 1u << 3,
-    SET_MOMENTUM = 1u << 4, SET_WD = 1u << 5, SET_EPS_IN_SQRT = 1u << 6,
-    SET_CENTERED = 1u << 7, SET_LR_IN_MOMENTUM = 1u << 8, SET_NESTEROV = 1u << 9,
-    SET_WD_MODE = 1u << 10, SET_BIAS_CORRECTION = 1u << 11, SET_MAXIMIZE = 1u << 12
-};
+/* Bit of run_opts.set for option row id (RMS_OPT_lr, ...): set explicitly,
+ * so it overrides the preset. */
+#define CONFIG_SET(id) ((uint64_t)1 << (id))
 
 #define CONFIG_STEPS_MAX 1000000000000L   /* 1e12 */
 #define CONFIG_DIM_MAX   ((size_t)1 << 40)
@@ -37,7 +37,7 @@ enum {
 typedef struct run_opts {
     const char *problem, *kernel, *preset;   /* NULL: unset */
     rms_cfg over;                            /* explicit values ... */
-    unsigned set;                            /* ... and which are set */
+    uint64_t set;                            /* ... and which: CONFIG_SET bits */
     long steps, epochs, every;               /* 0: unset / automatic */
     uint64_t seed;
     size_t dim;                              /* 0: the problem's default */
@@ -59,14 +59,21 @@ typedef struct run_config {
     char hash[17];           /* XXH3_64bits of text, 16 hex digits */
 } run_config;
 
-/* The long options both run and sweep accept (terminated by a zero row). */
-extern const struct option config_long_options[];
+/* The long options both run and sweep accept (terminated by a zero row),
+ * built once from the fixed options and rms_options.def. */
+const struct option *config_long_options(void);
 
 void run_opts_init(run_opts *o);
 
 /* Apply one option (id from enum opt_id; arg NULL for flags).  0, or -1 with
  * a one-line message naming the option and the bad value. */
 int config_set(run_opts *o, int id, const char *arg, char *err, size_t errlen);
+
+/* Apply the RMSProp option of row opt (negated: its --no- form, flags only)
+ * with arg (NULL for a flag) to o->over and mark it set.  0, or -1 with
+ * "--flag: bad value 'x' (why)".  A generic parser calls this per row. */
+int config_set_opt(run_opts *o, const rms_opt *opt, int negated, const char *arg,
+                   char *err, size_t errlen);
 
 /* Resolve opts into a config: problem, kernel (auto/RMS_KERNEL), preset,
  * overrides, steps (--epochs or the problem's default), curve interval,
@@ -79,7 +86,7 @@ long config_auto_every(long steps);
 /* The config as a JSON object text (malloc'd; free()). */
 char *config_json(const run_config *rc);
 
-/* Help text for the shared options. */
-extern const char config_options_help[];
+/* Help text for the shared options (the RMSProp ones from the table). */
+const char *config_options_help(void);
 
 #endif

@@ -11,7 +11,7 @@ static int apply(void *target, int id, const char *arg, char *err, size_t len)
     return config_set(target, id, arg, err, len);
 }
 
-void config_group_help(FILE *f) { fputs(config_options_help, f); }
+void config_group_help(FILE *f) { fputs(config_options_help(), f); }
 
 static void help(FILE *f)
 {
@@ -23,6 +23,4 @@ static void help(FILE *f)
           "                        stdout; the summary line then goes to stderr\n", f);
 }
 
-static const struct option *rows(void) { return config_long_options; }
-
-const cli_group config_group = { rows, help, init, apply };
+const cli_group config_group = { config_long_options, help, init, apply };

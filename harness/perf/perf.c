@@ -211,9 +211,8 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
                  n, threads, o->reps);
         return -1;
     }
-    rms_cfg c = o->cfg;
-    /* the first step's bias correction, as rms_step_f32 would set it */
-    c.bc_scale = c.bias_correction ? 1.0 / (1.0 - c.beta) : 1.0;
+    /* every timed step is step 1 (its bias correction) */
+    const rms_cfg c = rms_cfg_at_step(&o->cfg, 1);
     float *theta = rms_alloc(n, sizeof(float)), *v = rms_alloc(n, sizeof(float));
     float *g = rms_alloc(n, sizeof(float));
     float *m = c.centered ? rms_alloc(n, sizeof(float)) : NULL;

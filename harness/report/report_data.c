@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "rms_opt.h"
 #include "run/solver.h"
 #include "stats/stats.h"
 
@@ -58,22 +59,33 @@ static int cmp_run_key(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+/* The options of a run as recorded: columns first .. first + RMS_OPT_COUNT - 1
+ * of st hold the table's columns in order (an enum as its name). */
+static rms_cfg cfg_of_row(sqlite3_stmt *st, int first)
+{
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    rms_cfg c = rms_cfg_default();
+    char why[128];
+    for (size_t i = 0; i < n; i++) {
+        int col = first + (int)i;
+        if (sqlite3_column_type(st, col) == SQLITE_NULL)
+            continue;
+        if (o[i].kind == RMS_ENUM)
+            rms_opt_parse(&c, &o[i], (const char *)sqlite3_column_text(st, col), why, sizeof why);
+        else
+            rms_opt_put(&c, &o[i], sqlite3_column_double(st, col));
+    }
+    return c;
+}
+
+enum { COL_OPTS = 17 };   /* first option column of load_runs's query */
+
 /* The solver label of a run no study names: its preset and the options
- * recorded with it (columns 14-23 of load_runs' query) that differ. */
+ * recorded with it that differ. */
 static char *label_of_row(sqlite3_stmt *st, const rep_run *u)
 {
-    rms_cfg c = { .lr = u->lr, .beta = u->beta, .eps = u->eps };
-    c.v0 = real_col(st, 14, 0);
-    c.momentum = real_col(st, 15, 0);
-    c.weight_decay = real_col(st, 16, 0);
-    const unsigned char *wd = sqlite3_column_text(st, 17);
-    c.wd_decoupled = wd && !strcmp((const char *)wd, "decoupled");
-    c.eps_in_sqrt = sqlite3_column_int(st, 18);
-    c.centered = sqlite3_column_int(st, 19);
-    c.lr_in_momentum = sqlite3_column_int(st, 20);
-    c.nesterov = sqlite3_column_int(st, 21);
-    c.bias_correction = sqlite3_column_int(st, 22);
-    c.maximize = sqlite3_column_int(st, 23);
+    rms_cfg c = cfg_of_row(st, COL_OPTS);
     char label[256];
     solver_label(u->preset, &c, NULL, label, sizeof label);
     char *s = strdup(label);
@@ -85,23 +97,26 @@ static char *label_of_row(sqlite3_stmt *st, const rep_run *u)
 static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
-     * seed are repetitions of one configuration. */
-    /* Tuning: a run whose config a study asked for is a trial (phase 1) or
+     * seed are repetitions of one configuration.  Options from the table
+     * (the key, and each option's column from COL_OPTS on).
+     * Tuning: a run whose config a study asked for is a trial (phase 1) or
      * one of its final runs (phase 2); older databases have no such tables. */
     int studies = count(d->db, "SELECT count(*) FROM sqlite_master WHERE name = 'trials'") > 0;
-    char sql[2048];
+    char sql[4096], fmt[256] = "%s|%s|%s|%s|%s|%s", cols[1024] = "";
+    size_t nopt, uf = strlen(fmt), uc = 0;
+    const rms_opt *o = rms_opts(&nopt);
+    for (size_t i = 0; i < nopt; i++) {
+        uf += (size_t)snprintf(fmt + uf, sizeof fmt - uf, "|%%s");
+        uc += (size_t)snprintf(cols + uc, sizeof cols - uc, ", %s", o[i].key);
+    }
     snprintf(sql, sizeof sql,
         "SELECT id, problem, kernel, ifnull(preset,''), lr, beta, eps, status,"
         "       final_loss, steps_to_target, time_to_target_ns, wall_ns,"
-        "       printf('%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s|%%s',"
-        "              problem, kernel, preset, dim, steps, epochs, lr, beta, eps, v0,"
-        "              momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
-        "              lr_in_momentum, nesterov, bias_correction, maximize),"
-        "       seed, v0, momentum, weight_decay, wd_mode, eps_in_sqrt, centered,"
-        "       lr_in_momentum, nesterov, bias_correction, maximize, %s"
+        "       printf('%s', problem, kernel, preset, dim, steps, epochs%s),"
+        "       seed, %s%s"
         "  FROM runs %s WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
-        " ORDER BY problem, kernel, preset, lr, beta, id",
-        studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL",
+        " ORDER BY problem, kernel, preset, lr, beta, id", fmt, cols,
+        studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL", cols,
         studies ? "LEFT JOIN (SELECT t.config_hash AS h, max(t.phase = 'final') AS fin,"
                   " min(s.solver) AS solver, max(s.protocol = 'quasirandom') AS quasi"
                   " FROM trials t JOIN studies s ON s.id = t.study_id GROUP BY t.config_hash) tr"
@@ -142,10 +157,10 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         u->key = dup_col(st, 12);
         u->seed = sqlite3_column_int64(st, 13);
         u->f64 = !strcmp(u->kernel, "ref64");
-        u->phase = sqlite3_column_type(st, 24) == SQLITE_NULL ? RUN_PLAIN
-                   : sqlite3_column_int(st, 24) ? RUN_FINAL : RUN_TUNING;
-        u->quasi = sqlite3_column_int(st, 26);
-        u->solver = u->phase != RUN_PLAIN ? dup_col(st, 25) : label_of_row(st, u);
+        u->phase = sqlite3_column_type(st, 14) == SQLITE_NULL ? RUN_PLAIN
+                   : sqlite3_column_int(st, 14) ? RUN_FINAL : RUN_TUNING;
+        u->quasi = sqlite3_column_int(st, 16);
+        u->solver = u->phase != RUN_PLAIN ? dup_col(st, 15) : label_of_row(st, u);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {

@@ -166,7 +166,7 @@ static void expand(plan *pl)
             make_config(pl, u, seed, ax, vals, nv, &u->tune[k]);
             json_t *pj = json_object();
             for (size_t d = 0; d < nv; d++)
-                json_object_set_new(pj, ax[d]->name, json_string(vals[d]));
+                json_object_set_new(pj, ax[d]->flag, json_string(vals[d]));
             u->tune_params[k] = json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS);
             json_decref(pj);
         }
@@ -174,7 +174,7 @@ static void expand(plan *pl)
         char skip[512] = "";
         for (size_t d = 0; pl->quasi && d < pl->space.ndims; d++)
             snprintf(skip + strlen(skip), sizeof skip - strlen(skip), "%s%s", d ? "," : "",
-                     pl->space.dim[d].axis->name);
+                     pl->space.dim[d].axis->flag);
         solver_label(u->tune[0].preset->name, &u->tune[0].cfg, skip, u->solver, sizeof u->solver);
         spec_json(pl, u);
     }
@@ -414,7 +414,7 @@ static int finish(sqlite3 *db, const plan *pl, char *err, size_t len)
  * --solvers; tune chooses the seeds itself. */
 typedef struct tune_run { run_opts base; const char *problems, *solvers; } tune_run;
 
-static const struct option *tune_rows(void) { return config_long_options; }
+static const struct option *tune_rows(void) { return config_long_options(); }
 
 static void tune_init(void *target) { run_opts_init(&((tune_run *)target)->base); }
 

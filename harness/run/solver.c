@@ -1,5 +1,5 @@
-/* solver.c -- the option table behind solver labels and grid axes (see
- * solver.h).  Adding an RMSProp option: one row here. */
+/* solver.c -- solver labels and grid axes over the option table (see
+ * solver.h; the options themselves are kernels/rms_options.def). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,74 +7,39 @@
 #include "cli/cli.h"
 #include "run/solver.h"
 
-#define REAL(n, id, bit, field) { n, AXIS_REAL, id, bit, offsetof(rms_cfg, field) }
-#define FLAG(n, bit, field)     { n, AXIS_FLAG, 0, bit, offsetof(rms_cfg, field) }
-
-const opt_axis solver_axes[] = {
-    REAL("lr", OPT_LR, SET_LR, lr),
-    REAL("beta", OPT_BETA, SET_BETA, beta),
-    REAL("eps", OPT_EPS, SET_EPS, eps),
-    REAL("v0", OPT_V0, SET_V0, v0),
-    REAL("momentum", OPT_MOMENTUM, SET_MOMENTUM, momentum),
-    REAL("weight-decay", OPT_WEIGHT_DECAY, SET_WD, weight_decay),
-    { "wd-mode", AXIS_WD_MODE, OPT_WD_MODE, SET_WD_MODE, offsetof(rms_cfg, wd_decoupled) },
-    FLAG("eps-in-sqrt", SET_EPS_IN_SQRT, eps_in_sqrt),
-    FLAG("centered", SET_CENTERED, centered),
-    FLAG("lr-in-momentum", SET_LR_IN_MOMENTUM, lr_in_momentum),
-    FLAG("nesterov", SET_NESTEROV, nesterov),
-    FLAG("bias-correction", SET_BIAS_CORRECTION, bias_correction),
-    FLAG("maximize", SET_MAXIMIZE, maximize),
-    { NULL, 0, 0, 0, 0 }
-};
+const opt_axis *solver_axis(size_t i)
+{
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    return i < n ? &o[i] : NULL;
+}
 
 size_t solver_axis_count(void)
 {
-    return sizeof solver_axes / sizeof solver_axes[0] - 1;
+    return RMS_OPT_COUNT;
 }
 
 const opt_axis *solver_axis_find(const char *name)
 {
-    for (const opt_axis *a = solver_axes; a->name; a++)
-        if (!strcmp(a->name, name))
-            return a;
+    for (size_t i = 0; name && i < RMS_OPT_COUNT; i++)
+        if (!strcmp(solver_axis(i)->flag, name))
+            return solver_axis(i);
     return NULL;
 }
 
 const char *solver_axis_names(void)
 {
-    static char buf[256];
+    static char buf[512];
     if (!buf[0])
-        for (const opt_axis *a = solver_axes; a->name; a++)
-            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s",
-                     a == solver_axes ? "" : ", ", a->name);
+        for (size_t i = 0, used = 0; i < RMS_OPT_COUNT && used < sizeof buf; i++)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
+                                     solver_axis(i)->flag);
     return buf;
 }
 
-static double *real_field(rms_cfg *c, const opt_axis *a) { return (double *)((char *)c + a->offset); }
-static int *int_field(rms_cfg *c, const opt_axis *a) { return (int *)((char *)c + a->offset); }
-
 int solver_axis_set(run_opts *o, const opt_axis *a, const char *text, char *err, size_t len)
 {
-    if (a->kind != AXIS_FLAG)
-        return config_set(o, a->opt_id, text, err, len);
-    if (strcmp(text, "0") && strcmp(text, "1")) {
-        snprintf(err, len, "--%s: bad value '%s' (expected 0 or 1)", a->name, text);
-        return -1;
-    }
-    *int_field(&o->over, a) = text[0] == '1';
-    o->set |= a->set_bit;
-    return 0;
-}
-
-void solver_axis_format(const opt_axis *a, const rms_cfg *cfg, char *buf, size_t len)
-{
-    rms_cfg c = *cfg;
-    if (a->kind == AXIS_REAL)
-        snprintf(buf, len, "%.17g", *real_field(&c, a));
-    else if (a->kind == AXIS_WD_MODE)
-        snprintf(buf, len, "%s", *int_field(&c, a) ? "decoupled" : "coupled");
-    else
-        snprintf(buf, len, "%d", *int_field(&c, a));
+    return config_set_opt(o, a, 0, text ? text : "", err, len);
 }
 
 int solver_parse(const char *label, run_opts *o, char *err, size_t len)
@@ -97,7 +62,7 @@ int solver_parse(const char *label, run_opts *o, char *err, size_t len)
         if (eq)
             *eq = '\0';
         const opt_axis *a = solver_axis_find(part);
-        if (!a || (!eq && a->kind != AXIS_FLAG)) {
+        if (!a || (!eq && a->kind != RMS_FLAG)) {
             snprintf(err, len, "--solvers: %s option '%s' in solver '%s' (options: %s; "
                      "only on/off options may omit =VALUE)", a ? "valueless" : "unknown",
                      part, label, solver_axis_names());
@@ -132,25 +97,26 @@ void solver_label(const char *preset, const rms_cfg *cfg, const char *skip,
     size_t used = (size_t)snprintf(buf, len, "%s", preset);
     if (!p)
         return;
-    for (const opt_axis *a = solver_axes; a->name && used < len; a++) {
-        if (!strcmp(a->name, "lr") || in_list(skip, a->name))
+    for (size_t i = 0; i < RMS_OPT_COUNT && used < len; i++) {
+        const opt_axis *a = solver_axis(i);
+        if (!strcmp(a->flag, "lr") || in_list(skip, a->flag))
             continue;
         char mine[64], base[64];
-        solver_axis_format(a, cfg, mine, sizeof mine);
-        solver_axis_format(a, &p->cfg, base, sizeof base);
+        rms_opt_format(cfg, a, mine, sizeof mine);
+        rms_opt_format(&p->cfg, a, base, sizeof base);
         if (!strcmp(mine, base))
             continue;
-        if (a->kind == AXIS_REAL) {   /* the shortest text that reads back the same */
-            double x = *(const double *)((const char *)cfg + a->offset);
+        if (a->kind == RMS_REAL) {   /* the shortest text that reads back the same */
+            double x = rms_opt_get(cfg, a);
             for (int digits = 6; digits <= 17; digits++) {
                 snprintf(mine, sizeof mine, "%.*g", digits, x);
                 if (strtod(mine, NULL) == x)
                     break;
             }
         }
-        if (a->kind == AXIS_FLAG && !strcmp(mine, "1"))
-            used += (size_t)snprintf(buf + used, len - used, "+%s", a->name);
+        if (a->kind == RMS_FLAG && !strcmp(mine, "1"))
+            used += (size_t)snprintf(buf + used, len - used, "+%s", a->flag);
         else
-            used += (size_t)snprintf(buf + used, len - used, "+%s=%s", a->name, mine);
+            used += (size_t)snprintf(buf + used, len - used, "+%s=%s", a->flag, mine);
     }
 }

@@ -23,11 +23,11 @@ static const struct option *sweep_rows(void)
         { 0, 0, 0, 0 } };
     static struct option rows[96];
     size_t k = 0, cap = sizeof rows / sizeof rows[0];
-    for (size_t i = 0; solver_axes[i].name && i < SWEEP_MAX_AXES; i++)
+    for (size_t i = 0; i < solver_axis_count() && i < SWEEP_MAX_AXES; i++)
         if (k + 1 < cap)
-            rows[k++] = (struct option){ solver_axes[i].name, required_argument, 0,
+            rows[k++] = (struct option){ solver_axis(i)->flag, required_argument, 0,
                                          OPT_AXIS0 + (int)i };
-    const struct option *parts[] = { config_long_options, grid };
+    const struct option *parts[] = { config_long_options(), grid };
     for (size_t p = 0; p < 2; p++)
         for (size_t i = 0; parts[p][i].name; i++)
             if (k + 1 < cap && !(p == 0 && solver_axis_find(parts[p][i].name)))
@@ -192,14 +192,14 @@ static void free_names(names *n)
 static int axis_values(const opt_axis *a, const char *s, names *out, char *err, size_t len)
 {
     char why[256];
-    if (a->kind != AXIS_REAL) {
-        if (split_names(a->name, s, "", out, err, len))
+    if (a->kind != RMS_REAL) {
+        if (split_names(a->flag, s, "", out, err, len))
             return -1;
     } else {
         double *v;
         size_t n;
         if (range_parse_doubles(s, &v, &n, why, sizeof why)) {
-            snprintf(err, len, "--%s: %s", a->name, why);
+            snprintf(err, len, "--%s: %s", a->flag, why);
             return -1;
         }
         memset(out, 0, sizeof *out);
@@ -252,7 +252,7 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
         goto done;
     double total = (double)pr.n * ke.n * so.n;
     for (size_t i = 0; i < nax; i++) {
-        if (sp->axis[i] && axis_values(&solver_axes[i], sp->axis[i], &ax[i], err, len))
+        if (sp->axis[i] && axis_values(solver_axis(i), sp->axis[i], &ax[i], err, len))
             goto done;
         total *= sp->axis[i] ? (double)ax[i].n : 1;
     }
@@ -293,7 +293,7 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
             if (solver_parse(so.v[c], &o, err, len))
                 goto done;
             for (size_t i = 0; i < nax; i++)
-                if (sp->axis[i] && solver_axis_set(&o, &solver_axes[i], ax[i].v[pos[i]], err, len))
+                if (sp->axis[i] && solver_axis_set(&o, solver_axis(i), ax[i].v[pos[i]], err, len))
                     goto done;
             if (seeds) o.seed = seeds[h];
             if (config_resolve(&o, &cfgs[n], why, sizeof why)) {

@@ -16,7 +16,7 @@ typedef struct sweep_spec {
     run_opts base;                 /* options applied to every config */
     const char *problems, *kernels;             /* comma lists (NULL: unset) */
     const char *solvers;           /* comma list of solver labels (--presets too) */
-    const char *axis[SWEEP_MAX_AXES];           /* per solver_axes row: a list, a
+    const char *axis[SWEEP_MAX_AXES];           /* per option row: a list, a
                                                    log range for real options, or NULL */
     const char *seeds;                          /* S: list or a..b */
 } sweep_spec;
@@ -24,7 +24,7 @@ typedef struct sweep_spec {
 /* getopt ids of the grid's own options (after run's). */
 enum { OPT_PROBLEMS = OPT_LAST_SHARED + 1, OPT_KERNELS, OPT_PRESETS, OPT_SEEDS, OPT_SOLVERS,
        OPT_LAST_GRID };
-/* Grid axes (one per solver_axes row, --NAME LIST) take ids from here on;
+/* Grid axes (one per option row, --NAME LIST) take ids from here on;
  * they shadow run's flags of the same name (--centered 0,1). */
 #define OPT_AXIS0 1000
 

@@ -31,14 +31,14 @@ static int parse_dim(char *part, tune_dim *d, char *err, size_t len)
     }
     char *kind = eq + 1;
     if (!strcmp(kind, "choice")) {
-        if (d->axis->kind == AXIS_REAL)
+        if (d->axis->kind == RMS_REAL)
             return space_bad(err, len, whole, "a real option needs log:LO:HI or lin:LO:HI");
         d->scale = SCALE_CHOICE;
         d->lo = 0;
         d->hi = 1;
         return 0;
     }
-    if (d->axis->kind != AXIS_REAL)
+    if (d->axis->kind != RMS_REAL)
         return space_bad(err, len, whole, "an on/off option is a choice: NAME=choice");
     char *c1 = strchr(kind, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (!c1 || !c2)
@@ -90,7 +90,7 @@ int tune_space_parse(const char *spec, tune_space *s, char *err, size_t len)
         rc = parse_dim(part, d, err, len);
         for (size_t k = 0; !rc && k < s->ndims; k++)
             if (s->dim[k].axis == d->axis)
-                rc = space_bad(err, len, d->axis->name, "given twice");
+                rc = space_bad(err, len, d->axis->flag, "given twice");
         s->ndims += !rc;
     }
     if (!rc && s->ndims == 0)
@@ -107,10 +107,10 @@ void tune_space_text(const tune_space *s, char *buf, size_t len)
         const tune_dim *d = &s->dim[k];
         if (d->scale == SCALE_CHOICE)
             used += (size_t)snprintf(buf + used, len - used, "%s%s=choice", k ? "," : "",
-                                     d->axis->name);
+                                     d->axis->flag);
         else
             used += (size_t)snprintf(buf + used, len - used, "%s%s=%s:%.17g:%.17g", k ? "," : "",
-                                     d->axis->name, d->scale == SCALE_LOG ? "log" : "lin",
+                                     d->axis->flag, d->scale == SCALE_LOG ? "log" : "lin",
                                      d->lo, d->hi);
     }
 }
@@ -133,9 +133,10 @@ int tune_qrng_points(const char *sequence, size_t d, size_t count, double *u)
 void tune_dim_value(const tune_dim *dm, double u, char *buf, size_t len)
 {
     if (dm->scale == SCALE_CHOICE) {
+        char name[64];
         int on = u >= 0.5;
-        snprintf(buf, len, "%s", dm->axis->kind == AXIS_WD_MODE ? (on ? "decoupled" : "coupled")
-                                                                : (on ? "1" : "0"));
+        snprintf(buf, len, "%s", dm->axis->kind == RMS_ENUM
+                 ? rms_opt_enum_name(dm->axis, on, name, sizeof name) : (on ? "1" : "0"));
         return;
     }
     double x = dm->scale == SCALE_LOG ? exp(log(dm->lo) + u * (log(dm->hi) - log(dm->lo)))

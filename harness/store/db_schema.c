@@ -1,11 +1,16 @@
 /* db_schema.c -- the versioned schema.  Each migration moves user_version
  * from i to i+1 inside one transaction; never edit a released migration,
- * append a new one. */
+ * append a new one.  The `runs` column of an RMSProp option added after the
+ * first schema is not written here: its row in kernels/rms_options.def says
+ * `.since = V`, and the migration to version V adds it (option_columns). */
 #include <stdio.h>
+#include <string.h>
+#include "rms_opt.h"
 #include "store/db.h"
 
 static const char *const MIGRATIONS[] = {
-    /* 0 -> 1: the initial schema */
+    /* 0 -> 1: the initial schema (its option columns are the table's rows
+     * with .since = 1) */
     "CREATE TABLE machines ("
     "  id INTEGER PRIMARY KEY,"
     "  fingerprint TEXT NOT NULL UNIQUE,"
@@ -158,9 +163,40 @@ static const char *const MIGRATIONS[] = {
     "ALTER TABLE curves ADD COLUMN test_acc REAL;",
 };
 
+#define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
+
+/* The written migrations, or a later version named by an option's .since. */
 int db_schema_version(void)
 {
-    return (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    int v = NMIGRATIONS;
+    for (size_t i = 0; i < n; i++)
+        if (o[i].since > v)
+            v = o[i].since;
+    return v;
+}
+
+/* Run the generated part of migration to version v: ALTER TABLE runs ADD
+ * COLUMN for each option with .since = v, with the option's default as the
+ * column default (the value every earlier run had). */
+static int option_columns(sqlite3 *db, int v, char *err, size_t errlen)
+{
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].since != v || v <= 1)
+            continue;
+        char sql[256], dflt[64];
+        rms_cfg c = rms_cfg_default();
+        rms_opt_format(&c, &o[i], dflt, sizeof dflt);
+        snprintf(sql, sizeof sql, "ALTER TABLE runs ADD COLUMN %s %s DEFAULT %s%s%s",
+                 o[i].key, rms_opt_sql_type(&o[i]), o[i].kind == RMS_ENUM ? "'" : "", dflt,
+                 o[i].kind == RMS_ENUM ? "'" : "");
+        if (db_exec(db, sql, err, errlen))
+            return -1;
+    }
+    return 0;
 }
 
 static int user_version(sqlite3 *db, int *version, char *err, size_t errlen)
@@ -217,7 +253,8 @@ int db_migrate_to(sqlite3 *db, int target, char *err, size_t errlen)
         if (v < target) {
             char pragma[64];
             snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-            if (db_exec(db, MIGRATIONS[v], err, errlen) || db_exec(db, pragma, err, errlen))
+            if ((v < NMIGRATIONS && db_exec(db, MIGRATIONS[v], err, errlen)) ||
+                option_columns(db, v + 1, err, errlen) || db_exec(db, pragma, err, errlen))
                 goto fail;
         }
         if (db_exec(db, "COMMIT", err, errlen))

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "store/db.h"
 #include "store/run_db.h"
+#include "rms_opt.h"
 
 long long proc_start_time(int pid)
 {
@@ -128,54 +129,86 @@ static int row_is_stale(run_db *r, const char *host, int pid, long long start)
     return now < 0 || now != start;
 }
 
+/* The INSERT of a `running` row: the fixed columns, then one column per
+ * option of rms_options.def, each bound by its name (":lr"), never by a
+ * position. */
+static const char *insert_sql(void)
+{
+    static char sql[4096];
+    if (sql[0])
+        return sql;
+    size_t n, used;
+    const rms_opt *o = rms_opts(&n);
+    char cols[1024] = "", vals[1024] = "";
+    size_t uc = 0, uv = 0;
+    for (size_t i = 0; i < n; i++) {
+        uc += (size_t)snprintf(cols + uc, sizeof cols - uc, " %s,", o[i].key);
+        uv += (size_t)snprintf(vals + uv, sizeof vals - uv, " :%s,", o[i].key);
+    }
+    used = (size_t)snprintf(sql, sizeof sql,
+        "INSERT INTO runs (machine_id, config_hash, sweep, problem, kernel, preset, dim, seed,"
+        " steps, epochs, every,%s config_json, status, pid, host, proc_start)"
+        " VALUES (:machine_id, :config_hash, :sweep, :problem, :kernel, :preset, :dim, :seed,"
+        " :steps, :epochs, :every,%s :config_json, 'running', :pid, :host, :proc_start)",
+        cols, vals);
+    if (used >= sizeof sql || uc >= sizeof cols || uv >= sizeof vals)
+        sql[0] = '\0';   /* cannot happen with the table's ~15 rows; prepare fails loudly */
+    return sql;
+}
+
+/* Parameter index of :name in st (0 if the statement has none). */
+static int par(sqlite3_stmt *st, const char *name)
+{
+    char p[80];
+    snprintf(p, sizeof p, ":%s", name);
+    return sqlite3_bind_parameter_index(st, p);
+}
+
+/* One option's column value: REAL, INTEGER, or an enum's name as TEXT. */
+static void bind_opt(sqlite3_stmt *st, const rms_cfg *c, const rms_opt *o)
+{
+    char name[64];
+    int i = par(st, o->key);
+    if (o->kind == RMS_REAL)
+        sqlite3_bind_double(st, i, rms_opt_get(c, o));
+    else if (o->kind == RMS_ENUM)
+        sqlite3_bind_text(st, i, (rms_opt_format(c, o, name, sizeof name), name), -1,
+                          SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, i, (sqlite3_int64)rms_opt_get(c, o));
+}
+
 static int insert_running(run_db *r, const run_config *rc, const char *sweep,
                           sqlite3_int64 *run_id, char *err, size_t len)
 {
-    static const char *sql =
-        "INSERT INTO runs (machine_id, config_hash, sweep, problem, kernel, preset, dim, seed,"
-        " steps, epochs, every, lr, beta, eps, v0, momentum, weight_decay, wd_mode,"
-        " eps_in_sqrt, centered, lr_in_momentum, nesterov, bias_correction, maximize,"
-        " config_json, status, pid, host, proc_start)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
-        " ?21,?22,?23,?24,?25,'running',?26,?27,?28)";
-    sqlite3_stmt *st = stmt(r, &r->st_insert, sql);
+    sqlite3_stmt *st = stmt(r, &r->st_insert, insert_sql());
     if (!st)
         return sql_fail(r, "recording the run", err, len);
-    const rms_cfg *c = &rc->cfg;
     char *json = config_json(rc);
-    sqlite3_bind_int64(st, 1, r->machine_id);
-    sqlite3_bind_text(st, 2, rc->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, par(st, "machine_id"), r->machine_id);
+    sqlite3_bind_text(st, par(st, "config_hash"), rc->hash, -1, SQLITE_STATIC);
     if (sweep)
-        sqlite3_bind_text(st, 3, sweep, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, rc->problem->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, rc->kernel->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, rc->preset->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)rc->dim);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)rc->seed);
+        sqlite3_bind_text(st, par(st, "sweep"), sweep, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, par(st, "problem"), rc->problem->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, par(st, "kernel"), rc->kernel->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, par(st, "preset"), rc->preset->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, par(st, "dim"), (sqlite3_int64)rc->dim);
+    sqlite3_bind_int64(st, par(st, "seed"), (sqlite3_int64)rc->seed);
     if (rc->steps)
-        sqlite3_bind_int64(st, 9, rc->steps);
+        sqlite3_bind_int64(st, par(st, "steps"), rc->steps);
     if (rc->epochs)
-        sqlite3_bind_int64(st, 10, rc->epochs);
+        sqlite3_bind_int64(st, par(st, "epochs"), rc->epochs);
     if (rc->every)
-        sqlite3_bind_int64(st, 11, rc->every);
-    sqlite3_bind_double(st, 12, c->lr);
-    sqlite3_bind_double(st, 13, c->beta);
-    sqlite3_bind_double(st, 14, c->eps);
-    sqlite3_bind_double(st, 15, c->v0);
-    sqlite3_bind_double(st, 16, c->momentum);
-    sqlite3_bind_double(st, 17, c->weight_decay);
-    sqlite3_bind_text(st, 18, c->wd_decoupled ? "decoupled" : "coupled", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 19, c->eps_in_sqrt);
-    sqlite3_bind_int(st, 20, c->centered);
-    sqlite3_bind_int(st, 21, c->lr_in_momentum);
-    sqlite3_bind_int(st, 22, c->nesterov);
-    sqlite3_bind_int(st, 23, c->bias_correction);
-    sqlite3_bind_int(st, 24, c->maximize);
+        sqlite3_bind_int64(st, par(st, "every"), rc->every);
+    size_t n;
+    const rms_opt *o = rms_opts(&n);
+    for (size_t i = 0; i < n; i++)
+        bind_opt(st, &rc->cfg, &o[i]);
     if (json)
-        sqlite3_bind_text(st, 25, json, -1, free);
-    sqlite3_bind_int(st, 26, r->pid);
-    sqlite3_bind_text(st, 27, r->host, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 28, r->proc_start);
+        sqlite3_bind_text(st, par(st, "config_json"), json, -1, free);
+    sqlite3_bind_int(st, par(st, "pid"), r->pid);
+    sqlite3_bind_text(st, par(st, "host"), r->host, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, par(st, "proc_start"), r->proc_start);
     int rc_step = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc_step != SQLITE_DONE)
