@@ -18,7 +18,8 @@
 #
 # The cache has two levels, both keyed by content, never by time or name:
 #  - per target: a SHA-256 of everything the result depends on (the kernel
-#    file or Gappa scripts, every kernels/*.h, every proofs/logic file, the target's row and
+#    file preprocessed as Frama-C reads it, so with every header it
+#    includes, or the Gappa scripts; every proofs/logic file; the target's row and
 #    Frama-C arguments, this script, the why3 driver files, and the versions
 #    of Frama-C, why3, z3, cvc4, cvc5 and gappa).  Same digest and a fully
 #    proved earlier run: its result is reused without running any prover.
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout_override=$2; shift 2 ;;
         --no-cache) use_cache=0; shift ;;
         --cache) cache=$2; shift 2 ;;
-        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "prove.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -60,16 +61,26 @@ tools_digest() {
       cvc5 --version | head -n 1; gappa --version 2>&1 | head -n 1
       cat "$root/proofs/prove.sh" "$root"/proofs/why3/*; } 2>&1 | sha256sum | cut -c1-64
 }
-# The digest of one target: tools, its row and arguments, and the content of
-# every source file it can read (the target's file, or every file of its
-# folder for Gappa; all of kernels/*.h and proofs/logic/*, so a header or
-# logic edit re-proves every target).
-target_digest() {   # row, args...
-    { echo "$tools"; echo "$src"; printf '%s\n' "$@"
-      for f in "$src/$file" "$src/$file"/* "$src"/kernels/*.h "$src"/proofs/logic/*; do
+# The digest of one target: tools, its row and arguments, and the source as
+# Frama-C reads it: the kernel file preprocessed with comments kept (ACSL)
+# under the target's defines, so every header, .def and logic file it
+# includes is in it and nothing it does not include is; plus every
+# proofs/logic file and, for Gappa, every script of its folder.  If the
+# preprocessor fails, every file under kernels/ is hashed instead.
+target_digest() {   # row, cpp defines, args...
+    local row=$1 defs=$2; shift 2
+    { echo "$tools"; echo "$src"; echo "$row"; printf '%s\n' "$@"
+      if [ -f "$src/$file" ]; then
+          # shellcheck disable=SC2086
+          gcc -E -C -P -nostdinc -D__FRAMAC__ -D__FC_MACHDEP_X86_64 $defs \
+              -I"$fc_libc" -I"$src/kernels" -I"$src/proofs/logic" "$src/$file" 2>/dev/null ||
+              cat "$src"/kernels/*
+      fi
+      for f in "$src/$file"/* "$src"/proofs/logic/*; do
           [ -f "$f" ] && { echo "== ${f#$src/}"; cat "$f"; }
       done; } | sha256sum | cut -c1-64
 }
+fc_libc=$(frama-c -print-share-path)/libc
 [ $use_cache = 1 ] && tools=$(tools_digest)
 
 summary=$out/summary.tsv
@@ -104,7 +115,11 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
     echo "== $name ($model model, $file: $fcts)"
     key= row=
     if [ $use_cache = 1 ]; then
-        key=$(target_digest "$name $model $file $fcts $timeout" "${args[@]}")
+        case "$model" in
+            real) defs= ;; ieee) defs=-DRMS_PROOF_IEEE ;;
+            ieee-default) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
+        esac
+        key=$(target_digest "$name $model $file $fcts $timeout" "$defs" "${args[@]}")
         # A hit: the same digest, fully proved before; reuse that run's log
         # and row (its wall time is what proving took; "cached" says so).
         entry=$cache/targets/$key
