@@ -38,6 +38,9 @@ X86_KERNEL_SRC := $(wildcard kernels/rms_avx2*.c kernels/rms_avx512*.c)
 # ISA and OpenMP flags only on the files that need them (BLIS make_defs):
 # per-file FLAGS_<name>, and by name for the x86 kernel files.
 FLAGS_rms_omp    := -fopenmp
+FLAGS_rms_lp_omp := -fopenmp
+# rms_avx2_lp.c also needs F16C (vcvtps2ph), beside rms_avx2*'s ISA flags
+FLAGS_rms_avx2_lp := -mf16c
 $(BUILD)/kernels/rms_avx2%: ISA_FLAGS := -mavx2 -mfma
 $(BUILD)/kernels/rms_avx512%: ISA_FLAGS := -mavx512f -mavx512vl -mfma
 

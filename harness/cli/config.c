@@ -23,6 +23,9 @@ static const struct option FIXED_OPTIONS[] = {
     { "no-db",        no_argument,       0, OPT_NO_DB },
     { "print-params", no_argument,       0, OPT_PRINT_PARAMS },
     { "threads",      required_argument, 0, OPT_THREADS },
+    { "state",        required_argument, 0, OPT_STATE },
+    { "state-rounding", required_argument, 0, OPT_STATE_ROUNDING },
+    { "state-block",  required_argument, 0, OPT_STATE_BLOCK },
 };
 #define NFIXED (sizeof FIXED_OPTIONS / sizeof FIXED_OPTIONS[0])
 
@@ -90,6 +93,7 @@ void run_opts_init(run_opts *o)
     o->over = rms_cfg_default();
     o->seed = 1;
     o->threads = 1;
+    o->lp = rms_lp_opts_default();
 }
 
 static int bad(char *err, size_t len, const char *opt, const char *arg, const char *why)
@@ -172,6 +176,27 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
         return 0;
     case OPT_NO_DB:        o->no_db = 1;        return 0;
     case OPT_PRINT_PARAMS: o->print_params = 1; return 0;
+    case OPT_STATE: {
+        int t = rms_state_parse(arg);
+        if (t < 0)
+            return bad(err, len, "state", arg, "expected f32, bf16, f16 or q8");
+        o->lp.type = (rms_state_type)t;
+        return 0;
+    }
+    case OPT_STATE_ROUNDING: {
+        int r = rms_rounding_parse(arg);
+        if (r < 0)
+            return bad(err, len, "state-rounding", arg, "expected nearest or stochastic");
+        o->lp.rounding = (rms_rounding)r;
+        return 0;
+    }
+    case OPT_STATE_BLOCK: {
+        long b;
+        if (set_count(&b, "state-block", arg, 1, RMS_LP_BLOCK_MAX, err, len))
+            return -1;
+        o->lp.block = (size_t)b;
+        return 0;
+    }
     case OPT_THREADS: {
         long t;
         if (set_count(&t, "threads", arg, 1, 1024, err, len))
@@ -225,6 +250,26 @@ long config_auto_every(long steps)
     return k < 1 ? 1 : k;
 }
 
+/* --state and friends: checked against the options and the kernel; the
+ * random stream of stochastic rounding is keyed by the run's seed. */
+static int resolve_state(const run_opts *o, run_config *rc, char *err, size_t len)
+{
+    rc->lp = o->lp;
+    rc->lp.seed = rc->seed;
+    if (rms_lp_validate(&rc->lp, &rc->cfg, err, len))
+        return -1;
+    if (rc->lp.type == RMS_STATE_F32)
+        return 0;
+    if (rc->dim > RMS_LP_N_MAX) {
+        snprintf(err, len, "--state: bad value '%s' (low-precision state holds at most "
+                 "%zu parameters, --dim is %zu)", rms_state_name(rc->lp.type),
+                 RMS_LP_N_MAX, rc->dim);
+        return -1;
+    }
+    rc->lp_fn = rms_lp_for_kernel(rc->kernel, err, len);
+    return rc->lp_fn ? 0 : -1;
+}
+
 int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
 {
     char names[512];
@@ -269,6 +314,8 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         return -1;
     }
     rc->threads = o->threads > 0 ? o->threads : 1;
+    if (resolve_state(o, rc, err, len))
+        return -1;
     if (o->epochs) {
         if (!d->steps_per_epoch) {
             snprintf(err, len, "--epochs: problem '%s' has no epochs (use --steps)", d->name);
@@ -313,6 +360,15 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
     if (rc->threads > 1 && used < sizeof rc->text) {
         snprintf(rc->text + used, sizeof rc->text - used, " threads=%d", rc->threads);
     }
+    /* f32 state (the default) adds nothing: every older config keeps its hash */
+    if (rc->lp.type != RMS_STATE_F32) {
+        size_t used = strlen(rc->text);
+        snprintf(rc->text + used, sizeof rc->text - used, " state=%s state_rounding=%s",
+                 rms_state_name(rc->lp.type), rms_rounding_name(rc->lp.rounding));
+        used = strlen(rc->text);
+        if (rc->lp.type == RMS_STATE_Q8)
+            snprintf(rc->text + used, sizeof rc->text - used, " state_block=%zu", rc->lp.block);
+    }
     snprintf(rc->hash, sizeof rc->hash, "%016llx",
              (unsigned long long)XXH3_64bits(rc->text, strlen(rc->text)));
     return 0;
@@ -347,6 +403,14 @@ char *config_json(const run_config *rc)
         json_object_set_new(j, rows[i].key, opt_json(&rc->cfg, &rows[i]));
     json_object_set_new(j, "config_hash", json_string(rc->hash));
     json_object_set_new(j, "config_text", json_string(rc->text));
+    if (rc->lp.type != RMS_STATE_F32) {   /* f32 rows keep their JSON */
+        json_object_set_new(j, "state", json_string(rms_state_name(rc->lp.type)));
+        json_object_set_new(j, "state_rounding", json_string(rms_rounding_name(rc->lp.rounding)));
+        if (rc->lp.type == RMS_STATE_Q8)
+            json_object_set_new(j, "state_block", json_integer((json_int_t)rc->lp.block));
+        json_object_set_new(j, "state_bytes_per_param",
+                            json_real(rms_lp_state_bytes_per_param(&rc->lp, &rc->cfg)));
+    }
     char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(j);
     return s;

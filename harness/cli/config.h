@@ -12,6 +12,7 @@
 #include "problem.h"
 #include "rms.h"
 #include "rms_opt.h"
+#include "rms_lp.h"
 
 /* getopt_long ids of the shared options (values above any short option).
  * The RMSProp options of rms_options.def follow in table order, two ids
@@ -20,6 +21,7 @@
 enum opt_id {
     OPT_PROBLEM = 256, OPT_KERNEL, OPT_PRESET, OPT_STEPS, OPT_EPOCHS, OPT_SEED,
     OPT_DIM, OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS,
+    OPT_STATE, OPT_STATE_ROUNDING, OPT_STATE_BLOCK,
     OPT_RMS_FIRST,
     OPT_LAST_SHARED = OPT_RMS_FIRST + 2 * RMS_OPT_COUNT
 };
@@ -44,6 +46,7 @@ typedef struct run_opts {
     const char *db;                          /* NULL: RMS_DB_DEFAULT */
     int no_db, print_params;
     int threads;                             /* BLAS/OpenMP threads, default 1 */
+    rms_lp_opts lp;                          /* --state, --state-rounding, --state-block */
 } run_opts;
 
 typedef struct run_config {
@@ -55,6 +58,8 @@ typedef struct run_config {
     uint64_t seed;
     long steps, epochs, every;   /* steps 0 with epochs: set at run time */
     int threads;             /* BLAS and OpenMP threads (hashed when > 1) */
+    rms_lp_opts lp;          /* optimizer state precision (f32: rms.h kernels) */
+    rms_lp_fn lp_fn;         /* its step for this kernel; NULL for f32 */
     char text[768];          /* canonical text: what the hash covers */
     char hash[17];           /* XXH3_64bits of text, 16 hex digits */
 } run_config;

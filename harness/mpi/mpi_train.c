@@ -445,6 +445,9 @@ static int train_main(void *args)
                 "softmax_fmnist or mlp_fmnist)", rc.problem->name);
     if (!rc.kernel->f32)
         cli_die("--kernel: bad value '%s' (train runs float kernels)", rc.kernel->name);
+    if (rc.lp.type != RMS_STATE_F32)
+        cli_die("--state: bad value '%s' (the sharded step keeps f32 state; use "
+                "rmsbench run or sweep)", rms_state_name(rc.lp.type));
     const char *path = o.db ? o.db : RMS_DB_DEFAULT;
     if (!o.no_db) {   /* open (create, migrate) before any work: errors now */
         sqlite3 *db = db_open(path, DB_RW, err, sizeof err);

@@ -16,7 +16,9 @@
 typedef struct perf_args {
     /* as typed (cli_parse) */
     const char *kernel_list, *size_list, *thread_list, *preset, *db_path;
-    long reps, seed;
+    const char *state_list;  /* --state f32,bf16,q8 */
+    long reps, seed, state_block;
+    int state_rounding;      /* index in ROUNDINGS */
     double budget_s;         /* seconds per configuration */
     int format;              /* perf_format: table, csv, json */
     int no_db, peer;         /* peer: index in PEERS */
@@ -26,10 +28,47 @@ typedef struct perf_args {
     size_t *sizes, nsizes;
     int *threads;
     size_t nthreads;
+    rms_state_type states[RMS_STATE_NTYPES];
+    size_t nstates;
 } perf_args;
 
 static const char *const FORMATS[] = { "table", "csv", "json", NULL };
 static const char *const PEERS[] = { "auto", "torch", "none", NULL };
+static const char *const ROUNDINGS[] = { "nearest", "stochastic", NULL };   /* rms_rounding */
+
+/* The state list: known names, each once, each valid with the options. */
+static void parse_states(perf_args *a)
+{
+    size_t n;
+    char **names = opt_name_list("--state", a->state_list, &n);
+    for (size_t i = 0; i < n; i++) {
+        int t = rms_state_parse(names[i]);
+        if (t < 0)
+            cli_bad("--state", names[i], "expected f32, bf16, f16 or q8");
+        for (size_t j = 0; j < a->nstates; j++)
+            if (a->states[j] == (rms_state_type)t)
+                cli_bad("--state", names[i], "given twice");
+        a->states[a->nstates++] = (rms_state_type)t;
+    }
+    free_list(names, n);
+    rms_lp_opts o = rms_lp_opts_default();
+    o.rounding = (rms_rounding)a->state_rounding;
+    o.block = (size_t)a->state_block;
+    char err[256];
+    if (a->state_block != RMS_Q8_BLOCK_DEFAULT) {   /* the block, whatever the states */
+        rms_lp_opts q = o;
+        q.type = RMS_STATE_Q8;
+        if (rms_lp_validate(&q, &rms_preset_find(a->preset)->cfg, err, sizeof err))
+            cli_die("%s", err);
+    }
+    for (size_t i = 0; i < a->nstates; i++) {
+        o.type = a->states[i];
+        o.block = o.type == RMS_STATE_Q8 ? (size_t)a->state_block : RMS_Q8_BLOCK_DEFAULT;
+        if (o.type != RMS_STATE_F32 &&
+            rms_lp_validate(&o, &rms_preset_find(a->preset)->cfg, err, sizeof err))
+            cli_die("%s", err);
+    }
+}
 enum { PEER_AUTO, PEER_TORCH, PEER_NONE };
 
 static void parse_kernels(perf_args *a, const char *list)
@@ -101,6 +140,7 @@ static void check_args(perf_args *a)
     else
         snprintf(defthreads, sizeof defthreads, "1");
     parse_threads(a, a->thread_list ? a->thread_list : defthreads);
+    parse_states(a);
     parse_kernels(a, a->kernel_list);
     if (a->nkernels == 0)
         cli_die("--kernel: no float kernel runs on this CPU");
@@ -141,6 +181,16 @@ static const cli_opt PERF_OPTS[] = {
                    "kernels x S sizes x T thread counts take about K x S x T x S seconds "
                    "plus validation.  A figure the budget or the size makes unreliable is "
                    "named on stderr"),
+    CLI_OPT_STRING("state", perf_args, state_list, "LIST", "f32",
+                   "optimizer state precisions to time, e.g. f32,bf16,q8; a low-precision "
+                   "row is labelled KERNEL/STATE, moves bytes_per_elem (f32 20, bf16/f16 16, "
+                   "q8 14 + 8/block), is timed against its own roof (the same bytes, nothing "
+                   "computed) and validated bit for bit against the scalar reference; a table "
+                   "of speed-ups over the f32 kernel of the same width follows", 0),
+    CLI_OPT_CHOICE("state-rounding", perf_args, state_rounding, ROUNDINGS, "nearest",
+                   "rounding of the low-precision rows' state, as for rmsbench run"),
+    CLI_OPT_LONG("state-block", perf_args, state_block, "N", 0, 1L << 30, "256",
+                 "q8 block size, as for rmsbench run"),
     CLI_OPT_END
 };
 
@@ -178,13 +228,22 @@ static int measure_all(const perf_args *a, const perf_opts *o, perf_result *rows
 {
     char err[512];
     int status = 0;
-    size_t nrows = 0, total = a->nkernels * a->nsizes * a->nthreads;
+    size_t nrows = 0, total = a->nkernels * a->nsizes * a->nthreads * a->nstates;
+    perf_opts os = *o;
     for (size_t s = 0; s < a->nsizes; s++)
         for (size_t t = 0; t < a->nthreads; t++)
-            for (size_t k = 0; k < a->nkernels; k++) {
+            for (size_t k = 0; k < a->nkernels; k++)
+            for (size_t x = 0; x < a->nstates; x++) {
+                os.lp = rms_lp_opts_default();
+                os.lp.type = a->states[x];
+                os.lp.seed = (uint64_t)a->seed;
+                if (os.lp.type != RMS_STATE_F32)
+                    os.lp.rounding = (rms_rounding)a->state_rounding;
+                if (os.lp.type == RMS_STATE_Q8)
+                    os.lp.block = (size_t)a->state_block;
                 fprintf(stderr, "  [%zu/%zu] %s n=%zu threads=%d\n", nrows + 1, total,
-                        a->kernels[k]->name, a->sizes[s], a->threads[t]);
-                int rc = perf_measure(a->kernels[k], a->sizes[s], a->threads[t], o,
+                        perf_lp_label(a->kernels[k], os.lp.type), a->sizes[s], a->threads[t]);
+                int rc = perf_measure(a->kernels[k], a->sizes[s], a->threads[t], &os,
                                       &rows[nrows], err, sizeof err);
                 if (rc < 0) {
                     fprintf(stderr, "rmsbench perf: %s\n", err);
@@ -229,7 +288,7 @@ static int perf_main(void *args)
                     .clock_ghz = h.clock_ghz, .seed = (unsigned long)a.seed,
                     .budget_s = a.budget_s };
 
-    size_t total = a.nkernels * a.nsizes * a.nthreads, nrows = 0;
+    size_t total = a.nkernels * a.nsizes * a.nthreads * a.nstates, nrows = 0;
     perf_result *rows = calloc(total ? total : 1, sizeof *rows);
     if (!rows)
         cli_die("out of memory");
@@ -251,6 +310,7 @@ static int perf_main(void *args)
     /* CSV and JSON stay machine-readable: the summaries go to stderr there */
     perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
+    perf_print_state_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {
             fprintf(stderr, "rmsbench perf: %s\n", err);

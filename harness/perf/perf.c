@@ -128,6 +128,8 @@ typedef struct perf_block {
     float *theta, *v, *m, *buf, *g;
     const rms_cfg *c;
     float roof_sign;
+    rms_state_lp *lp;     /* low-precision state, else NULL */
+    rms_lp_fn lp_fn;
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -148,10 +150,15 @@ static uint64_t run_block(perf_block *b, int what)
 {
     uint64_t t0 = rms_now_ns();
     for (size_t j = 0; j < b->inner; j++) {
-        if (what == BLOCK_KERNEL) {
+        if (what == BLOCK_KERNEL && b->lp) {
+            perf_exec_lp(b->lp_fn, b->threads, b->n, b->theta, b->g, b->lp, b->c, 1);
+        } else if (what == BLOCK_KERNEL) {
             perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
         } else if (what == BLOCK_MEMORY_ROOF) {
-            perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
+            if (b->lp)
+                perf_roof_memory_lp(b->threads, b->n, b->theta, b->g, b->lp, b->roof_sign);
+            else
+                perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
             b->roof_sign = -b->roof_sign;
         } else {
             perf_roof_compute(b->threads, b->n, rms_cpu_isa());
@@ -221,13 +228,22 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     double *rt = calloc((size_t)o->reps, sizeof *rt);
     double *ct = calloc((size_t)o->reps, sizeof *ct);
     int rc = -1;
+    const int low = o->lp.type != RMS_STATE_F32;
+    rms_state_lp lp;
+    rms_lp_fn lp_fn = NULL;
+    int have_lp = 0;
+    if (low && !(lp_fn = rms_lp_for_kernel(k, err, errlen)))
+        goto out;
     if (!theta || !v || !g || (c.centered && !m) || (c.momentum > 0 && !buf) ||
-        !kt || !rt || !ct) {
+        !kt || !rt || !ct || (low && !(have_lp = rms_state_lp_init(&lp, n, &c, &o->lp) == 0))) {
         snprintf(err, errlen, "out of memory for n = %zu", n);
         goto out;
     }
     fill(n, theta, v, m, buf, g, o->seed);
-    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f };
+    if (low)
+        perf_lp_fill(&lp, v, m, buf);
+    perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f,
+                       low ? &lp : NULL, lp_fn };
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
     uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
@@ -253,10 +269,15 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
         }
         /* many kernel steps drift theta; fresh values now and then (outside
          * the timed parts) keep every rep on ordinary inputs */
-        if (rep % 8 == 7)
+        if (rep % 8 == 7) {
             fill(n, theta, v, m, buf, g, o->seed + (unsigned long long)rep);
+            if (low)
+                perf_lp_fill(&lp, v, m, buf);
+        }
     }
-    r->kernel = k->name;
+    r->kernel = perf_lp_label(k, o->lp.type);
+    r->state = rms_state_name(o->lp.type);
+    r->bytes_per_elem = perf_bytes_per_elem(&o->lp, &c);
     r->clean_reps = clean;
     /* fewer elements than a cache line per thread: the time is the threads'
      * hand-off and the call, not the kernel's work per element */
@@ -278,15 +299,24 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->ns_per_elem_max = kt[o->reps - 1];
     r->roof_ns_per_elem = rms_median(rt, (size_t)o->reps);
     r->compute_roof_ns_per_elem = rms_median(ct, (size_t)o->reps);
-    r->gbps = r->ns_per_elem > 0 ? PERF_BYTES_PER_ELEM / r->ns_per_elem : 0;
+    r->gbps = r->ns_per_elem > 0 ? r->bytes_per_elem / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;
     r->compute_roof_ratio = r->ns_per_elem > 0 ? r->compute_roof_ns_per_elem / r->ns_per_elem : 0;
     r->clock_ghz = o->clock_ghz;
     r->cycles_per_elem = r->ns_per_elem * o->clock_ghz;
-    rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
-                  &r->max_ulp, err, errlen);
+    if (low) {
+        fill(n, theta, v, m, buf, g, o->seed + 0x5eed);
+        perf_lp_fill(&lp, v, m, buf);
+        rc = perf_lp_validate(lp_fn, threads, n, theta, g, &lp, &c, err, errlen);
+        r->max_ulp = rc == 0 ? 0.0 : INFINITY;   /* bits of the reference, or not */
+    } else {
+        rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
+                      &r->max_ulp, err, errlen);
+    }
     r->validated = rc == 0;
 out:
+    if (have_lp)
+        rms_state_lp_free(&lp);
     rms_free(theta); rms_free(v); rms_free(g); rms_free(m); rms_free(buf);
     free(kt); free(rt); free(ct);
     return rc;

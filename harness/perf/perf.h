@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "rms.h"
+#include "rms_lp.h"
 
 /* Bytes one plain step moves per element: read theta, v, g; write theta, v. */
 #define PERF_BYTES_PER_ELEM 20.0
@@ -17,6 +18,7 @@ typedef struct perf_opts {
     double clock_ghz;    /* core clock for cycles_per_elem; 0 = unknown */
     unsigned long seed;  /* inputs of the validation step */
     double budget_s;     /* time budget of one configuration (0: PERF_BUDGET_S) */
+    rms_lp_opts lp;      /* state precision; f32 = the kernels of rms.h */
 } perf_opts;
 
 /* Default time budget per configuration (kernel, size, threads), seconds:
@@ -25,7 +27,7 @@ typedef struct perf_opts {
 #define PERF_BUDGET_S 2.0
 
 typedef struct perf_result {
-    const char *kernel;
+    const char *kernel;           /* "avx512", or "avx512/bf16" for 16/8-bit state */
     const char *source;           /* "rmsbench", or "pytorch" for the peer */
     size_t n;
     int threads;
@@ -34,7 +36,9 @@ typedef struct perf_result {
     const char *threading;        /* "kernel" (its own OpenMP) or "split" */
     double ns_per_elem;           /* median over reps */
     double ns_per_elem_min, ns_per_elem_max;
-    double gbps;                  /* 20 B x n / median step time */
+    const char *state;            /* "f32", "bf16", "f16", "q8" */
+    double bytes_per_elem;        /* what one step must move (perf_bytes_per_elem) */
+    double gbps;                  /* bytes_per_elem x n / median step time */
     double roof_ns_per_elem, roof_ratio;                  /* memory roof */
     double compute_roof_ns_per_elem, compute_roof_ratio;  /* sqrt+div roof */
     const char *compute_roof_isa; /* its vector ISA: this CPU's widest */
@@ -66,5 +70,29 @@ void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float
 void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */
 const char *perf_roof_compute_isa(unsigned isa);
+
+/* ---- low-precision state (perf_lp.c) */
+
+/* Bytes one step moves per element with state lp under rule c: f32 is
+ * PERF_BYTES_PER_ELEM; else theta and g (12 B: read g, read and write theta)
+ * plus each state array read and written (bf16/f16: 2 B each; q8: v 1 B and
+ * its block scale 4/block B, m and buf fp32). */
+double perf_bytes_per_elem(const rms_lp_opts *lp, const rms_cfg *c);
+/* "avx512/bf16" for kernel k with state lp (static storage per pair). */
+const char *perf_lp_label(const rms_kernel *k, rms_state_type t);
+/* Step f on [0, n) by `threads` OpenMP threads on block-aligned slices. */
+void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
+                  rms_state_lp *s, const rms_cfg *c, long t);
+/* The lower roof of a state: theta += sign*g and every state array of s
+ * read and written once (the same bytes as perf_bytes_per_elem). */
+void perf_roof_memory_lp(int threads, size_t n, float *theta, const float *g,
+                         rms_state_lp *s, float sign);
+/* Fill s from v (and m, buf when on), rounded to nearest. */
+void perf_lp_fill(rms_state_lp *s, const float *v, const float *m, const float *buf);
+/* One step of f through the threaded path against the scalar reference on
+ * the same inputs: 0 when every byte of theta and the state agrees, 1 (err
+ * says where) when not, -1 on OOM. */
+int perf_lp_validate(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
+                     rms_state_lp *s, const rms_cfg *c, char *err, size_t errlen);
 
 #endif

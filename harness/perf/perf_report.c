@@ -45,11 +45,15 @@ static void print_json(FILE *f, const perf_header *h, const perf_result *rows, s
     json_object_set_new(top, "clock_ghz", jnum(h->clock_ghz));
     json_object_set_new(top, "clock_method", json_string("dependent-add chain vs CLOCK_MONOTONIC"));
     json_object_set_new(top, "preset", json_string(h->preset));
-    json_object_set_new(top, "bytes_per_elem", json_real(PERF_BYTES_PER_ELEM));
+    json_object_set_new(top, "bytes_per_elem", json_real(PERF_BYTES_PER_ELEM));   /* f32 */
     for (size_t i = 0; i < nrows; i++) {
         const perf_result *r = &rows[i];
         json_t *o = json_object();
         json_object_set_new(o, "kernel", json_string(r->kernel));
+        if (r->state && strcmp(r->state, "f32")) {   /* f32 rows keep their keys */
+            json_object_set_new(o, "state", json_string(r->state));
+            json_object_set_new(o, "bytes_per_elem", json_real(r->bytes_per_elem));
+        }
         json_object_set_new(o, "source", json_string(r->source));
         json_object_set_new(o, "n", json_integer((json_int_t)r->n));
         json_object_set_new(o, "threads", json_integer(r->threads));
@@ -198,6 +202,34 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
             } else {
                 fprintf(f, "%12s %8s\n", "-", "-");
             }
+        }
+    }
+}
+
+void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows)
+{
+    int header = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const perf_result *r = &rows[i];
+        if (!r->state || strcmp(r->state, "f32") == 0)
+            continue;
+        size_t base = strcspn(r->kernel, "/");
+        for (size_t j = 0; j < nrows; j++) {
+            const perf_result *b = &rows[j];
+            if (!b->state || strcmp(b->state, "f32") || b->n != r->n || b->threads != r->threads ||
+                strlen(b->kernel) != base || strncmp(b->kernel, r->kernel, base))
+                continue;
+            if (!header) {
+                fprintf(f, "# state precision, same run: speedup = f32 ns/elem / this ns/elem "
+                           "(same kernel width); of_roof = its own roof / its time\n");
+                fprintf(f, "%-14s %10s %7s %10s %11s %11s %8s %7s %11s\n", "kernel", "n",
+                        "threads", "bytes/elem", "ns_per_elem", "f32_ns", "speedup", "of_roof",
+                        "f32_of_roof");
+                header = 1;
+            }
+            fprintf(f, "%-14s %10zu %7d %10.4g %11.4g %11.4g %8.3f %7.3f %11.3f\n", r->kernel,
+                    r->n, r->threads, r->bytes_per_elem, r->ns_per_elem, b->ns_per_elem,
+                    b->ns_per_elem / r->ns_per_elem, r->roof_ratio, b->roof_ratio);
         }
     }
 }

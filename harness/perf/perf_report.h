@@ -28,6 +28,10 @@ void perf_print_peer_ratios(FILE *f, const perf_result *rows, size_t nrows);
 /* For every row with threads > 1: the same kernel's 1-thread time over it. */
 void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows);
 
+/* For every low-precision row: bytes per element, the f32 row of the same
+ * kernel, n and threads over it (speed-up) and its own roof ratio. */
+void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows);
+
 /* Insert every row in one transaction with the machine row.  0 or -1. */
 int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
                 size_t nrows, char *err, size_t errlen);

@@ -156,6 +156,7 @@ static void add_sections(report *r, rep_data *a, rep_data *b, sqlite3 *db, sqlit
     fprintf(stderr, "report: convergence, sensitivity, targets ...\n");
     section_convergence(r, a);
     section_metrics(r, db);
+    section_state_precision(r, db);
     section_sensitivity(r, a);
     section_target(r, a);
     if (b) {

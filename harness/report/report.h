@@ -9,6 +9,7 @@
  *   report_meta.c     headline, machine and build, proofs, hyperfine
  *   report_compare.c  two studies side by side (--compare)
  *   report_solvers.c  solvers at their tuned configuration, with statistics
+ *   report_lowprec.c  state precision (bf16, f16, q8 optimizer state)
  *   report_html.c / report_md.c   the renderers
  */
 #ifndef REPORT_H
@@ -221,5 +222,8 @@ void section_compare(report *r, const rep_data *a, const rep_data *b);
 /* The comparison of solvers (report_solvers.c): ranking with intervals and
  * tests, convergence bands, sensitivity, divergence, profiles and score. */
 void section_solvers(report *r, const rep_data *d);
+/* Low-precision optimizer state (--state): accuracy per epoch, final loss,
+ * memory, speed-up over f32 (report_lowprec.c); nothing without such runs. */
+void section_state_precision(report *r, sqlite3 *db);
 
 #endif

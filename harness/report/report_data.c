@@ -115,6 +115,7 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         "       printf('%s', problem, kernel, preset, dim, steps, epochs%s),"
         "       seed, %s%s"
         "  FROM runs %s WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
+        "   AND json_extract(runs.config_json, '$.state') IS NULL"   /* f32 state only: report_lowprec.c */
         " ORDER BY problem, kernel, preset, lr, beta, id", fmt, cols,
         studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL", cols,
         studies ? "LEFT JOIN (SELECT t.config_hash AS h, max(t.phase = 'final') AS fin,"
@@ -267,7 +268,7 @@ static int load_perf(rep_data *d, long long machine, char *err, size_t errlen)
         "       gbps, roof_ns_per_elem, roof_ratio, validated"
         "  FROM perf WHERE id IN (SELECT max(id) FROM perf WHERE ifnull(machine_id,-1) = ?1"
         "                          GROUP BY source, kernel, n, threads)"
-        "   AND ns_per_elem > 0"
+        "   AND ns_per_elem > 0 AND kernel NOT LIKE '%/%'"   /* KERNEL/STATE: report_lowprec.c */
         " ORDER BY source DESC, kernel, threads, n";
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
         goto fail;

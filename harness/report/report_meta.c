@@ -315,6 +315,7 @@ void section_metrics(report *r, sqlite3 *db)
             "SELECT problem, kernel, ifnull(preset,''), lr, beta, seed, ifnull(epochs,''),"
             "       steps_done, metric_name, metric_value, final_loss, wall_ns / 1e9"
             "  FROM runs WHERE status = 'done' AND metric_name IS NOT NULL"
+            "   AND json_extract(config_json, '$.state') IS NULL"
             " ORDER BY problem, metric_value DESC LIMIT 30", -1, &st, NULL) != SQLITE_OK)
         return;
     int rows = 0;

@@ -129,6 +129,17 @@ static int64_t run_elapsed_ns(const run_loop *L)
 #define RUN_STEP(k, s, x, g, c) rms_step_f32(k, s, x, g, c)
 #include "run/run_loop.inc"
 
+/* Low-precision state (--state bf16|f16|q8): float parameters and gradients,
+ * the state rounded after each step (kernels/rms_lp.h). */
+#define REAL float
+#define RUN_SUFFIX lp
+#define RUN_STATE rms_state_lp
+#define RUN_STATE_INIT(s, n, c) rms_state_lp_init(s, n, c, &L->rc->lp)
+#define RUN_STATE_FREE rms_state_lp_free
+#define RUN_GRAD grad32
+#define RUN_STEP(k, s, x, g, c) rms_lp_step(L->rc->lp_fn, s, x, g, c)
+#include "run/run_loop.inc"
+
 /* --epochs as steps, given the problem's steps per epoch (its data decide
  * them), and the curve interval; -1 with a message when out of range. */
 static int epochs_to_steps(const run_config *rc, size_t spe, long *steps, long *every,
@@ -283,7 +294,9 @@ void run_execute_progress(const run_config *rc, int keep_params, run_result *r,
     run_loop L = { .rc = rc, .p = p, .n = p->dim, .steps = steps, .every = every,
                    .heldout_every = hev, .k = rc->kernel, .r = r, .keep_params = keep_params, .prog = progress,
                    .ctx = ctx };
-    if (rc->kernel->f64)
+    if (rc->lp.type != RMS_STATE_F32)
+        run_lp(&L);
+    else if (rc->kernel->f64)
         run_f64(&L);
     else
         run_f32(&L);

@@ -15,6 +15,10 @@ void run_print_summary(FILE *f, const run_config *rc, const run_result *r, long 
     fprintf(f, "problem=%s kernel=%s preset=%s lr=%g beta=%g seed=%llu status=%s steps=%ld",
             rc->problem->name, rc->kernel->name, rc->preset->name, rc->cfg.lr, rc->cfg.beta,
             (unsigned long long)rc->seed, run_status_name(r->status), r->steps_done);
+    if (rc->lp.type != RMS_STATE_F32)   /* f32 lines stay as they were */
+        fprintf(f, " state=%s state_rounding=%s state_bytes_per_param=%.4g",
+                rms_state_name(rc->lp.type), rms_rounding_name(rc->lp.rounding),
+                rms_lp_state_bytes_per_param(&rc->lp, &rc->cfg));
     real(f, "final_loss", r->final_loss);
     real(f, "best_loss", r->best_loss);
     if (r->steps_to_target >= 0)

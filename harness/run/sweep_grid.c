@@ -60,6 +60,11 @@ static int sweep_apply(void *target, int id, const char *arg, char *err, size_t 
         *list = arg;
         return 0;
     }
+    if (id == OPT_STATE || id == OPT_STATE_ROUNDING || id == OPT_STATE_BLOCK) {   /* axes */
+        *(id == OPT_STATE ? &sp->state : id == OPT_STATE_ROUNDING ? &sp->state_rounding
+                                                                : &sp->state_block) = arg;
+        return 0;
+    }
     switch (id) {
     case OPT_PRINT_PARAMS:
         snprintf(err, len, "--print-params is for rmsbench run only");
@@ -87,6 +92,8 @@ static void sweep_help(FILE *f)
           "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
           "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
           "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
+          "  --state f32,bf16,f16,q8 --state-rounding nearest,stochastic\n"
+          "  --state-block 64,256 (pairs run refuses, e.g. stochastic f32, are left out)\n"
           "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
           "run options, applied to every config:\n", f);
     config_group_help(f);
@@ -226,9 +233,82 @@ static int axis_values(const opt_axis *a, const char *s, names *out, char *err, 
     return 0;
 }
 
+/* The state axes (--state, --state-rounding, --state-block as lists): each
+ * value checked as run checks it; a combination rms_lp_validate refuses
+ * (stochastic f32, a block without q8) is left out of a grid of several
+ * combinations, and is an error when it is the only one. */
+typedef struct state_axes {
+    names st, sr, sb;
+    unsigned char *ok;     /* st.n x sr.n x sb.n */
+    size_t nok;
+} state_axes;
+
+static void state_apply(run_opts *o, const state_axes *x, size_t i, size_t j, size_t k)
+{
+    char e[256];
+    if (x->st.n) config_set(o, OPT_STATE, x->st.v[i], e, sizeof e);
+    if (x->sr.n) config_set(o, OPT_STATE_ROUNDING, x->sr.v[j], e, sizeof e);
+    if (x->sb.n) config_set(o, OPT_STATE_BLOCK, x->sb.v[k], e, sizeof e);
+}
+
+static int state_axes_parse(const sweep_spec *sp, state_axes *x, char *err, size_t len)
+{
+    const char *lists[3] = { sp->state, sp->state_rounding, sp->state_block };
+    static const char *const opts[3] = { "state", "state-rounding", "state-block" };
+    static const int ids[3] = { OPT_STATE, OPT_STATE_ROUNDING, OPT_STATE_BLOCK };
+    names *nm[3] = { &x->st, &x->sr, &x->sb };
+    memset(x, 0, sizeof *x);
+    for (int a = 0; a < 3; a++) {
+        if (!lists[a])
+            continue;
+        if (split_names(opts[a], lists[a], "", nm[a], err, len))
+            return -1;
+        for (size_t i = 0; i < nm[a]->n; i++) {
+            run_opts scratch;
+            run_opts_init(&scratch);
+            if (config_set(&scratch, ids[a], nm[a]->v[i], err, len))
+                return -1;
+        }
+    }
+    size_t n0 = x->st.n ? x->st.n : 1, n1 = x->sr.n ? x->sr.n : 1, n2 = x->sb.n ? x->sb.n : 1;
+    x->ok = calloc(n0 * n1 * n2, 1);
+    if (!x->ok) {
+        snprintf(err, len, "out of memory");
+        return -1;
+    }
+    char first[256] = "";
+    for (size_t i = 0; i < n0; i++)
+        for (size_t j = 0; j < n1; j++)
+            for (size_t k = 0; k < n2; k++) {
+                run_opts o = sp->base;
+                state_apply(&o, x, i, j, k);
+                rms_cfg c = rms_cfg_default();
+                char e[256];
+                int ok = rms_lp_validate(&o.lp, &c, e, sizeof e) == 0;
+                x->ok[(i * n1 + j) * n2 + k] = (unsigned char)ok;
+                x->nok += (size_t)ok;
+                if (!ok && !first[0])
+                    snprintf(first, sizeof first, "%s", e);
+            }
+    if (x->nok == 0 || (n0 * n1 * n2 == 1 && first[0])) {
+        snprintf(err, len, "%s", first);
+        return -1;
+    }
+    return 0;
+}
+
+static void state_axes_free(state_axes *x)
+{
+    free_names(&x->st);
+    free_names(&x->sr);
+    free_names(&x->sb);
+    free(x->ok);
+}
+
 int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
 {   /* long: validate every list, then one nest of loops over them (the odometer) */
     names pr, ke, so, ax[SWEEP_MAX_AXES];
+    state_axes sx;
     size_t nax = solver_axis_count(), pos[SWEEP_MAX_AXES] = { 0 };
     uint64_t *seeds = NULL;
     size_t nseeds = 1;
@@ -239,6 +319,7 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     memset(&ke, 0, sizeof ke);
     memset(&so, 0, sizeof so);
     memset(ax, 0, sizeof ax);
+    memset(&sx, 0, sizeof sx);
     *out = NULL;
     *count = 0;
 
@@ -250,7 +331,9 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
         split_names("kernels", sp->kernels, "auto", &ke, err, len) ||
         split_names("solvers", sp->solvers, "seed", &so, err, len))
         goto done;
-    double total = (double)pr.n * ke.n * so.n;
+    if (state_axes_parse(sp, &sx, err, len))
+        goto done;
+    double total = (double)pr.n * ke.n * so.n * (double)sx.nok;
     for (size_t i = 0; i < nax; i++) {
         if (sp->axis[i] && axis_values(solver_axis(i), sp->axis[i], &ax[i], err, len))
             goto done;
@@ -285,13 +368,20 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     for (size_t a = 0; a < pr.n; a++)
     for (size_t b = 0; b < ke.n; b++)
     for (size_t c = 0; c < so.n; c++)
+    for (size_t si = 0; si < (sx.st.n ? sx.st.n : 1); si++)
+    for (size_t sj = 0; sj < (sx.sr.n ? sx.sr.n : 1); sj++)
+    for (size_t sk = 0; sk < (sx.sb.n ? sx.sb.n : 1); sk++)
     for (int more = 1; more;) {
+        size_t n1 = sx.sr.n ? sx.sr.n : 1, n2 = sx.sb.n ? sx.sb.n : 1;
+        if (!sx.ok[(si * n1 + sj) * n2 + sk])
+            break;
         for (size_t h = 0; h < nseeds; h++) {
             run_opts o = sp->base;
             o.problem = pr.v[a];
             o.kernel = ke.v[b];
             if (solver_parse(so.v[c], &o, err, len))
                 goto done;
+            state_apply(&o, &sx, si, sj, sk);
             for (size_t i = 0; i < nax; i++)
                 if (sp->axis[i] && solver_axis_set(&o, solver_axis(i), ax[i].v[pos[i]], err, len))
                     goto done;
@@ -328,6 +418,7 @@ done:
     free_names(&pr);
     free_names(&ke);
     free_names(&so);
+    state_axes_free(&sx);
     for (size_t i = 0; i < nax; i++)
         free_names(&ax[i]);
     free(seeds);

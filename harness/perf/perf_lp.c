@@ -1,0 +1,189 @@
+/* perf_lp.c -- `rmsbench perf --state`: bytes per element, the matching
+ * memory roof, threaded execution and validation of the low-precision state
+ * steps (kernels/rms_lp.h).  Built with -fopenmp (mk/perf.mk).
+ *
+ * The roof of a state moves exactly the bytes its step must move: theta
+ * read and written, g read, and each stored state array read and written
+ * (q8: the codes and one scale per block), with nothing to compute, so
+ * kernel / roof says how close the step is to moving its own bytes. */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+#include "perf/perf.h"
+
+double perf_bytes_per_elem(const rms_lp_opts *lp, const rms_cfg *c)
+{
+    if (lp->type == RMS_STATE_F32)
+        return PERF_BYTES_PER_ELEM;
+    return 12.0 + 2.0 * rms_lp_state_bytes_per_param(lp, c);
+}
+
+const char *perf_lp_label(const rms_kernel *k, rms_state_type t)
+{
+    /* one label per (kernel row, state): kernels are few, so a small table */
+    static char labels[16][RMS_STATE_NTYPES][32];
+    size_t nk, i;
+    const rms_kernel *tab = rms_kernels(&nk);
+    if (t == RMS_STATE_F32)
+        return k->name;
+    i = (size_t)(k - tab);
+    if (i >= 16)
+        return k->name;
+    if (!labels[i][t][0])
+        snprintf(labels[i][t], sizeof labels[i][t], "%s/%s", k->name, rms_state_name(t));
+    return labels[i][t];
+}
+
+static size_t slice_align(const rms_state_lp *s)
+{
+    return s->o.type == RMS_STATE_Q8 ? s->o.block : RMS_LP_BLOCK_ALIGN;
+}
+
+/* Slice [lo, hi) of n for thread t of nt on multiples of align. */
+static void slice(size_t n, size_t align, int t, int nt, size_t *lo, size_t *hi)
+{
+    size_t blocks = (n + align - 1) / align;
+    size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
+    *lo = b0 * align < n ? b0 * align : n;
+    *hi = b1 * align < n ? b1 * align : n;
+}
+
+void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
+                  rms_state_lp *s, const rms_cfg *c, long t)
+{
+    if (threads <= 1) {
+        f(0, n, theta, g, s, c, t);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t lo, hi;
+        slice(n, slice_align(s), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        if (hi > lo)
+            f(lo, hi, theta, g, s, c, t);
+    }
+}
+
+RMS_TARGET_CLONES
+static void roof16(size_t lo, size_t hi, float *restrict theta, const float *restrict g,
+                   uint16_t *restrict v, uint16_t *restrict m, uint16_t *restrict b, float sign)
+{
+    for (size_t i = lo; i < hi; i++) {
+        theta[i] = theta[i] + sign * g[i];
+        v[i] ^= 0x0101u;
+    }
+    for (size_t i = lo; m && i < hi; i++)
+        m[i] ^= 0x0101u;
+    for (size_t i = lo; b && i < hi; i++)
+        b[i] ^= 0x0101u;
+}
+
+RMS_TARGET_CLONES
+static void roof8(size_t lo, size_t hi, size_t block, float *restrict theta,
+                  const float *restrict g, uint8_t *restrict q, float *restrict scale,
+                  float sign)
+{
+    for (size_t b0 = lo; b0 < hi; b0 += block) {
+        size_t b1 = hi - b0 < block ? hi : b0 + block;
+        for (size_t i = b0; i < b1; i++) {
+            theta[i] = theta[i] + sign * g[i];
+            q[i] ^= 0x11u;
+        }
+        scale[b0 / block] = -scale[b0 / block];
+    }
+}
+
+static void roof_slice(size_t lo, size_t hi, float *theta, const float *g,
+                       rms_state_lp *s, float sign)
+{
+    if (s->o.type != RMS_STATE_Q8) {
+        roof16(lo, hi, theta, g, s->v16, s->m16, s->buf16, sign);
+        return;
+    }
+    roof8(lo, hi, s->o.block, theta, g, s->q, s->scale, sign);
+    /* q8 keeps m and buf in fp32: read and write them as f32 state is */
+    for (size_t i = lo; s->m && i < hi; i++)
+        s->m[i] = s->m[i] + sign * g[i];
+    for (size_t i = lo; s->buf && i < hi; i++)
+        s->buf[i] = s->buf[i] + sign * g[i];
+}
+
+void perf_roof_memory_lp(int threads, size_t n, float *theta, const float *g,
+                         rms_state_lp *s, float sign)
+{
+    if (threads <= 1) {
+        roof_slice(0, n, theta, g, s, sign);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t lo, hi;
+        slice(n, slice_align(s), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        if (hi > lo)
+            roof_slice(lo, hi, theta, g, s, sign);
+    }
+}
+
+void perf_lp_fill(rms_state_lp *s, const float *v, const float *m, const float *buf)
+{
+    if (s->o.type == RMS_STATE_Q8) {   /* each block's scale from its max */
+        for (size_t b0 = 0; b0 < s->n; b0 += s->o.block) {
+            size_t b1 = s->n - b0 < s->o.block ? s->n : b0 + s->o.block;
+            float mx = 0.0f;
+            for (size_t i = b0; i < b1; i++)
+                mx = v[i] > mx ? v[i] : mx;
+            s->scale[b0 / s->o.block] = (float)ldexp(1.0, rms_lp_q8_exponent(mx));
+        }
+    }
+    for (size_t i = 0; i < s->n; i++)
+        rms_lp_set(s, i, v[i], m ? m[i] : 0.0f, buf ? buf[i] : 0.0f);
+}
+
+/* The state's arrays: pointer and byte count, in one order for copy and compare. */
+static size_t state_arrays(rms_state_lp *s, void **p, size_t *bytes)
+{
+    size_t k = 0, n = s->n, nb = (n + s->o.block - 1) / s->o.block;
+    void *ptr[7] = { s->v16, s->m16, s->buf16, s->q, s->scale, s->m, s->buf };
+    size_t sz[7] = { 2 * n, 2 * n, 2 * n, n, 4 * nb, 4 * n, 4 * n };
+    for (int i = 0; i < 7; i++)
+        if (ptr[i]) {
+            p[k] = ptr[i];
+            bytes[k++] = sz[i];
+        }
+    return k;
+}
+
+int perf_lp_validate(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
+                     rms_state_lp *s, const rms_cfg *c, char *err, size_t errlen)
+{
+    rms_state_lp r;
+    float *tr = rms_alloc(n, sizeof *tr);
+    if (!tr || rms_state_lp_init(&r, n, c, &s->o) != 0) {
+        rms_free(tr);
+        snprintf(err, errlen, "out of memory validating n = %zu", n);
+        return -1;
+    }
+    void *ps[7], *pr[7];
+    size_t bs[7], br[7];
+    size_t k = state_arrays(s, ps, bs);
+    state_arrays(&r, pr, br);
+    for (size_t j = 0; j < k; j++)
+        memcpy(pr[j], ps[j], bs[j]);
+    memcpy(tr, theta, n * sizeof *tr);
+    perf_exec_lp(f, threads, n, theta, g, s, c, 1);
+    rms_lp_step_ref(0, n, tr, g, &r, c, 1);
+    int rc = memcmp(tr, theta, n * sizeof *tr) != 0;
+    const char *what = "theta";
+    for (size_t j = 0; !rc && j < k; j++)
+        if (memcmp(pr[j], ps[j], bs[j]) != 0) {
+            rc = 1;
+            what = "the stored state";
+        }
+    if (rc)
+        snprintf(err, errlen, "%s state at n = %zu, %d thread(s): %s differs from the "
+                 "scalar reference", rms_state_name(s->o.type), n, threads, what);
+    rms_state_lp_free(&r);
+    rms_free(tr);
+    return rc;
+}

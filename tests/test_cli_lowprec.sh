@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# test_cli_lowprec.sh -- --state / --state-rounding / --state-block of run
+# (and sweep): bad input is one line, exit 2, no database written; f32 keeps
+# the hash of a config recorded before the option existed; each state type
+# runs, records its state in the run's JSON and prints its parameters; a
+# stochastic run is reproducible and keyed by the seed; perf --state gives
+# the bytes per element and the speed-up table.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+R="$RMSBENCH run --problem quadratic --steps 200"
+
+# ---- bad input
+for args in "--state q4" "--state bf16 --kernel ref64" "--state q8 --state-block 0" \
+            "--state q8 --state-block 24" "--state q8 --state-block 8192" \
+            "--state-rounding stochastic" "--state bf16 --state-block 32" \
+            "--state bf16 --state-rounding up"; do
+    # shellcheck disable=SC2086
+    expect_fail 2 "run $args" $R $args --db "$tmp/bad.db"
+    check "run $args writes no database" test ! -e "$tmp/bad.db"
+done
+expect_fail 2 "sweep --state q8 --state-block 24" \
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --state q8 --state-block 24 --db "$tmp/bad.db"
+check "sweep with a bad block writes no database" test ! -e "$tmp/bad.db"
+
+# ---- f32 is the config it always was: the canonical text has no state
+text=$($R --no-db --print-params 2>&1 >/dev/null | head -1)
+check "f32 summary line names no state" bash -c "! grep -q state= <<<'$text'"
+$R --db "$tmp/a.db" >/dev/null 2>&1
+h32=$(sqlite3 "$tmp/a.db" "SELECT config_hash FROM runs")
+$R --state f32 --state-rounding nearest --db "$tmp/a.db" >/dev/null 2>&1
+check "--state f32 is the same config as no --state (one hash)" \
+    test "$(sqlite3 "$tmp/a.db" "SELECT COUNT(DISTINCT config_hash) FROM runs")" = 1
+check "the hash of the seed rule on quadratic, 200 steps, is the one main recorded" \
+    test "$h32" = 9c5b8d38b4134585
+sqlite3 "$tmp/a.db" "DELETE FROM curves WHERE run_id > 1; DELETE FROM runs WHERE id > 1"
+ctext=$(sqlite3 "$tmp/a.db" "SELECT json_extract(config_json, '\$.config_text') FROM runs")
+check "f32 hash text has no state key" bash -c "! grep -q state <<<'$ctext'"
+
+# ---- each state type: runs, JSON, bytes per parameter
+for st in bf16 f16 q8; do
+    for rnd in nearest stochastic; do
+        out=$($R --state $st --state-rounding $rnd --db "$tmp/a.db" 2>&1)
+        check "$st $rnd runs" grep -q "status=done" <<<"$out"
+        check "$st $rnd summary names its state" grep -q "state=$st state_rounding=$rnd" <<<"$out"
+    done
+done
+check "every state is one more config (7 hashes)" \
+    test "$(sqlite3 "$tmp/a.db" "SELECT COUNT(DISTINCT config_hash) FROM runs")" = 7
+check "bytes per parameter recorded: bf16 2, q8 1 + 4/256" test \
+    "$(sqlite3 "$tmp/a.db" "SELECT group_concat(DISTINCT json_extract(config_json,'\$.state') || '=' || json_extract(config_json,'\$.state_bytes_per_param')) FROM runs WHERE json_extract(config_json,'\$.state') IN ('bf16','q8') ORDER BY 1")" \
+    = "bf16=2.0,q8=1.015625"
+
+# ---- reproducible and seeded; a kernel choice does not change the bits
+p1=$($R --no-db --state bf16 --state-rounding stochastic --seed 3 --print-params 2>/dev/null | md5sum)
+p2=$($R --no-db --state bf16 --state-rounding stochastic --seed 3 --print-params 2>/dev/null | md5sum)
+p3=$(RMS_OMP_MIN_N=0 $R --no-db --state bf16 --state-rounding stochastic --seed 3 --kernel omp --threads 2 --print-params 2>/dev/null | md5sum)
+p4=$($R --no-db --state bf16 --state-rounding stochastic --seed 3 --kernel fused --print-params 2>/dev/null | md5sum)
+check "stochastic bf16: same seed, same parameters" test "$p1" = "$p2"
+check "stochastic bf16: omp on 2 threads gives the same parameters" test "$p1" = "$p3"
+check "stochastic bf16: scalar reference gives the same parameters" test "$p1" = "$p4"
+n1=$($R --no-db --state bf16 --state-rounding stochastic --seed 4 --print-params 2>/dev/null | md5sum)
+check "stochastic bf16: another seed, other parameters" test "$p1" != "$n1"
+q1=$($R --no-db --state q8 --state-block 64 --print-params 2>/dev/null | md5sum)
+q2=$($R --no-db --state q8 --state-block 64 --kernel fused --print-params 2>/dev/null | md5sum)
+check "q8 block 64: SIMD and reference give the same parameters" test "$q1" = "$q2"
+
+# ---- sweep: the state is part of each config
+$RMSBENCH sweep --problems quadratic --steps 50 --seeds 1..2 --state q8 --db "$tmp/s.db" >/dev/null 2>&1
+check "sweep records q8 runs" \
+    test "$(sqlite3 "$tmp/s.db" "SELECT COUNT(*) FROM runs WHERE json_extract(config_json,'\$.state') = 'q8'")" = 2
+
+# ---- held-out accuracy per epoch (curves.test_acc) for a low-precision run
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+    "$RMSBENCH" run --problem softmax_fmnist --epochs 2 --state bf16 --db "$tmp/e.db" >/dev/null 2>&1
+    check "bf16 softmax_fmnist, 2 epochs: a test accuracy per epoch" \
+        test "$(sqlite3 "$tmp/e.db" "SELECT count(*) FROM curves WHERE test_acc IS NOT NULL")" = 2
+fi
+
+# ---- report: the state precision section, from a sweep over states
+"$RMSBENCH" sweep --problems quadratic --steps 100 --seeds 1..2 --state f32,bf16 \
+    --state-rounding nearest,stochastic --db "$tmp/r.db" >/dev/null 2>&1
+"$RMSBENCH" report --db "$tmp/r.db" --out "$tmp/rep" >/dev/null 2>&1
+md="$tmp/rep/README.md"
+check "report has the State precision section" grep -q "^## State precision" "$md"
+check "report: final loss rows for f32, bf16 nearest and stochastic" \
+    test "$(grep -cE '^\| quadratic \| 0.9 \| (f32|bf16 nearest|bf16 stochastic) \| 2 \|' "$md")" = 3
+check "report: the nearest-vs-stochastic verdict for bf16" grep -q "quadratic, β = 0.9, bf16: nearest" "$md"
+check "report: bytes per parameter table (q8 1.016)" grep -q "q8 (block 256) | 1.016" "$md"
+
+# ---- sweep: the state options are grid axes; refused pairs are left out
+out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,bf16,q8 \
+      --state-rounding nearest,stochastic --dry-run 2>&1)
+check "sweep state x rounding: 5 configs (stochastic f32 left out)" grep -q ": 5 configs" <<<"$out"
+out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state q8 --state-block 16,256,4096 --dry-run 2>&1)
+check "sweep q8 x 3 blocks: 3 configs" grep -q ": 3 configs" <<<"$out"
+expect_fail 2 "sweep --state f32 --state-rounding stochastic (the only pair, refused)" \
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --state f32 --state-rounding stochastic --db "$tmp/bad.db"
+expect_fail 2 "sweep --state f32,q9" \
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,q9 --db "$tmp/bad.db"
+check "refused sweeps write no database" test ! -e "$tmp/bad.db"
+
+# ---- perf
+out=$($RMSBENCH perf --kernel fused --sizes 1000 --threads 1 --reps 1 --state f32,bf16,q8 --no-db --peer none 2>/dev/null)
+check "perf --state prints the state table" grep -q "^# state precision" <<<"$out"
+check "perf q8 row: 14.03 bytes per element" grep -Eq "^fused/q8 .* 14.03 " <<<"$out"
+check "perf bf16 row validated" grep -Eq "^fused/bf16 .* yes " <<<"$out"
+expect_fail 2 "perf --state q8 --state-block 24" \
+    "$RMSBENCH" perf --kernel fused --sizes 1000 --state q8 --state-block 24 --no-db
+summary test_cli_lowprec
