@@ -89,4 +89,14 @@ fresh; "$RMSBENCH" import-proofs "$T/missing.tsv" 2>/dev/null
 check "bad input makes no results/" [ ! -e results ]; cd "$SRC" || exit 1
 fresh; "$RMSBENCH" export --table runs 2>/dev/null
 check "a reader makes no results/" [ ! -e results ]; cd "$SRC" || exit 1
+# An on/off option is a sweep axis (--centered 0,1) and, as before it was
+# one, a flag that stands alone (--centered, also before another option).
+cd "$SRC" || exit 1
+axis_values() { "$RMSBENCH" sweep --problems quadratic --kernels fused --steps 3 --dry-run --no-db "$@" 2>&1 |
+                grep -o 'centered=[01]' | sort | tr '\n' ' '; }
+check "sweep --centered alone is centered=1" [ "$(axis_values --centered)" = "centered=1 " ]
+check "sweep --centered before another option" [ "$(axis_values --centered --lr 1e-3)" = "centered=1 " ]
+check "sweep --centered 0,1 is an axis" [ "$(axis_values --centered 0,1)" = "centered=0 centered=1 " ]
+check "sweep --centered=0 is one value" [ "$(axis_values --centered=0)" = "centered=0 " ]
+expect_fail 2 "sweep --centered 2 is refused" "$RMSBENCH" sweep --problems quadratic --centered 2 --dry-run --no-db
 summary "cli commands"

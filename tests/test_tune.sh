@@ -10,7 +10,7 @@ G=(--protocol grid --problems quadratic,rosenbrock --solvers torch,keras+momentu
 
 bad() {   # what args...: exit 2, one line, nothing written
     local what=$1; shift
-    expect_fail 2 "$what" "$RMSBENCH" tune "$@" --db "$T/bad.db"
+    RMSBENCH_RAM_BYTES=1e9 expect_fail 2 "$what" "$RMSBENCH" tune "$@" --db "$T/bad.db"
     check "$what: no database written" [ ! -e "$T/bad.db" ]
 }
 bad "unknown protocol"     --protocol bogus --problems quadratic
@@ -32,6 +32,10 @@ bad "too many dimensions"  --protocol quasirandom --problems quadratic \
 bad "unknown sequence"     --protocol quasirandom --problems quadratic --sequence random
 bad "grid option in quasirandom" --protocol quasirandom --problems quadratic --lr-count 3
 bad "unknown option"       --protocol grid --problems quadratic --gamma 1
+# the bounds run and sweep enforce hold for tune too, before any file is made
+bad "memory over the RAM"  --protocol grid --problems synthetic --dim 1e8 --lr-count 1 --steps 1
+bad "epochs too many for --every" --protocol grid --problems softmax_fmnist --epochs 100000 --every 1
+bad "lr below the float range" --protocol grid --problems quadratic --lr-range 1e-300:1e-299 --lr-count 2
 
 sig() {   # everything the tuning decided, per trial, in a stable order
     sqlite3 "$1" "SELECT s.problem, s.solver, s.status, s.best_json, t.phase, t.rep, t.trial,

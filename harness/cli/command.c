@@ -156,7 +156,7 @@ static size_t prefix_matches(const optrows *r, const char *typed, size_t n, size
 }
 
 /* getopt_long returned '?' or ':' for argv element typed: say which. */
-static void die_usage(const cli_command *cmd, const optrows *r, const char *typed,
+static __attribute__((noreturn)) void die_usage(const cli_command *cmd, const optrows *r, const char *typed,
                       int missing, int optopt_char)
 {
     if (!typed || strncmp(typed, "--", 2)) {
@@ -195,6 +195,15 @@ static void set_defaults(const cli_command *cmd, const cli_opt *opts, void *args
             apply(o, args, o->dflt);
 }
 
+/* Whether the getopt row that returned c has an optional value. */
+static int takes_optional(const optrows *r, int c)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->rows[i].val == c && !r->rows[i].flag)
+            return r->rows[i].has_arg == optional_argument;
+    return 0;
+}
+
 /* The rows of the parse in progress: a bad option exits from inside it, and
  * what is still referenced from here is not a leak. */
 static optrows parsing;
@@ -216,10 +225,17 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, void *args)
     while (!help && (c = getopt_long(argc, argv, ":h", r.rows, NULL)) != -1) {
         if (c == 'h' || c == VAL_HELP) {
             help = 1;
-        } else if (c == '?' || c == ':') {
+            continue;
+        }
+        if (c == '?' || c == ':')
             die_usage(cmd, &r, optind > 0 && optind <= argc ? argv[optind - 1] : NULL,
                       c == ':', optopt);
-        } else if (c >= VAL_BASE) {
+        /* An option with an optional value also takes it as the next word
+         * (--centered 0,1), unless that word is another option; alone it
+         * has none (--centered). */
+        if (!optarg && optind < argc && argv[optind][0] != '-' && takes_optional(&r, c))
+            optarg = argv[optind++];
+        if (c >= VAL_BASE) {
             const cli_opt *o = &opts[c - VAL_BASE];
             apply(o, args, optarg ? optarg : "");
             given[c - VAL_BASE] = 1;

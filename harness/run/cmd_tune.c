@@ -637,6 +637,10 @@ static int tune_main(void *args)   /* the three steps, each a function above */
     }
     size_t n;
     run_config *cfgs = phase_configs(&pl, 0, &n);
+    /* the bounds run and sweep enforce (float range, memory, epochs), before
+     * the database is opened */
+    if (run_check_configs(cfgs, n, jobs > 0 ? jobs : 1, err, sizeof err))
+        cli_die("%s", err);
     if (dry) {
         for (size_t i = 0; i < pl.nunits; i++)
             printf("study %s %s/%s %s\n", name, pl.units[i].problem, pl.units[i].solver,

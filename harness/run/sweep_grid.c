@@ -25,8 +25,12 @@ static const struct option *sweep_rows(void)
     size_t k = 0, cap = sizeof rows / sizeof rows[0];
     for (size_t i = 0; i < solver_axis_count() && i < SWEEP_MAX_AXES; i++)
         if (k + 1 < cap)
-            rows[k++] = (struct option){ solver_axis(i)->flag, required_argument, 0,
-                                         OPT_AXIS0 + (int)i };
+            /* an on/off axis may stand alone (--centered, as before it was
+             * an axis): its value is then 1 */
+            rows[k++] = (struct option){ solver_axis(i)->flag,
+                                         solver_axis(i)->kind == RMS_FLAG ? optional_argument
+                                                                          : required_argument,
+                                         0, OPT_AXIS0 + (int)i };
     const struct option *parts[] = { config_long_options(), grid };
     for (size_t p = 0; p < 2; p++)
         for (size_t i = 0; parts[p][i].name; i++)
@@ -41,7 +45,7 @@ static int sweep_apply(void *target, int id, const char *arg, char *err, size_t 
 {
     sweep_spec *sp = target;
     if (id >= OPT_AXIS0 && id < OPT_AXIS0 + (int)solver_axis_count()) {
-        sp->axis[id - OPT_AXIS0] = arg;
+        sp->axis[id - OPT_AXIS0] = arg ? arg : "1";
         return 0;
     }
     /* a list given twice (--problems a --problem b) is refused, not
