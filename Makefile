@@ -38,6 +38,7 @@ X86_KERNEL_SRC := $(wildcard kernels/rms_avx2*.c kernels/rms_avx512*.c)
 # ISA and OpenMP flags only on the files that need them (BLIS make_defs):
 # per-file FLAGS_<name>, and by name for the x86 kernel files.
 FLAGS_rms_omp    := -fopenmp
+FLAGS_rms_multi  := -fopenmp
 FLAGS_rms_lp_omp := -fopenmp
 # rms_avx2_lp.c also needs F16C (vcvtps2ph), beside rms_avx2*'s ISA flags
 FLAGS_rms_avx2_lp := -mf16c
@@ -59,7 +60,7 @@ KLIB   := $(BUILD)/librmskernels.a
 APPLIB := $(BUILD)/librmsapp.a
 BIN    := $(BUILD)/rmsbench
 
-.PHONY: all deps test test-unit test-sanitize test-cli study install uninstall clean help
+.PHONY: all deps deps-peers test test-unit test-sanitize test-cli study install uninstall clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(KLIB)
@@ -111,8 +112,13 @@ test-unit: $(BIN) $(TEST_BIN)
 test-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 CFLAGS="-O1 -g -Werror" test-unit
 
+## deps-peers: deps plus python3-torch (the PyTorch peer of the study's perf stages)
+deps-peers:
+	@echo "make study: python3-torch is part of the study (the PyTorch peer): scripts/install-deps.sh --peers"
+	@scripts/install-deps.sh --peers
+
 ## study: the main job: build, run the default study into results/, write reports/
-study: deps all
+study: deps-peers all
 	@scripts/study.sh
 
 ## install: install rmsbench to $(DESTDIR)$(PREFIX)/bin and the kernel library/header

@@ -287,6 +287,24 @@ void rms_step_fused(size_t n, float *theta, float *v, float *m, float *buf,
 /* The other kernels (omp, avx2, avx512, ...) are declared by their row in
  * kernels/registry.c; callers reach every kernel through the table below. */
 
+/* ---------------------------------------------------------- multi-tensor */
+
+/* One tensor of a model: n elements of theta, v, m (centered) and buf
+ * (momentum) and its gradient g, as a kernel takes them. */
+typedef struct rms_tensor {
+    size_t n;
+    float *theta, *v, *m, *buf;
+    const float *g;
+} rms_tensor;
+
+/* One step of kernel function f over every tensor of t[0..nt-1] (a whole
+ * model) on `threads` OpenMP threads (< 1: omp_get_max_threads()): the
+ * tensors' elements are split evenly across the threads, large tensors cut
+ * at 64-byte multiples (kernels/rms_multi.c).  Bit for bit the result of
+ * calling f on each tensor alone.  c->bc_scale as the caller sets it. */
+void rms_step_multi(rms_step_f32_fn f, size_t nt, const rms_tensor *t, int threads,
+                    const rms_cfg *c);
+
 /* Threads the omp kernel uses from now on (omp_set_num_threads). */
 void rms_set_threads(int n);
 /* Smallest n the omp kernel splits across its threads: the forced value
@@ -318,8 +336,11 @@ enum {
 /* Roles a row may play besides being asked for by name (rms_kernel.flags). */
 enum {
     RMS_KF_AUTO  = 1u << 0,    /* "auto" may pick it */
-    RMS_KF_CHUNK = 1u << 1     /* omp may step its chunks with it: one thread,
+    RMS_KF_CHUNK = 1u << 1,    /* omp may step its chunks with it: one thread,
                                   the bits of fused for every option */
+    RMS_KF_FAST  = 1u << 2     /* approximate sqrt/divide within its own ulp
+                                  bound (not the bits of fused); "fastest"
+                                  picks the first one this CPU runs */
 };
 
 typedef struct rms_kernel {
@@ -362,7 +383,8 @@ const rms_vec *rms_vec_best(unsigned allowed);
 int rms_kernel_supported(const rms_kernel *k);
 
 /* The one dispatch point.  name NULL or "auto": RMS_KERNEL from the
- * environment if set, else the first supported RMS_KF_AUTO row.
+ * environment if set, else the first supported RMS_KF_AUTO row; "fastest":
+ * the first supported RMS_KF_FAST row, else what auto picks.
  * Returns NULL with a one-line message in err for an unknown name or a kernel
  * this CPU cannot run. */
 const rms_kernel *rms_kernel_select(const char *name, char *err, size_t errlen);

@@ -10,6 +10,10 @@ foreach=None means foreach=False on CPU) and `torch_foreach` (foreach=True).
 
 Output: a table, or with --csv the rows rmsbench perf reads:
     kernel,n,threads,reps,ns_per_elem,ns_per_elem_min,ns_per_elem_max
+With --model FILE (a data/models/*.tsv shape list) it times one step over
+every tensor of that model instead (one parameter per line of the file, all
+in one RMSprop), --reps steps after a warm-up, and prints
+    kernel,model,threads,reps,ms_per_step,ms_min,ms_max
 With --db FILE --machine-id ID the rows also go into the perf table (source
 'pytorch', bound parameters, one transaction).  `rmsbench perf --peer torch`
 runs this script in the same session right after our kernels and records
@@ -76,6 +80,54 @@ def time_one(torch, n, foreach, hp, reps):
     return statistics.median(samples), min(samples), max(samples)
 
 
+def read_shapes(path):
+    """The shapes of a data/models/*.tsv file: one 'name<TAB>d1xd2...' a line."""
+    shapes = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            shapes.append(tuple(int(d) for d in line.split("\t")[1].split("x")))
+    return shapes
+
+
+def time_model(torch, shapes, foreach, hp, reps):
+    """ms per RMSprop.step() over every tensor of the model."""
+    g = torch.Generator().manual_seed(1)
+    params = []
+    for sh in shapes:
+        p = torch.nn.Parameter(torch.rand(sh, generator=g, dtype=torch.float32) + 0.5)
+        p.grad = torch.rand(sh, generator=g, dtype=torch.float32) * 0.9 + 0.1
+        params.append(p)
+    opt = torch.optim.RMSprop(params, foreach=foreach, **hp)
+    samples = []
+    for rep in range(-1, reps):          # rep -1: warm-up (allocates state)
+        t0 = time.perf_counter_ns()
+        opt.step()
+        dt = time.perf_counter_ns() - t0
+        if rep >= 0:
+            samples.append(dt / 1e6)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main_model(a, torch, impls, hp):
+    import os
+    shapes = read_shapes(a.model)
+    name = os.path.basename(a.model)[:-4] if a.model.endswith(".tsv") else os.path.basename(a.model)
+    rows = []
+    for t in a.threads:
+        torch.set_num_threads(t)
+        for impl in impls:
+            med, lo, hi = time_model(torch, shapes, impl == "torch_foreach", hp, a.reps)
+            rows.append((impl, name, t, a.reps, med, lo, hi))
+            print(f"  peer {impl} model={name} threads={t}: {med:.4g} ms/step", file=sys.stderr)
+    print("kernel,model,threads,reps,ms_per_step,ms_min,ms_max")
+    for r in rows:
+        print("%s,%s,%d,%d,%.6g,%.6g,%.6g" % r)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1e4,1e5,1e6,1e7",
@@ -87,6 +139,8 @@ def main():
     ap.add_argument("--impl", default="torch,torch_foreach",
                     help="comma-separated: torch (default impl), torch_foreach")
     ap.add_argument("--csv", action="store_true", help="CSV rows for rmsbench perf")
+    ap.add_argument("--model", help="a data/models/*.tsv shape list: time one step over the "
+                                    "whole model (CSV rows, see above)")
     ap.add_argument("--db", help="also record the rows in this rmsbench database")
     ap.add_argument("--machine-id", type=int,
                     help="machines.id for the rows (with --db; required there)")
@@ -108,6 +162,8 @@ def main():
         return 3
     rows = []
     hp = PRESETS[a.preset]
+    if a.model:
+        return main_model(a, torch, impls, hp)
     for n in a.sizes:
         for t in a.threads:
             torch.set_num_threads(t)

@@ -5,9 +5,11 @@
 # seven solvers (seed, torch, tf1, keras, optax, torch+centered,
 # torch+momentum=0.9) tuned by the grid protocol (`rmsbench tune`) on the
 # deterministic problems, the noisy quadratic and Fashion-MNIST (softmax and
-# MLP, 5 epochs), final runs over 3 seeds; then `rmsbench perf` (with the
-# PyTorch peer when torch is installed), the proofs when Frama-C and
-# `make prove` are present, and the report.
+# MLP, 5 epochs), final runs over 3 seeds; then `rmsbench perf` (kernels x
+# sizes with the bandwidth profile, then whole models, each against the
+# PyTorch peer: `make study` installs python3-torch for it), a hyperfine
+# stage over a few whole commands, the proofs when Frama-C and `make prove`
+# are present, and the report.
 #
 #   scripts/study.sh [--fresh]
 #   env: RMSBENCH (binary, default build/rmsbench), STUDY_DB (default
@@ -52,7 +54,8 @@ fi
 PERF_SIZES=1000,10000,100000,1000000,2^24
 PERF_THREADS=1,2
 PERF_REPS=${STUDY_PERF_REPS:-5}           # perf default 10; the study keeps to minutes
-NSTAGES=9
+PERF_MODELS=resnet50,bert_base,gpt2_small   # data/models/*.tsv
+NSTAGES=11
 JOBS=${STUDY_JOBS:-2}
 
 case "${1:-}" in
@@ -189,14 +192,44 @@ else run_stage perf-state "$BIN" perf --db "$DB" --kernel "${lp_kernels:-fused}"
         --threads 1 --reps "$PERF_REPS" --state f32,bf16,q8 --peer none; fi
 # ---- end of state precision ----
 
-stage_begin "perf (kernels x sizes x threads, PyTorch peer)"
+stage_begin "perf (kernels x sizes x threads, bandwidth profile, PyTorch peer)"
+has_torch=0
+"$PY" -c 'import torch' 2>/dev/null && has_torch=1
+[ $has_torch = 1 ] ||
+    echo "  (no PyTorch peer: python3-torch is not installed; scripts/install-deps.sh --peers)"
 if ! has_cmd perf; then skip "rmsbench perf is not implemented in this build"
 else
-    # perf times PyTorch's RMSprop itself (--peer auto) when torch imports
-    "$PY" -c 'import torch' 2>/dev/null ||
-        echo "  (no PyTorch peer: python3-torch is not installed; scripts/install-deps.sh --peers)"
+    # --peer torch when torch imports: a peer that fails then fails the stage
     run_stage perf "$BIN" perf --db "$DB" --kernel all --sizes "$PERF_SIZES" --threads "$PERF_THREADS" \
-        --reps "$PERF_REPS"
+        --reps "$PERF_REPS" --profile auto --peer "$([ $has_torch = 1 ] && echo torch || echo none)"
+fi
+
+stage_begin "perf --model (whole-model steps, PyTorch peer)"
+# the best exact kernel and the fastest one (a fast kernel where the CPU
+# runs one), each stepping every tensor of the model in one call
+if ! "$BIN" perf --help 2>/dev/null | grep -q -- '--model'; then
+    skip "rmsbench perf --model is not in this build"
+else
+    run_stage perf-models "$BIN" perf --db "$DB" --model "$PERF_MODELS" --kernel auto,fastest \
+        --threads "$PERF_THREADS" --reps "$PERF_REPS" \
+        --peer "$([ $has_torch = 1 ] && echo torch || echo none)"
+fi
+
+stage_begin "hyperfine (whole commands)"
+# a few representative whole commands, as a user runs them, timed by
+# hyperfine and imported (rmsbench import-hyperfine) for the report
+HF_JSON=$(dirname "$DB")/hyperfine.json
+if ! command -v hyperfine >/dev/null 2>&1; then skip "hyperfine is not installed"
+elif ! has_cmd import-hyperfine; then skip "rmsbench import-hyperfine is not in this build"
+else
+    hf() {
+        hyperfine --warmup 1 --runs 5 --export-json "$HF_JSON" \
+            -n "run rosenbrock 20000 steps" "$BIN run --problem rosenbrock --steps 20000 --no-db" \
+            -n "run logreg 200 steps" "$BIN run --problem logreg --steps 200 --no-db" \
+            -n "perf 1e6, auto, 1 thread" "$BIN perf --kernel auto --sizes 1e6 --threads 1 --reps 3 --peer none --no-db" &&
+        "$BIN" import-hyperfine "$HF_JSON" --db "$DB"
+    }
+    run_stage hyperfine hf
 fi
 
 stage_begin "proofs (make prove)"

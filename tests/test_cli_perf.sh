@@ -86,6 +86,51 @@ check "rows carry a machine with the CPU model" test "$(q "$db" \
     "SELECT count(*) FROM perf p JOIN machines m ON m.id = p.machine_id WHERE m.cpu_model = '$model' AND p.validated = 1 AND p.source = 'rmsbench'")" = 4
 check "db gbps = 20/ns" test "$(q "$db" 'SELECT count(*) FROM perf WHERE abs(gbps - 20.0/ns_per_elem) > 1e-9*gbps')" = 0
 
+# --- the memory roof: which loop it was is a column; the bandwidth profile
+# lands one row per size x thread count, consistent, with a known loop
+check "csv has column roof_variant" bash -c "head -n 1 '$tmp/p.csv' | tr ',' '\n' | grep -qx roof_variant"
+check "csv roof_variant is a known loop" test "$(q "$tmp/csv.db" \
+    "SELECT count(*) FROM perf WHERE roof_variant NOT IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt')")" = 0
+check "db perf rows carry roof_variant" test "$(q "$db" \
+    "SELECT count(*) FROM perf WHERE roof_variant IS NOT NULL AND roof_variant != ''")" = 4
+"$RMSBENCH" perf --kernel fused --sizes 1000 --threads 1 --reps 1 --peer none --profile 1000,5000,20000 \
+    --db "$db" >"$tmp/prof.txt" 2>/dev/null
+check "perf --profile exits 0" test $? -eq 0
+check "profile block printed, a row per size" test "$(sed -n '/^# bandwidth profile/,$p' "$tmp/prof.txt" | \
+    awk '$1 ~ /^[0-9]+$/ && $5 > 0 && $6 > 0' | wc -l)" -eq 3
+check "profile rows recorded (3 sizes, 1 thread)" test "$(q "$db" \
+    "SELECT count(DISTINCT n || ':' || threads) FROM perf_roof_profile WHERE n IN (1000, 5000, 20000) AND machine_id IS NOT NULL")" = 3
+check "profile gbps = 20/ns, known loop" test "$(q "$db" \
+    "SELECT count(*) FROM perf_roof_profile WHERE NOT (ns_per_elem > 0 AND abs(gbps - 20.0/ns_per_elem) <= 1e-9*gbps
+       AND variant IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt'))")" = 0
+
+# --- whole-model step over a small shape list: rows in perf_models with the
+# list's counts, validated, roof_ratio = roof_ms / ms_per_step
+printf '# tiny -- a test list\nw\t3x5x7\nb\t7\nemb\t1000x33\n' >"$tmp/tiny.tsv"
+"$RMSBENCH" perf --model "$tmp/tiny.tsv" --kernel fused --threads 1,2 --reps 2 --peer none \
+    --db "$db" >"$tmp/model.txt" 2>"$tmp/model.err"
+check "perf --model exits 0" test $? -eq 0
+check "model rows printed" test "$(awk '$1 == "tiny" && $2 == "fused"' "$tmp/model.txt" | wc -l)" -eq 2
+check "model rows recorded: 3 tensors, 33112 parameters, validated, both thread counts" \
+    test "$(q "$db" "SELECT group_concat(threads, ',') FROM (SELECT threads FROM perf_models
+        WHERE model = 'tiny' AND kernel = 'fused' AND source = 'rmsbench' AND tensors = 3
+        AND params = 33112 AND validated = 1 AND ms_per_step > 0 AND machine_id IS NOT NULL
+        ORDER BY threads)")" = "1,2"
+check "model roof_ratio = roof_ms / ms_per_step, ns_per_elem = ms / params" test "$(q "$db" \
+    "SELECT count(*) FROM perf_models WHERE model = 'tiny' AND (abs(roof_ratio - roof_ms / ms_per_step) > 1e-9 * roof_ratio
+       OR abs(ns_per_elem - ms_per_step * 1e6 / params) > 1e-9 * ns_per_elem)")" = 0
+check "--model alone times no sizes" test "$(q "$db" "SELECT count(*) FROM perf WHERE n = 33112")" = 0
+expect_fail 2 "unknown model" "$RMSBENCH" perf --model nosuch_model --no-db
+printf 'w\t3x0\n' >"$tmp/badmodel.tsv"
+"$RMSBENCH" perf --model "$tmp/badmodel.tsv" --kernel fused --threads 1 --reps 1 --peer none --no-db >/dev/null 2>"$tmp/badmodel.err"
+check "a malformed shape list fails naming its line" grep -q 'badmodel.tsv:1:' "$tmp/badmodel.err"
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    "$RMSBENCH" perf --model "$tmp/tiny.tsv" --kernel fused --threads 1 --reps 1 --peer torch --db "$db" >"$tmp/mpeer.txt" 2>/dev/null
+    check "model peer rows: torch and torch_foreach" test "$(q "$db" \
+        "SELECT group_concat(kernel, ',') FROM (SELECT kernel FROM perf_models WHERE model = 'tiny' AND source = 'pytorch' AND ms_per_step > 0 AND params = 33112 ORDER BY kernel)")" = "torch,torch_foreach"
+    check "model speed-up table printed" grep -q 'whole-model speed-up against PyTorch' "$tmp/mpeer.txt"
+fi
+
 # --- bad input: one line, exit 2, database byte-identical
 cp "$db" "$tmp/before.db"
 expect_fail 2 "sizes 0" "$RMSBENCH" perf --sizes 0 --db "$db"
@@ -100,6 +145,8 @@ expect_fail 2 "peer xyz" "$RMSBENCH" perf --peer xyz --db "$db"
 expect_fail 2 "preset unknown" "$RMSBENCH" perf --preset nosuch --db "$db"
 expect_fail 2 "db and no-db" "$RMSBENCH" perf --db "$db" --no-db
 expect_fail 2 "stray argument" "$RMSBENCH" perf stray --db "$db"
+expect_fail 2 "profile 0" "$RMSBENCH" perf --profile 0 --db "$db"
+expect_fail 2 "profile abc" "$RMSBENCH" perf --profile abc --db "$db"
 expect_fail 2 "unknown option" "$RMSBENCH" perf --bogus --db "$db"
 expect_fail 2 "db in a missing directory" "$RMSBENCH" perf --kernel fused --sizes 10 --db "$tmp/no/such/dir.db"
 check "no file created for the missing directory" test ! -e "$tmp/no"

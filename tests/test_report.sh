@@ -21,11 +21,11 @@ html=$out/index.html md=$out/README.md
 # 2 thread counts, naive and PyTorch baselines, >= 2 kernel/preset pairs)
 for name in convergence_0_evil_b____name convergence_1_quadratic convergence_2_rosenbrock \
             sensitivity_2_rosenbrock profile_time profile_steps perf_time_t1 perf_time_t2 speedup_naive_t1 \
-            speedup_naive_t2 speedup_pytorch_t1 speedup_pytorch_t2 scaling_t2; do
+            speedup_naive_t2 speedup_pytorch_t1 speedup_pytorch_t2 scaling_t2 bandwidth_profile; do
     check "plot $name.svg drawn" [ -s "$out/plots/$name.svg" ]
 done
 nsvg=$(ls "$out"/plots/*.svg | wc -l)
-check "exactly the expected plots (22, got $nsvg)" [ "$nsvg" -eq 22 ]
+check "exactly the expected plots (23, got $nsvg)" [ "$nsvg" -eq 23 ]
 for svg in "$out"/plots/*.svg; do
     name=$(basename "$svg" .svg)
     check "$name: script and data kept" [ -s "$out/plots/$name.gp" -a -s "$out/plots/$name.dat" ]
@@ -65,6 +65,13 @@ check "profile shows who was fastest at tau = 1" grep -q '^1 0.5$' "$out/plots/p
 # 0.8 to 0.5 ns (1.6x), fused 1.1 -> 0.65, naive 2.2 -> 1.2, the roof 2x
 check "scaling: 1-thread / 2-thread time per kernel, and the roof's" \
     grep -q '^1000 1.6 1.69231 1.83333 2$' "$out/plots/scaling_t2.dat"
+# the profile: the roof per thread count, then each kernel's GB/s (20 / ns)
+check "bandwidth profile: the 2-thread roof at 2^24 is 20 GB/s" \
+    bash -c "sed -n '/^# roof, 2 thread/,/^\$/p' '$out/plots/bandwidth_profile.dat' | grep -qx '16777216 20 avx512x4'"
+check "bandwidth profile: avx2 on 1 thread at 2^24 as a point (20 / 0.600012)" \
+    bash -c "sed -n '/^# avx2, 1 thread/,/^\$/p' '$out/plots/bandwidth_profile.dat' | grep -q '^16777216 33.33'"
+check "whole-model table: avx2 on resnet50, roof 0.8, 1.5x PyTorch's fastest" \
+    grep -q '<td>resnet50</td><td>avx2</td><td class="num">1</td><td class="num">161</td><td class="num">25557032</td><td class="num">20</td><td class="num">0.8</td><td class="num">1.5</td>' "$html"
 check "diverged configuration counted" grep -q '<td>1 of 6</td>' "$html"
 check "unfinished runs not used" grep -q 'Runs: 37 done, 3 diverged, 1 failed, 1 unfinished' "$html"
 check "machine shown" grep -q 'Fixture CPU &lt;A&gt; &amp; Co' "$html"

@@ -12,9 +12,9 @@ static void list_kernels(void)
     size_t n;
     const rms_kernel *k = rms_kernels(&n);
     char need[64], have[64];
-    printf("%-8s %-9s %-20s %-4s %s\n", "kernel", "runs here", "needs", "ulp", "description");
+    printf("%-11s %-9s %-20s %-4s %s\n", "kernel", "runs here", "needs", "ulp", "description");
     for (size_t i = 0; i < n; i++)
-        printf("%-8s %-9s %-20s %-4d %s\n", k[i].name,
+        printf("%-11s %-9s %-20s %-4d %s\n", k[i].name,
                rms_kernel_supported(&k[i]) ? "yes" : "no",
                rms_isa_names(k[i].isa, need, sizeof need), k[i].ulp_tol, k[i].desc);
     printf("\nthis CPU: %s; auto picks: ", rms_isa_names(rms_cpu_isa(), have, sizeof have));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cli/command.h"
 #include "mpi/mpi_common.h"
+#include "rms.h"
 
 static const cli_command *const COMMANDS[] = { &mpi_cmd_sweep, &mpi_cmd_train };
 
@@ -36,6 +37,11 @@ int mpi_host_count(void)
 
 int main(int argc, char **argv)
 {
+    char err[256];
+    if (rms_cpu_disable_check(err, sizeof err) < 0) {   /* as rmsbench */
+        fprintf(stderr, "rmsbench-mpi: %s\n", err);
+        return 2;
+    }
     return cli_dispatch("rmsbench-mpi",
         "rmsbench on Open MPI: a distributed, resumable sweep and a sharded\n"
         "data-parallel trainer (run them under mpirun -np N).  See docs/mpi.md for\n"

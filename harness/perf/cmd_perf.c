@@ -9,6 +9,8 @@
 #include "store/db.h"
 #include "perf/perf.h"
 #include "perf/perf_peer.h"
+#include "perf/perf_profile.h"
+#include "perf/perf_model.h"
 #include "perf/perf_report.h"
 #include "sys/bounds.h"
 #include "sys/timing.h"
@@ -16,6 +18,7 @@
 typedef struct perf_args {
     /* as typed (cli_parse) */
     const char *kernel_list, *size_list, *thread_list, *preset, *db_path;
+    const char *profile_list, *model_list;
     const char *state_list;  /* --state f32,bf16,q8 */
     long reps, seed, state_block;
     int state_rounding;      /* index in ROUNDINGS */
@@ -28,6 +31,9 @@ typedef struct perf_args {
     size_t *sizes, nsizes;
     int *threads;
     size_t nthreads;
+    size_t *profile, nprofile;   /* sizes of the bandwidth profile (none: 0) */
+    char **models;               /* --model names (NULL: none) */
+    size_t nmodels;
     rms_state_type states[RMS_STATE_NTYPES];
     size_t nstates;
 } perf_args;
@@ -124,7 +130,31 @@ static void check_args(perf_args *a)
         a->db_path = RMS_DB_DEFAULT;
     if (!rms_preset_find(a->preset))
         cli_bad("--preset", a->preset, "unknown preset; see rmsbench list presets");
-    a->sizes = opt_size_list("--sizes", a->size_list, &a->nsizes);
+    if (a->profile_list && strcmp(a->profile_list, "none") != 0) {
+        if (strcmp(a->profile_list, "auto") == 0) {
+            if (!(a->profile = perf_profile_default_sizes(&a->nprofile)))
+                cli_die("out of memory");
+        } else {
+            a->profile = opt_size_list("--profile", a->profile_list, &a->nprofile);
+            for (size_t i = 0; i < a->nprofile; i++)
+                if (a->profile[i] == 0)
+                    cli_bad("--profile", a->profile_list,
+                            "0 elements cannot be timed; sizes must be >= 1");
+        }
+    }
+    if (a->model_list) {
+        char path[4096];
+        a->models = opt_name_list("--model", a->model_list, &a->nmodels);
+        for (size_t i = 0; i < a->nmodels; i++)
+            if (perf_model_path(a->models[i], path, sizeof path))
+                cli_bad("--model", a->models[i], "no such shape list; see data/models/");
+    }
+    /* --model alone times the models, not the default sizes */
+    if (!a->size_list && a->model_list)
+        a->sizes = calloc(1, sizeof *a->sizes);
+    else
+        a->sizes = opt_size_list("--sizes", a->size_list ? a->size_list : "1e4,1e5,1e6,1e7,2^24",
+                                 &a->nsizes);
     for (size_t i = 0; i < a->nsizes; i++) {
         char why[200];
         if (a->sizes[i] == 0)
@@ -152,8 +182,9 @@ static const cli_opt PERF_OPTS[] = {
     CLI_OPT_STRING("kernel", perf_args, kernel_list, "LIST", "all",
                    "comma-separated kernels, or all: every float kernel this CPU runs "
                    "(ref64 is the double oracle and is not timed)", 0),
-    CLI_OPT_STRING("sizes", perf_args, size_list, "LIST", "1e4,1e5,1e6,1e7,2^24",
-                   "element counts, e.g. 1e4,1e5,2^24,16Mi", 0),
+    CLI_OPT_STRING("sizes", perf_args, size_list, "LIST", NULL,
+                   "element counts, e.g. 1e4,1e5,2^24,16Mi (default 1e4,1e5,1e6,1e7,2^24; "
+                   "none when --model is given)", 0),
     CLI_OPT_STRING("threads", perf_args, thread_list, "LIST", NULL,
                    "thread counts (default 1 and the number of online cores); omp gets "
                    "omp_set_num_threads(T), any other kernel runs on T contiguous 64-byte "
@@ -175,6 +206,17 @@ static const cli_opt PERF_OPTS[] = {
                    "the speed-up table; torch: the same but an error if torch is missing; "
                    "none: no peer"),
     CLI_OPT_LONG("seed", perf_args, seed, "S", 0, 1L << 62, "1", "seed of the inputs"),
+    CLI_OPT_STRING("profile", perf_args, profile_list, "P", "none",
+                   "also time the memory roof alone against n (the machine's bandwidth "
+                   "through L1, L2, L3 and DRAM) on each thread count: auto = 2^10 .. 2^26 "
+                   "in octaves, or a list of sizes; none.  Rows go to perf_roof_profile", 0),
+    CLI_OPT_STRING("model", perf_args, model_list, "LIST", NULL,
+                   "time one step over every tensor of whole models: shape lists "
+                   "data/models/NAME.tsv (resnet50, bert_base, gpt2_small) or paths; "
+                   "rms_step_multi splits the tensors across the threads; the roof is the "
+                   "memory roof over the same tensors; the peer times "
+                   "torch.optim.RMSprop.step() over the same shapes.  Rows go to "
+                   "perf_models", 0),
     CLI_OPT_DOUBLE("budget", perf_args, budget_s, "S", 1e-9, 86400, CLI_STR(PERF_BUDGET_S),
                    "time budget of one configuration in seconds: the steps per repetition "
                    "shrink to fit it, retries of switched-out samples stop at it; so K "
@@ -203,7 +245,11 @@ const cli_command cmd_perf = {
 "Columns: ns_per_elem is the median over reps (min, max beside it);\n"
 "gbps = 20 bytes x n / median step time (read theta, v, g; write theta, v);\n"
 "roof_ratio = memory-roof time / kernel time (1.0 = at the roof), the roof\n"
-"being theta += g; v += g with the same 20 B/element; compute_roof_ratio = the\n"
+"being theta += g; v += g with the same 20 B/element, the fastest of a few\n"
+"same-traffic loops (roof_loop: c = the compiler's, avx2x1/x4, avx512x1/x4 =\n"
+"intrinsics with 1 or 4 vectors per iteration, avx512nt = streaming stores) at\n"
+"every vector width this CPU has, chosen per size and thread count;\n"
+"compute_roof_ratio = the\n"
 "same for a loop doing only the per-element sqrt, +eps and division (operands\n"
 "from a 4 KiB L1 table, no stores) at the widest vector ISA of this CPU (compute_roof_isa: avx512f,\n"
 "avx2 or sse2; the roof is the machine's, not the kernel's); cycles_per_elem =\n"
@@ -268,6 +314,82 @@ static int measure_all(const perf_args *a, const perf_opts *o, perf_result *rows
     return status;
 }
 
+/* Every --model x kernel x thread count, then the peer on each model.  The
+ * models stay loaded until the end (the rows point at their names).  1 when
+ * something failed or did not validate (said on stderr). */
+static int models_run(const perf_args *a, const perf_opts *o, perf_model *models,
+                      perf_model_result **rows, size_t *nrows, size_t *nours)
+{
+    int status = 0;
+    char err[512], path[4096];
+    size_t total = a->nmodels * a->nkernels * a->nthreads;
+    *rows = calloc(total ? total : 1, sizeof **rows);
+    if (!*rows)
+        cli_die("out of memory");
+    for (size_t mi = 0; mi < a->nmodels; mi++) {
+        perf_model_path(a->models[mi], path, sizeof path);
+        if (perf_model_load(path, &models[mi], err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+            continue;
+        }
+        for (size_t t = 0; t < a->nthreads; t++)
+            for (size_t k = 0; k < a->nkernels; k++) {
+                fprintf(stderr, "  model %s (%zu tensors, %zu parameters) %s threads=%d\n",
+                        models[mi].name, models[mi].ntensors, models[mi].params,
+                        a->kernels[k]->name, a->threads[t]);
+                int rc = perf_model_measure(a->kernels[k], &models[mi], a->threads[t], o,
+                                            &(*rows)[*nrows], err, sizeof err);
+                if (rc)
+                    fprintf(stderr, "rmsbench perf: %s%s\n", rc > 0 ? "INVALID: " : "", err);
+                status |= rc != 0;
+                if (rc >= 0)
+                    (*nrows)++;
+            }
+    }
+    *nours = *nrows;
+    for (size_t mi = 0; mi < a->nmodels && a->peer != PEER_NONE; mi++) {
+        if (!models[mi].name)
+            continue;
+        perf_model_path(a->models[mi], path, sizeof path);
+        fprintf(stderr, "  peer: torch.optim.RMSprop over model %s\n", models[mi].name);
+        int rc = perf_peer_torch_model(path, &models[mi], a->threads, a->nthreads,
+                                       (int)a->reps, a->preset, rows, nrows, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            if (rc < 0 || a->peer == PEER_TORCH)
+                status = 1;
+        }
+    }
+    return status;
+}
+
+static void free_args(const perf_args *a)
+{
+    free(a->kernels);
+    free(a->sizes);
+    free(a->threads);
+    free(a->profile);
+    if (a->models)
+        free_list(a->models, a->nmodels);
+}
+
+/* The bandwidth profile of --profile.  1 when it could not run. */
+static int profile_run(const perf_args *a, perf_profile_point **prof, size_t *nprof)
+{
+    char err[512];
+    if (!a->nprofile)
+        return 0;
+    fprintf(stderr, "  bandwidth profile: memory roof at %zu sizes x %zu thread counts\n",
+            a->nprofile, a->nthreads);
+    if (perf_profile(a->profile, a->nprofile, a->threads, a->nthreads, 3, prof, nprof, err,
+                     sizeof err)) {
+        fprintf(stderr, "rmsbench perf: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
 static int perf_main(void *args)
 {
     perf_args *ap = args;
@@ -296,7 +418,7 @@ static int perf_main(void *args)
             "budget %.3g s each\n", h.machine.cpu_model, h.clock_ghz, total, a.budget_s);
     int status = measure_all(&a, &o, rows, &nrows);
     size_t nours = nrows;
-    if (a.peer != PEER_NONE) {
+    if (a.peer != PEER_NONE && nrows) {
         fprintf(stderr, "  peer: torch.optim.RMSprop on the same sizes and threads\n");
         int rc = perf_peer_torch(a.sizes, a.nsizes, a.threads, a.nthreads, (int)a.reps,
                                  a.preset, &rows, &nrows, err, sizeof err);
@@ -306,13 +428,30 @@ static int perf_main(void *args)
                 status = 1;
         }
     }
-    perf_print(stdout, a.format, &h, rows, nrows);
+    perf_model *models = calloc(a.nmodels ? a.nmodels : 1, sizeof *models);
+    perf_model_result *mrows = NULL;
+    size_t nmrows = 0, nmours = 0;
+    if (!models)
+        cli_die("out of memory");
+    status |= models_run(&a, &o, models, &mrows, &nmrows, &nmours);
+    perf_profile_point *prof = NULL;
+    size_t nprof = 0;
+    status |= profile_run(&a, &prof, &nprof);
+    if (nrows || !a.nmodels)
+        perf_print(stdout, a.format, &h, rows, nrows);
     /* CSV and JSON stay machine-readable: the summaries go to stderr there */
     perf_print_thread_scaling(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_peer_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
     perf_print_state_ratios(a.format == PERF_TABLE ? stdout : stderr, rows, nrows);
+    perf_profile_print(a.format == PERF_TABLE ? stdout : stderr, prof, nprof);
+    perf_model_print(a.format == PERF_TABLE ? stdout : stderr, mrows, nmrows);
     if (db) {
         if (perf_record(db, a.preset, rows, nrows, err, sizeof err)) {
+            fprintf(stderr, "rmsbench perf: %s\n", err);
+            status = 1;
+        }
+        if (perf_model_record(db, a.preset, mrows, nmrows, err, sizeof err) ||
+            perf_profile_record(db, prof, nprof, err, sizeof err)) {
             fprintf(stderr, "rmsbench perf: %s\n", err);
             status = 1;
         }
@@ -320,8 +459,12 @@ static int perf_main(void *args)
     }
     perf_peer_free(rows + nours, nrows - nours);
     free(rows);
-    free(a.kernels);
-    free(a.sizes);
-    free(a.threads);
+    free_args(&a);
+    free(prof);
+    perf_peer_model_free(mrows + nmours, nmrows - nmours);
+    free(mrows);
+    for (size_t i = 0; i < a.nmodels; i++)
+        perf_model_free(&models[i]);
+    free(models);
     return status;
 }

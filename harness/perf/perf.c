@@ -32,20 +32,31 @@ static float sign(uint64_t *s)
     return (rms_rng_next(s) >> 63) ? -1.0f : 1.0f;
 }
 
+void perf_fill_stream(uint64_t *s, size_t n, float *theta, float *v, float *m, float *buf,
+                      float *g)
+{
+    for (size_t i = 0; i < n; i++) {
+        theta[i] = sign(s) * uniform(s, 0.5f, 2.0f);
+        v[i] = uniform(s, 0.01f, 1.0f);
+        g[i] = sign(s) * uniform(s, 0.1f, 1.0f);
+        /* m and buf share g's sign so their updates do not cancel */
+        if (m)
+            m[i] = g[i] * uniform(s, 0.0f, 0.05f);
+        if (buf)
+            buf[i] = g[i] * uniform(s, 0.0f, 1e-3f);
+    }
+}
+
+uint64_t perf_fill_seed(unsigned long long seed)
+{
+    return seed * 2654435761ull + 1;   /* the shared RNG (rms_util.h) */
+}
+
 static void fill(size_t n, float *theta, float *v, float *m, float *buf, float *g,
                  unsigned long long seed)
 {
-    uint64_t s = seed * 2654435761ull + 1;   /* the shared RNG (rms_util.h) */
-    for (size_t i = 0; i < n; i++) {
-        theta[i] = sign(&s) * uniform(&s, 0.5f, 2.0f);
-        v[i] = uniform(&s, 0.01f, 1.0f);
-        g[i] = sign(&s) * uniform(&s, 0.1f, 1.0f);
-        /* m and buf share g's sign so their updates do not cancel */
-        if (m)
-            m[i] = g[i] * uniform(&s, 0.0f, 0.05f);
-        if (buf)
-            buf[i] = g[i] * uniform(&s, 0.0f, 1e-3f);
-    }
+    uint64_t s = perf_fill_seed(seed);
+    perf_fill_stream(&s, n, theta, v, m, buf, g);
 }
 
 /* One step of k on fresh inputs through the same threaded path, checked
@@ -130,6 +141,7 @@ typedef struct perf_block {
     float roof_sign;
     rms_state_lp *lp;     /* low-precision state, else NULL */
     rms_lp_fn lp_fn;
+    int roof_variant;     /* perf_roof_mem.c's loop timed as the f32 memory roof */
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -158,7 +170,8 @@ static uint64_t run_block(perf_block *b, int what)
             if (b->lp)
                 perf_roof_memory_lp(b->threads, b->n, b->theta, b->g, b->lp, b->roof_sign);
             else
-                perf_roof_memory(b->threads, b->n, b->theta, b->v, b->g, b->roof_sign);
+                perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
+                                         b->g, b->roof_sign);
             b->roof_sign = -b->roof_sign;
         } else {
             perf_roof_compute(b->threads, b->n, rms_cpu_isa());
@@ -167,15 +180,14 @@ static uint64_t run_block(perf_block *b, int what)
     return rms_now_ns() - t0;
 }
 
-/* Retries stop at the configuration's deadline: on a busy machine every
- * sample may be switched out, and three attempts of each would triple a
- * configuration's time. */
-static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadline)
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t deadline)
 {
     uint64_t best = UINT64_MAX;
     for (int attempt = 0; attempt < PERF_ATTEMPTS; attempt++) {
         long cs0 = involuntary_switches();
-        uint64_t dt = run_block(b, what);
+        uint64_t t0 = rms_now_ns();
+        run(arg);
+        uint64_t dt = rms_now_ns() - t0;
         if (involuntary_switches() == cs0) {
             *clean = 1;
             return dt;
@@ -186,6 +198,56 @@ static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadlin
             break;
     }
     *clean = 0;
+    return best;
+}
+
+typedef struct block_call { perf_block *b; int what; } block_call;
+
+static void run_call(void *arg)
+{
+    block_call *c = arg;
+    run_block(c->b, c->what);
+}
+
+/* Retries stop at the configuration's deadline: on a busy machine every
+ * sample may be switched out, and three attempts of each would triple a
+ * configuration's time. */
+static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadline)
+{
+    block_call c = { b, what };
+    return perf_time_clean(run_call, &c, clean, deadline);
+}
+
+int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
+                   int rounds, size_t inner, double *ns)
+{
+    /* by default a quarter of a repetition per timing (>= 2^20
+     * element-steps), no retry (deadline 0): the choice costs 6 loops x
+     * rounds quarter-blocks */
+    const size_t min_elems = PERF_MIN_ELEMS_PER_REP / 4;
+    if (inner == 0)
+        inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
+    perf_block b = { .threads = threads, .n = n, .inner = inner, .theta = theta, .v = v,
+                     .g = (float *)g, .roof_sign = 1.0f };
+    int best = 0, clean;
+    double best_ns = INFINITY;
+    if (rounds < 1)
+        rounds = 1;
+    /* the fastest timing of each loop (a roof is a limit: its best showing
+     * counts; the first round also warms pages and caches for the rest) */
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < perf_roof_variant_count(); i++) {
+            if (!perf_roof_variant_runs(i))
+                continue;
+            b.roof_variant = i;
+            double t = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean, 0) /
+                       ((double)inner * (double)n);
+            if (t < best_ns) {
+                best_ns = t;
+                best = i;
+            }
+        }
+    *ns = best_ns;
     return best;
 }
 
@@ -243,10 +305,16 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     if (low)
         perf_lp_fill(&lp, v, m, buf);
     perf_block blk = { k, threads, n, 1, theta, v, m, buf, g, &c, 1.0f,
-                       low ? &lp : NULL, lp_fn };
+                       low ? &lp : NULL, lp_fn, 0 };
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
     uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
+    /* the f32 memory roof's loop: the fastest of its variants here, 2 rounds
+     * of quarter-blocks (so within the budget too); low-precision state has
+     * its own roof (perf_roof_memory_lp) */
+    double pick_ns;
+    int variant = blk.roof_variant = low ? 0 :
+        perf_roof_best(threads, n, theta, v, g, 2, inner / 4 ? inner / 4 : 1, &pick_ns);
     double elems = (double)inner * (double)n;
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
@@ -298,6 +366,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->ns_per_elem_min = kt[0];
     r->ns_per_elem_max = kt[o->reps - 1];
     r->roof_ns_per_elem = rms_median(rt, (size_t)o->reps);
+    r->roof_variant = low ? "lp" : perf_roof_variant_name(variant);
     r->compute_roof_ns_per_elem = rms_median(ct, (size_t)o->reps);
     r->gbps = r->ns_per_elem > 0 ? r->bytes_per_elem / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;

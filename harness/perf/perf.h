@@ -6,6 +6,7 @@
 #define PERF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "rms.h"
 #include "rms_lp.h"
 
@@ -40,6 +41,7 @@ typedef struct perf_result {
     double bytes_per_elem;        /* what one step must move (perf_bytes_per_elem) */
     double gbps;                  /* bytes_per_elem x n / median step time */
     double roof_ns_per_elem, roof_ratio;                  /* memory roof */
+    const char *roof_variant;     /* the memory roof's fastest loop here */
     double compute_roof_ns_per_elem, compute_roof_ratio;  /* sqrt+div roof */
     const char *compute_roof_isa; /* its vector ISA: this CPU's widest */
     double cycles_per_elem, clock_ghz;
@@ -57,15 +59,43 @@ typedef struct perf_result {
 int perf_measure(const rms_kernel *k, size_t n, int threads,
                  const perf_opts *o, perf_result *r, char *err, size_t errlen);
 
+/* Time one call of run(arg), again (up to 3 times, not past `deadline` in
+ * timing_now_ns() terms) while it was switched out; *clean = 0 when every
+ * attempt was.  Nanoseconds. */
+uint64_t perf_time_clean(void (*run)(void *), void *arg, int *clean, uint64_t deadline);
+/* The inputs perf times and validates on, as a stream: seed it with
+ * perf_fill_seed and draw n elements at a time (m, buf may be NULL). */
+uint64_t perf_fill_seed(unsigned long long seed);
+void perf_fill_stream(uint64_t *s, size_t n, float *theta, float *v, float *m, float *buf,
+                      float *g);
+
 /* Threading: a kernel built with OpenMP (isa has RMS_ISA_OPENMP) gets
  * omp_set_num_threads(threads) and one call; any other kernel is run by
  * `threads` OpenMP threads on contiguous 64-byte aligned slices ("split"),
  * as N independent copies would.  The roofs are split the same way. */
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
                float *v, float *m, float *buf, const float *g, const rms_cfg *c);
-/* theta += sign*g; v += sign*g (sign +1 or -1: alternate it to stay put) */
-void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
-                      float sign);
+/* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B):
+ * how kernels and roofs are split across threads. */
+void perf_slice(size_t n, int t, int nt, size_t *lo, size_t *hi);
+/* Memory roof (perf_roof_mem.c): theta += sign*g; v += sign*g (sign +1 or -1:
+ * alternate it to stay put), by one of a few same-traffic streaming variants
+ * (widths, unrolling, streaming stores); perf times them all and takes the
+ * fastest.  Variants are numbered 0 .. perf_roof_variant_count()-1; 0 ("c",
+ * the compiler's loop) runs everywhere, a variant the CPU cannot run falls
+ * back to it. */
+int perf_roof_variant_count(void);
+const char *perf_roof_variant_name(int variant);
+int perf_roof_variant_runs(int variant);
+void perf_roof_memory_variant(int variant, int threads, size_t n, float *theta,
+                              float *v, const float *g, float sign);
+/* The fastest variant at n on `threads` threads: each runnable variant is
+ * timed `rounds` times, interleaved, `inner` steps a time (0: >= 2^20
+ * element-steps); the one with the fastest timing wins, *ns gets that
+ * timing in ns/element.  theta, v, g: n floats each, 64-byte aligned.
+ * Returns the variant. */
+int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
+                   int rounds, size_t inner, double *ns);
 /* isa: RMS_ISA_* bits allowed (perf passes rms_cpu_isa(): the widest) */
 void perf_roof_compute(int threads, size_t n, unsigned isa);
 /* ISA the compute roof uses for those bits ("avx512f", "avx2" or "sse2"). */

@@ -5,10 +5,11 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "perf/perf_report.h"
+#include "perf/perf_model.h"
 
 static const char *CSV_HEADER =
     "kernel,source,preset,n,threads,threading,reps,inner,ns_per_elem,"
-    "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,"
+    "ns_per_elem_min,ns_per_elem_max,gbps,roof_ns_per_elem,roof_ratio,roof_variant,"
     "compute_roof_ns_per_elem,compute_roof_ratio,compute_roof_isa,cycles_per_elem,clock_ghz,"
     "max_ulp,validated,clean_reps,cpu_model";
 
@@ -66,6 +67,8 @@ static void print_json(FILE *f, const perf_header *h, const perf_result *rows, s
         json_object_set_new(o, "gbps", jnum(r->gbps));
         json_object_set_new(o, "roof_ns_per_elem", jnum(r->roof_ns_per_elem));
         json_object_set_new(o, "roof_ratio", jnum(r->roof_ratio));
+        json_object_set_new(o, "roof_variant",
+                            r->roof_variant ? json_string(r->roof_variant) : json_null());
         json_object_set_new(o, "compute_roof_ns_per_elem", jnum(r->compute_roof_ns_per_elem));
         json_object_set_new(o, "compute_roof_ratio", jnum(r->compute_roof_ratio));
         json_object_set_new(o, "compute_roof_isa",
@@ -104,6 +107,7 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
             num(f, r->gbps, "%.6g"); fputc(',', f);
             num(f, r->roof_ns_per_elem, "%.6g"); fputc(',', f);
             num(f, r->roof_ratio, "%.6g"); fputc(',', f);
+            fprintf(f, "%s,", r->roof_variant ? r->roof_variant : "");
             num(f, r->compute_roof_ns_per_elem, "%.6g"); fputc(',', f);
             num(f, r->compute_roof_ratio, "%.6g"); fputc(',', f);
             fprintf(f, "%s,", r->compute_roof_isa ? r->compute_roof_isa : "");
@@ -125,8 +129,8 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
                "chain); preset %s; median of %d reps; compute roof %s\n",
             h->machine.cpu_model, h->machine.isa, h->machine.cores, h->clock_ghz,
             h->preset, h->reps, perf_roof_compute_isa(rms_cpu_isa()));
-    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %18s %15s %7s %5s %5s\n", "kernel", "n",
-            "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio",
+    fprintf(f, "%-14s %10s %7s %11s %11s %11s %8s %10s %-9s %18s %15s %7s %5s %5s\n", "kernel",
+            "n", "threads", "ns_per_elem", "min", "max", "gbps", "roof_ratio", "roof_loop",
             "compute_roof_ratio", "cycles_per_elem", "max_ulp", "valid", "clean");
     for (size_t i = 0; i < nrows; i++) {
         const perf_result *r = &rows[i];
@@ -136,6 +140,7 @@ void perf_print(FILE *f, perf_format fmt, const perf_header *h,
         cell(f, r->ns_per_elem_max, 11, "%*.4g");
         cell(f, r->gbps, 8, "%*.4g");
         cell(f, r->roof_ratio, 10, "%*.3f");
+        fprintf(f, "%-9s ", r->roof_variant ? r->roof_variant : "-");
         cell(f, r->compute_roof_ratio, 18, "%*.3f");
         cell(f, r->cycles_per_elem, 15, "%*.3g");
         cell(f, r->max_ulp, 7, "%*.3g");
@@ -206,6 +211,17 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
     }
 }
 
+int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen)
+{
+    if (failed && *failed)
+        snprintf(err, errlen, "%s: %s", failed, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    if (!failed && db_exec(db, "COMMIT", err, errlen) == 0)
+        return 0;
+    db_exec(db, "ROLLBACK", NULL, 0);
+    return -1;
+}
+
 void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows)
 {
     int header = 0;
@@ -255,8 +271,8 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
         "INSERT INTO perf (machine_id, source, kernel, preset, n, threads, reps,"
         " ns_per_elem, ns_per_elem_min, ns_per_elem_max, gbps, roof_ns_per_elem,"
         " roof_ratio, compute_roof_ns_per_elem, compute_roof_ratio, cycles_per_elem,"
-        " clock_ghz, validated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-        "?14,?15,?16,?17,?18)";
+        " clock_ghz, validated, roof_variant) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+        "?12,?13,?14,?15,?16,?17,?18,?19)";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         goto sqlfail;
     for (size_t i = 0; i < nrows; i++) {
@@ -284,15 +300,110 @@ int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
             sqlite3_bind_int(st, 18, r->validated);
         else
             sqlite3_bind_null(st, 18);
+        if (r->roof_variant)
+            sqlite3_bind_text(st, 19, r->roof_variant, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 19);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
-    sqlite3_finalize(st);
-    return db_exec(db, "COMMIT", err, errlen) ? (db_exec(db, "ROLLBACK", NULL, 0), -1) : 0;
+    return perf_tx_end(db, st, NULL, err, errlen);
 sqlfail:
-    snprintf(err, errlen, "recording perf rows: %s", sqlite3_errmsg(db));
+    return perf_tx_end(db, st, "recording perf rows", err, errlen);
 fail:
-    sqlite3_finalize(st);
-    db_exec(db, "ROLLBACK", NULL, 0);
-    return -1;
+    return perf_tx_end(db, st, "", err, errlen);
+}
+
+void perf_model_print(FILE *f, const perf_model_result *r, size_t n)
+{
+    if (n == 0)
+        return;
+    fprintf(f, "# whole-model step (every tensor in one call, rms_step_multi); roof_ratio = the "
+               "memory roof over the same tensors / the step; PyTorch rows: "
+               "torch.optim.RMSprop.step()\n");
+    fprintf(f, "%-12s %-14s %-8s %8s %11s %7s %10s %10s %10s %11s %10s %8s %5s\n", "model",
+            "kernel", "source", "tensors", "params", "threads", "ms_step", "min", "max",
+            "ns_per_elem", "roof_ms", "roof", "valid");
+    for (size_t i = 0; i < n; i++) {
+        const perf_model_result *x = &r[i];
+        fprintf(f, "%-12s %-14s %-8s %8zu %11zu %7d ", x->model, x->kernel, x->source,
+                x->tensors, x->params, x->threads);
+        cell(f, x->ms, 10, "%*.4g");
+        cell(f, x->ms_min, 10, "%*.4g");
+        cell(f, x->ms_max, 10, "%*.4g");
+        cell(f, x->ns_per_elem, 11, "%*.4g");
+        cell(f, x->roof_ms, 10, "%*.4g");
+        cell(f, x->roof_ratio, 8, "%*.3f");
+        fprintf(f, "%5s\n", x->validated < 0 ? "-" : x->validated ? "yes" : "NO");
+    }
+    /* against PyTorch's fastest implementation on the same model and threads */
+    int header = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(r[i].source, "rmsbench"))
+            continue;
+        const perf_model_result *best = NULL;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(r[j].source, "pytorch") && !strcmp(r[j].model, r[i].model) &&
+                r[j].threads == r[i].threads && (!best || r[j].ms < best->ms))
+                best = &r[j];
+        if (!best)
+            continue;
+        if (!header) {
+            fprintf(f, "# whole-model speed-up against PyTorch's fastest step, same run "
+                       "(torch ms / our ms)\n%-12s %-14s %7s %10s %-14s %10s %8s\n", "model",
+                    "kernel", "threads", "ms_step", "peer", "peer_ms", "speedup");
+            header = 1;
+        }
+        fprintf(f, "%-12s %-14s %7d %10.4g %-14s %10.4g %8.2f\n", r[i].model, r[i].kernel,
+                r[i].threads, r[i].ms, best->kernel, best->ms, best->ms / r[i].ms);
+    }
+}
+
+int perf_model_record(sqlite3 *db, const char *preset, const perf_model_result *r, size_t n,
+                      char *err, size_t errlen)
+{
+    sqlite3_int64 mid;
+    sqlite3_stmt *st = NULL;
+    if (n == 0)
+        return 0;
+    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+        return -1;
+    if (db_machine_id(db, &mid, err, errlen))
+        goto fail;
+    if (sqlite3_prepare_v2(db, "INSERT INTO perf_models (machine_id, source, model, kernel, preset,"
+                               " tensors, params, threads, reps, ms_per_step, ms_min, ms_max,"
+                               " ns_per_elem, roof_ms, roof_ratio, validated) VALUES (?1,?2,?3,"
+                               "?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto sqlfail;
+    for (size_t i = 0; i < n; i++) {
+        const perf_model_result *x = &r[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, mid);
+        sqlite3_bind_text(st, 2, x->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, x->model, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, x->kernel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, preset, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)x->tensors);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)x->params);
+        sqlite3_bind_int(st, 8, x->threads);
+        sqlite3_bind_int(st, 9, x->reps);
+        bind_num(st, 10, x->ms);
+        bind_num(st, 11, x->ms_min);
+        bind_num(st, 12, x->ms_max);
+        bind_num(st, 13, x->ns_per_elem);
+        bind_num(st, 14, x->roof_ms);
+        bind_num(st, 15, x->roof_ratio);
+        if (x->validated >= 0)
+            sqlite3_bind_int(st, 16, x->validated);
+        else
+            sqlite3_bind_null(st, 16);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto sqlfail;
+    }
+    return perf_tx_end(db, st, NULL, err, errlen);
+sqlfail:
+    return perf_tx_end(db, st, "recording model rows", err, errlen);
+fail:
+    return perf_tx_end(db, st, "", err, errlen);
 }

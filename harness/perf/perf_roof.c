@@ -1,13 +1,7 @@
-/* perf_roof.c -- the roofs a kernel is compared with, and the threaded
+/* perf_roof.c -- the compute roof a kernel is compared with, and the threaded
  * execution of kernels.  Built with -fopenmp (mk/perf.mk).
  *
- * Memory roof: theta += s*g; v += s*g (s = +-1, alternated by the caller so
- * the values stay where they were).  Same traffic as a plain RMSProp step
- * (reads theta, v, g; writes theta, v = 20 B/element, no read-for-ownership
- * extra since every written line was read), and nothing to compute, so its
- * time is what moving the bytes costs.  Compiled for the same vector levels
- * as the plain-C kernels (RMS_TARGET_CLONES: AVX-512, AVX2 and baseline on
- * x86) so in-cache sizes are not limited by SSE loads.
+ * The memory roof is in perf_roof_mem.c.
  *
  * Compute roof: per element the work a plain step cannot avoid, one square
  * root and one division (plus the +eps), on operands from L1, at the
@@ -29,7 +23,7 @@
 #include "perf/perf.h"
 
 /* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B). */
-static void slice(size_t n, int t, int nt, size_t *lo, size_t *hi)
+void perf_slice(size_t n, int t, int nt, size_t *lo, size_t *hi)
 {
     size_t blocks = (n + 15) / 16;
     size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
@@ -52,36 +46,10 @@ void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             k->f32(hi - lo, theta + lo, v + lo, m ? m + lo : NULL,
                    buf ? buf + lo : NULL, g + lo, c);
-    }
-}
-
-RMS_TARGET_CLONES
-static void roof_memory_1(size_t n, float *restrict theta, float *restrict v,
-                          const float *restrict g, float sign)
-{
-    for (size_t i = 0; i < n; i++) {
-        theta[i] = theta[i] + sign * g[i];
-        v[i] = v[i] + sign * g[i];
-    }
-}
-
-void perf_roof_memory(int threads, size_t n, float *theta, float *v, const float *g,
-                      float sign)
-{
-    if (threads <= 1) {
-        roof_memory_1(n, theta, v, g, sign);
-        return;
-    }
-#pragma omp parallel num_threads(threads)
-    {
-        size_t lo, hi;
-        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
-        if (hi > lo)
-            roof_memory_1(hi - lo, theta + lo, v + lo, g + lo, sign);
     }
 }
 
@@ -164,7 +132,7 @@ void perf_roof_compute(int threads, size_t n, unsigned kernel_isa)
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             f(hi - lo);
     }

@@ -207,6 +207,11 @@ void section_convergence(report *r, const rep_data *d);
 void section_sensitivity(report *r, const rep_data *d);
 void section_target(report *r, const rep_data *d);
 void section_perf(report *r, const rep_data *d);
+/* report_perf_profile.c: the bandwidth profile with the kernels on it (called
+ * by section_perf; nothing when the database has no profile rows) */
+void section_perf_profile(report *r, const rep_data *d);
+/* report_perf_model.c: whole-model steps against the roof and PyTorch */
+void section_perf_model(report *r, const rep_data *d);
 const rep_perf *perf_find(const rep_data *d, const char *source, const char *kernel,
                           long long n, int threads);
 /* The fastest PyTorch implementation timed at n and threads, or NULL. */

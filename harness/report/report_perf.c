@@ -464,4 +464,6 @@ void section_perf(report *r, const rep_data *d)
     }
     rep_para(r, "time / roof: 1.0 means the kernel runs as fast as a copy with the same memory "
                 "traffic timed in the same run; lower than 1 is possible when the data fit in cache.");
+    section_perf_profile(r, d);
+    section_perf_model(r, d);
 }

@@ -161,6 +161,28 @@ static const char *const MIGRATIONS[] = {
      * its loss and accuracy with the curve once per epoch (NULL elsewhere). */
     "ALTER TABLE curves ADD COLUMN test_loss REAL;"
     "ALTER TABLE curves ADD COLUMN test_acc REAL;",
+
+    /* 5 -> 6: perf (issue 16).  perf.roof_variant: which same-traffic loop
+     * was the memory roof (the fastest of several); perf_roof_profile: the
+     * memory roof against n (bandwidth through L1, L2, L3, DRAM);
+     * perf_models: one whole-model step (a list of tensors), ours or
+     * PyTorch's, against the roof over the model's total traffic. */
+    "ALTER TABLE perf ADD COLUMN roof_variant TEXT;"
+    "CREATE TABLE perf_roof_profile ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  n INTEGER NOT NULL, threads INTEGER NOT NULL, variant TEXT,"
+    "  bytes_per_elem REAL, ns_per_elem REAL, gbps REAL, reps INTEGER,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "CREATE TABLE perf_models ("
+    "  id INTEGER PRIMARY KEY,"
+    "  machine_id INTEGER REFERENCES machines(id),"
+    "  source TEXT NOT NULL DEFAULT 'rmsbench',"   /* rmsbench | pytorch */
+    "  model TEXT NOT NULL, kernel TEXT NOT NULL, preset TEXT,"
+    "  tensors INTEGER, params INTEGER, threads INTEGER NOT NULL, reps INTEGER,"
+    "  ms_per_step REAL, ms_min REAL, ms_max REAL, ns_per_elem REAL,"
+    "  roof_ms REAL, roof_ratio REAL, validated INTEGER,"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
 };
 
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))

@@ -1,0 +1,44 @@
+/* rms_avx2_fast.c -- AVX2 + FMA, 8 floats per vector, with the square root
+ * and the division done by the rsqrtps/rcpps estimates plus one
+ * Newton-Raphson step on the FMA pipes (kernels/rms_fast_impl.h has the
+ * method).  Not the bits of fused: within the bound its registry row states. */
+#include <float.h>
+#include <immintrin.h>
+#include <stdint.h>
+#include "rms.h"
+
+#define VT __m256
+#define W 8
+#define MT __m256i
+#define ALIGN 32
+#define FN(name) avx2_fast_##name
+#define KERNEL_NAME rms_step_avx2_fast
+#define V_SET1 _mm256_set1_ps
+#define V_LOADU _mm256_loadu_ps
+#define V_LOAD _mm256_load_ps
+#define V_STORE _mm256_store_ps
+#define V_STOREU _mm256_storeu_ps
+#define V_MASK_FIRST(r) _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(r)), \
+                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define V_MLOAD(mk, p) _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_maskload_ps(p, mk), \
+                                        _mm256_castsi256_ps(mk))
+#define V_MSTORE(p, mk, x) _mm256_maskstore_ps(p, mk, x)
+#define V_ADD _mm256_add_ps
+#define V_SUB _mm256_sub_ps
+#define V_MUL _mm256_mul_ps
+#define V_MAX _mm256_max_ps
+#define V_SQRT _mm256_sqrt_ps
+#define V_DIV _mm256_div_ps
+#define V_FMA _mm256_fmadd_ps
+#define V_FNMA _mm256_fnmadd_ps
+#define V_NEG(x) _mm256_xor_ps(x, _mm256_set1_ps(-0.0f))
+#define V_RSQRT _mm256_rsqrt_ps
+#define V_RCP _mm256_rcp_ps
+/* normal positive finite (ordered compares: NaN fails both) */
+#define NT __m256
+#define V_NORMAL(x) _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ), \
+                                  _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))
+#define V_ALL(ok) (_mm256_movemask_ps(ok) == 0xff)
+#define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, ok)
+
+#include "rms_fast_impl.h"

@@ -1,0 +1,193 @@
+/* rms_fast_impl.h -- the body of the fast kernels (rms_avx512_fast.c,
+ * rms_avx2_fast.c), written once over a few vector macros that each file
+ * defines for its width.  Not a header of an API: included once per kernel.
+ *
+ * What is fast: the exact kernels spend their time in the divide/sqrt unit
+ * (vsqrtps + vdivps per element; 0.95-1.0 of the compute roof in cache).
+ * Here both run on the FMA pipes instead:
+ *   sqrt(x)   = x * rsqrt(x):  s0 = x*r0, e = 1 - s0*r0, s1 = s0 + (s0/2)*e
+ *               (one Newton-Raphson step on the hardware estimate r0);
+ *   a / d     : q0 = rcp(d), y0 = a*q0, y1 = y0 + (a - d*y0)*q0
+ *               (one Newton-Raphson / Markstein correction);
+ *   1/sqrt(x) : r1 = r0 + (r0/2)*(1 - x*r0*r0)   (eps inside the root);
+ * with FMA for the corrections and for v = beta*v + (1-beta)*g^2.  The
+ * error bound is derived beside the rows in kernels/registry.c.
+ *
+ * The estimates are valid for normal positive finite x only (rsqrt(0) = inf
+ * gives 0*inf; legacy RSQRTPS/RCPPS flush denormals; rsqrt(inf) = 0).  A
+ * lane outside [FLT_MIN, FLT_MAX] (zero, denormal, inf, NaN) takes the exact
+ * sqrt and division instead, so those inputs give what the exact kernels
+ * give.  Masked-off lanes of an edge load 1.0 (never stored),
+ * so edges take the estimates like the body.
+ *
+ * Every option of rms.h is supported, in fused's order of operations.
+ * The including file defines:
+ *   VT, W               vector type and floats per vector
+ *   MT                  mask type of the edge loads/stores
+ *   FN(name)            the kernel's name for a static helper
+ *   V_SET1, V_LOADU, V_LOAD (aligned), V_STORE (aligned), V_STOREU,
+ *   V_MASK_FIRST(r), V_MLOAD(mask, p) (1.0 in masked-off lanes),
+ *   V_MSTORE(p, mask, x),
+ *   V_ADD, V_SUB, V_MUL, V_MAX, V_SQRT, V_DIV,
+ *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b,
+ *   V_NEG(x), V_RSQRT(x), V_RCP(x) (the hardware estimates),
+ *   NT, V_NORMAL(x)     lane mask (type NT): x in [FLT_MIN, FLT_MAX]
+ *   V_ALL(ok)           1 when every lane of the mask is on
+ *   V_PICK(ok, a, b)    a where ok, else b
+ *   ALIGN               bytes the body's theta loads/stores are aligned to
+ *   KERNEL_NAME         the exported step function */
+
+typedef struct {
+    VT lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, half, one;
+} FN(coef);
+
+static FN(coef) FN(coef_of)(const rms_cfg *c)
+{
+    rms_coef_f32 k = rms_coef_f32_of(c);
+    FN(coef) q;
+    q.lr = V_SET1(k.lr);
+    q.beta = V_SET1(k.beta);
+    q.omb = V_SET1(k.one_minus_beta);
+    q.eps = V_SET1(k.eps);
+    q.mu = V_SET1(k.mu);
+    q.wd = V_SET1(k.wd);
+    q.lr_wd = V_SET1(k.lr_wd);
+    q.bc = V_SET1(k.bc_scale);
+    q.zero = V_SET1(0.0f);
+    q.half = V_SET1(0.5f);
+    q.one = V_SET1(1.0f);
+    return q;
+}
+
+/* a / (sqrt(x) + eps), or a / sqrt(x + eps) when eps_in_sqrt (then x is
+ * already var + eps), by the estimates: valid where x is normal. */
+static inline VT FN(estimate)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
+{
+    VT r0 = V_RSQRT(x);
+    if (eps_in_sqrt) {
+        VT e = V_FNMA(V_MUL(x, r0), r0, k->one);            /* 1 - x r0^2 */
+        VT r1 = V_FMA(V_MUL(k->half, r0), e, r0);          /* 1/sqrt(x) */
+        return V_MUL(a, r1);
+    }
+    VT s0 = V_MUL(x, r0);
+    VT e = V_FNMA(s0, r0, k->one);
+    VT s1 = V_FMA(V_MUL(k->half, s0), e, s0);              /* sqrt(x) */
+    VT den = V_ADD(s1, k->eps);
+    VT q0 = V_RCP(den);
+    VT y0 = V_MUL(a, q0);
+    return V_FMA(V_FNMA(den, y0, a), q0, y0);              /* a / den */
+}
+
+/* The same quotient, lane by lane: the estimate where x is normal, the
+ * exact sqrt and division elsewhere (a rare vector pays for both).  Each
+ * lane depends on its own inputs only, so a step gives the same bits
+ * however the array is split or aligned (rms_step_multi relies on it). */
+static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
+{
+    NT ok = V_NORMAL(x);
+    VT q = FN(estimate)(a, x, eps_in_sqrt, k);
+    if (V_ALL(ok))
+        return q;
+    VT den = eps_in_sqrt ? V_SQRT(x) : V_ADD(V_SQRT(x), k->eps);
+    return V_PICK(ok, q, V_DIV(a, den));
+}
+
+/* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps). */
+static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
+{
+    VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(g, g)));
+    *v = vn;
+    *th = V_SUB(*th, FN(quotient)(V_MUL(k->lr, g), vn, 0, k));
+}
+
+/* Every option, in the order of rms.h (and of fused_elem). */
+static inline void FN(general)(VT *th, VT *v, VT *m, VT *b, VT g, const rms_cfg *c,
+                               const FN(coef) *k)
+{
+    VT gi = c->maximize ? V_NEG(g) : g;
+    if (c->weight_decay > 0.0 && !c->wd_decoupled)
+        gi = V_FMA(k->wd, *th, gi);
+    if (c->weight_decay > 0.0 && c->wd_decoupled)
+        *th = V_FNMA(k->lr_wd, *th, *th);
+    VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(gi, gi)));
+    *v = vn;
+    VT var = vn;
+    if (c->centered) {
+        VT mn = V_FMA(k->beta, *m, V_MUL(k->omb, gi));
+        *m = mn;
+        /* max(0, x) keeps a NaN x, as fused's `if (var < 0) var = 0` does */
+        var = V_MAX(k->zero, V_FNMA(mn, mn, vn));
+    }
+    if (c->bias_correction)
+        var = V_MUL(var, k->bc);
+    VT step = FN(quotient)(gi, c->eps_in_sqrt ? V_ADD(var, k->eps) : var, c->eps_in_sqrt, k);
+    if (c->momentum > 0.0) {
+        VT s = c->lr_in_momentum ? V_MUL(k->lr, step) : step;
+        VT bn = V_FMA(k->mu, *b, s);
+        *b = bn;
+        VT upd = c->nesterov ? V_FMA(k->mu, bn, s) : bn;
+        *th = c->lr_in_momentum ? V_SUB(*th, upd) : V_FNMA(k->lr, upd, *th);
+    } else {
+        *th = V_FNMA(k->lr, step, *th);
+    }
+}
+
+/* r < W elements at offset i, through masked loads and stores. */
+static void FN(edge)(size_t i, size_t r, float *theta, float *v, float *m, float *buf,
+                     const float *g, const rms_cfg *c, const FN(coef) *k, int plain)
+{
+    if (r == 0)
+        return;
+    MT mk = V_MASK_FIRST(r);
+    VT th = V_MLOAD(mk, theta + i), vv = V_MLOAD(mk, v + i), gg = V_MLOAD(mk, g + i);
+    if (plain) {
+        FN(plain)(&th, &vv, gg, k);
+    } else {
+        VT mm = c->centered ? V_MLOAD(mk, m + i) : k->zero;
+        VT bb = c->momentum > 0.0 ? V_MLOAD(mk, buf + i) : k->zero;
+        FN(general)(&th, &vv, &mm, &bb, gg, c, k);
+        if (c->centered)
+            V_MSTORE(m + i, mk, mm);
+        if (c->momentum > 0.0)
+            V_MSTORE(buf + i, mk, bb);
+    }
+    V_MSTORE(theta + i, mk, th);
+    V_MSTORE(v + i, mk, vv);
+}
+
+void KERNEL_NAME(size_t n, float *theta, float *v, float *m, float *buf, const float *g,
+                 const rms_cfg *c)
+{
+    const FN(coef) k = FN(coef_of)(c);
+    const int plain = rms_cfg_is_plain(c);
+    /* a masked head up to theta's ALIGN-byte boundary, an aligned body, a
+     * masked tail, as in the exact kernels */
+    size_t head = ((ALIGN - ((uintptr_t)theta & (ALIGN - 1))) & (ALIGN - 1)) / sizeof(float);
+    if (head > n)
+        head = n;
+    FN(edge)(0, head, theta, v, m, buf, g, c, &k, plain);
+    size_t i = head;
+    const size_t body_end = head + (n - head) / W * W;
+    if (plain) {
+        for (; i < body_end; i += W) {
+            VT th = V_LOAD(theta + i), vv = V_LOADU(v + i);
+            FN(plain)(&th, &vv, V_LOADU(g + i), &k);
+            V_STORE(theta + i, th);
+            V_STOREU(v + i, vv);
+        }
+    } else {
+        for (; i < body_end; i += W) {
+            VT th = V_LOAD(theta + i), vv = V_LOADU(v + i);
+            VT mm = c->centered ? V_LOADU(m + i) : k.zero;
+            VT bb = c->momentum > 0.0 ? V_LOADU(buf + i) : k.zero;
+            FN(general)(&th, &vv, &mm, &bb, V_LOADU(g + i), c, &k);
+            V_STORE(theta + i, th);
+            V_STOREU(v + i, vv);
+            if (c->centered)
+                V_STOREU(m + i, mm);
+            if (c->momentum > 0.0)
+                V_STOREU(buf + i, bb);
+        }
+    }
+    FN(edge)(body_end, n - body_end, theta, v, m, buf, g, c, &k, plain);
+}

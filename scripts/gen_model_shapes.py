@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""scripts/gen_model_shapes.py -- write data/models/*.tsv, the parameter
+shapes of three published architectures, by building each with plain
+torch.nn modules (no torchvision / transformers needed) and listing
+named_parameters() in order.  rmsbench itself only reads the .tsv files;
+this script is how they were made (run with /usr/bin/python3, Debian's
+python3-torch):
+
+    /usr/bin/python3 scripts/gen_model_shapes.py data/models
+
+ResNet-50: He et al. 2016, "Deep Residual Learning for Image Recognition",
+  as torchvision.models.resnet50 (v1.5: stride on the 3x3 conv), 1000 classes.
+BERT-base (uncased): Devlin et al. 2019, as HuggingFace BertModel
+  (vocab 30522, 512 positions, 2 token types, 12 layers, hidden 768,
+  intermediate 3072, with the pooler).
+GPT-2 small: Radford et al. 2019, as HuggingFace GPT2LMHeadModel (vocab
+  50257, context 1024, 12 layers, hidden 768); the LM head is tied to the
+  token embedding, so it is one tensor.
+"""
+import sys
+import torch.nn as nn
+
+
+def bottleneck(cin, width, stride, down):
+    m = nn.Module()
+    m.conv1 = nn.Conv2d(cin, width, 1, bias=False)
+    m.bn1 = nn.BatchNorm2d(width)
+    m.conv2 = nn.Conv2d(width, width, 3, stride, 1, bias=False)
+    m.bn2 = nn.BatchNorm2d(width)
+    m.conv3 = nn.Conv2d(width, width * 4, 1, bias=False)
+    m.bn3 = nn.BatchNorm2d(width * 4)
+    if down:
+        m.downsample = nn.Sequential(nn.Conv2d(cin, width * 4, 1, stride, bias=False),
+                                     nn.BatchNorm2d(width * 4))
+    return m
+
+
+def resnet50():
+    m = nn.Module()
+    m.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+    m.bn1 = nn.BatchNorm2d(64)
+    cin = 64
+    for i, (width, blocks, stride) in enumerate([(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]):
+        layer = nn.Sequential()
+        for b in range(blocks):
+            layer.add_module(str(b), bottleneck(cin, width, stride if b == 0 else 1, b == 0))
+            cin = width * 4
+        setattr(m, "layer%d" % (i + 1), layer)
+    m.fc = nn.Linear(2048, 1000)
+    return m
+
+
+def bert_base():
+    h, inter = 768, 3072
+    m = nn.Module()
+    e = nn.Module()
+    e.word_embeddings = nn.Embedding(30522, h)
+    e.position_embeddings = nn.Embedding(512, h)
+    e.token_type_embeddings = nn.Embedding(2, h)
+    e.LayerNorm = nn.LayerNorm(h)
+    m.embeddings = e
+    enc = nn.Module()
+    enc.layer = nn.ModuleList()
+    for _ in range(12):
+        lay = nn.Module()
+        att = nn.Module()
+        s = nn.Module()
+        s.query, s.key, s.value = nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h)
+        att.self = s
+        o = nn.Module()
+        o.dense, o.LayerNorm = nn.Linear(h, h), nn.LayerNorm(h)
+        att.output = o
+        lay.attention = att
+        it = nn.Module()
+        it.dense = nn.Linear(h, inter)
+        lay.intermediate = it
+        out = nn.Module()
+        out.dense, out.LayerNorm = nn.Linear(inter, h), nn.LayerNorm(h)
+        lay.output = out
+        enc.layer.append(lay)
+    m.encoder = enc
+    p = nn.Module()
+    p.dense = nn.Linear(h, h)
+    m.pooler = p
+    return m
+
+
+class Conv1D(nn.Module):
+    """GPT-2's Conv1D: a linear layer stored as (in, out)."""
+    def __init__(self, nin, nout):
+        super().__init__()
+        self.weight = nn.Parameter(nn.init.normal_(nn.Linear(nin, nout).weight.new_empty(nin, nout)))
+        self.bias = nn.Parameter(nn.Linear(nin, nout).bias.new_zeros(nout))
+
+
+def gpt2_small():
+    h = 768
+    m = nn.Module()
+    m.wte = nn.Embedding(50257, h)      # the LM head is this tensor (tied)
+    m.wpe = nn.Embedding(1024, h)
+    m.h = nn.ModuleList()
+    for _ in range(12):
+        b = nn.Module()
+        b.ln_1 = nn.LayerNorm(h)
+        a = nn.Module()
+        a.c_attn, a.c_proj = Conv1D(h, 3 * h), Conv1D(h, h)
+        b.attn = a
+        b.ln_2 = nn.LayerNorm(h)
+        f = nn.Module()
+        f.c_fc, f.c_proj = Conv1D(h, 4 * h), Conv1D(4 * h, h)
+        b.mlp = f
+        m.h.append(b)
+    m.ln_f = nn.LayerNorm(h)
+    return m
+
+
+MODELS = [
+    ("resnet50", resnet50, "ResNet-50 (He et al. 2016, arXiv:1512.03385), as torchvision.models.resnet50, 1000 classes; "
+                           "published total 25,557,032 parameters"),
+    ("bert_base", bert_base, "BERT-base uncased (Devlin et al. 2019, arXiv:1810.04805), as HuggingFace BertModel with pooler; "
+                             "published total 109,482,240 parameters"),
+    ("gpt2_small", gpt2_small, "GPT-2 small (Radford et al. 2019), as HuggingFace GPT2LMHeadModel, LM head tied to wte; "
+                               "published total 124,439,808 parameters"),
+]
+
+if __name__ == "__main__":
+    out = sys.argv[1] if len(sys.argv) > 1 else "data/models"
+    for name, build, source in MODELS:
+        params = list(build().named_parameters())
+        total = sum(p.numel() for _, p in params)
+        with open("%s/%s.tsv" % (out, name), "w") as f:
+            f.write("# %s.tsv -- parameter tensors of %s\n" % (name, source))
+            f.write("# generated by scripts/gen_model_shapes.py; one tensor per line: name<TAB>shape (dims joined by x)\n")
+            f.write("# tensors %d, parameters %d\n" % (len(params), total))
+            for n, p in params:
+                f.write("%s\t%s\n" % (n, "x".join(str(d) for d in p.shape)))
+        print(name, len(params), total)
