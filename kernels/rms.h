@@ -228,7 +228,25 @@ void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
                     const float *g, const rms_cfg *c);
 /* Proved (proofs/, real model): as ref64 for the plain rule (v and theta
  * formulas, v >= 0, v >= (1-beta) g^2); with options: no runtime error,
- * exact assigns, termination. */
+ * exact assigns, termination.
+ * Rounding error of the plain rule (proofs/gappa, Gappa, in `make prove`):
+ * binary32, round to nearest, per element, u = 2^-24.  Against the exact
+ * real update with the kernel's float coefficients b = (float)beta,
+ * w = (float)(1-beta), lr_f = (float)lr, e = (float)eps (rms_coef_f32_of),
+ * V = b v + w g^2 and S = lr_f g / (sqrt(V) + e):
+ *     |v' - V| <= (3 + 2^-16) u V,
+ *     |theta' - (theta - S)| <= u |theta| + (6 + 5u) u |S|;
+ * against the double config itself (coefficient rounding included),
+ * V* = beta v + (1-beta) g^2 and S* = lr g / (sqrt(V*) + eps):
+ *     |v' - V*| <= 5 u V*,  |theta' - (theta - S*)| <= u |theta| + (8 + 7u) u |S*|.
+ * Ranges: v = 0 or 2^-100 <= v <= 2^80; g = 0 or 2^-40 <= |g| <= 2^40;
+ * b = 0 or 2^-24 <= b <= 1; 2^-24 <= w <= 1; 2^-30 <= lr <= 1 (or 0);
+ * 2^-60 <= eps <= 1; |theta| <= 2^126.  The double-config bound is proved
+ * for v > 0, g != 0 and 2^-24 <= beta <= 1 - 2^-20.  Gappa proves the
+ * bounds on the nested rounded expression fused_elem_plain evaluates (with
+ * -ffp-contract=off, no excess precision); that the C code is that
+ * expression is read off the code and checked numerically
+ * (tests/test_fused_error_bound.c), not proved by WP. */
 #ifndef RMS_PROOF_IEEE
 /*@ requires n_bound: n <= 0x7fffffff;
     requires valid_c: \valid_read(c);

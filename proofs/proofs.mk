@@ -1,12 +1,13 @@
 # proofs/proofs.mk -- Frama-C WP proofs of the kernels rmsbench compiles
 # (included by the Makefile).  The targets are rows of proofs/targets.tsv;
-# proofs/prove.sh runs them one at a time and writes $(BUILD)/proofs/.
+# proofs/prove.sh runs them one at a time and writes $(BUILD)/proofs/; its
+# cache is build/proofs-cache/ (proofs/README.md).
 PROOFS_DB ?= $(RMS_DB)
 RMS_DB    ?= results/rmsbench.db
 
 .PHONY: prove prove-float
 
-## prove: Frama-C WP (-wp-rte) on ref64/fused, real + IEEE models; fails unless 100% proved; recorded in the DB
+## prove: Frama-C WP (-wp-rte) on ref64/fused, real + IEEE models, Gappa rounding-error bound; fails unless 100% proved; cached by content (build/proofs-cache); recorded in the DB
 prove: $(BIN)
 	@mkdir -p $(dir $(PROOFS_DB))
 	@proofs/prove.sh --set prove --out $(BUILD)/proofs; rc=$$?; \

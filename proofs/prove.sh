@@ -9,11 +9,29 @@
 #   --out DIR      outputs (logs, sessions, summary.tsv); default build/proofs
 #   --fct LIST     prove only these functions of the selected target (the
 #                  mutation test proves just the mutated function)
+#   --prop LIST    prove only the properties named (-wp-prop), e.g. the one
+#                  a mutant breaks
 #   --timeout S    prover timeout per goal instead of the table's
+#   --no-cache     prove every goal afresh (the mutation test always does)
+#   --cache DIR    proof cache (default build/proofs-cache; see below)
 # Exit 0 only if every goal of every selected target is proved.
+#
+# The cache has two levels, both keyed by content, never by time or name:
+#  - per target: a SHA-256 of everything the result depends on (the kernel
+#    file preprocessed as Frama-C reads it, so with every header it
+#    includes, or the Gappa scripts; every proofs/logic file; the target's row and
+#    Frama-C arguments, this script, the why3 driver files, and the versions
+#    of Frama-C, why3, z3, cvc4, cvc5 and gappa).  Same digest and a fully
+#    proved earlier run: its result is reused without running any prover.
+#  - per goal: WP's own cache (-wp-cache update), keyed by the text of each
+#    goal sent to a prover, so a changed kernel re-proves only the goals
+#    whose content changed; a goal whose content changed is always proved.
+# Only fully proved targets are stored at the first level: a failure is
+# always recomputed.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 set_name=prove src=$root out=$root/build/proofs fct_override= timeout_override=
+prop_override= cache=$root/build/proofs-cache use_cache=1
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -21,8 +39,11 @@ while [ $# -gt 0 ]; do
         --src) src=$(cd "$2" && pwd); shift 2 ;;
         --out) out=$2; shift 2 ;;
         --fct) fct_override=$2; shift 2 ;;
+        --prop) prop_override=$2; shift 2 ;;
         --timeout) timeout_override=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --no-cache) use_cache=0; shift ;;
+        --cache) cache=$2; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "prove.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -31,10 +52,40 @@ command -v frama-c >/dev/null || { echo "prove.sh: frama-c not found (make deps)
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 export WHY3CONFIG=$out/why3.conf
 "$root/proofs/why3/setup.sh" "$WHY3CONFIG" || exit 2
+[ $use_cache = 1 ] && { mkdir -p "$cache/wp" "$cache/targets"; cache=$(cd "$cache" && pwd); }
+
+# Everything a result depends on besides the sources: tool versions, this
+# script and the why3 set-up (drivers, prover command lines).
+tools_digest() {
+    { frama-c -version; why3 --version; z3 --version; cvc4 --version | head -n 1
+      cvc5 --version | head -n 1; gappa --version 2>&1 | head -n 1
+      cat "$root/proofs/prove.sh" "$root"/proofs/why3/*; } 2>&1 | sha256sum | cut -c1-64
+}
+# The digest of one target: tools, its row and arguments, and the source as
+# Frama-C reads it: the kernel file preprocessed with comments kept (ACSL)
+# under the target's defines, so every header, .def and logic file it
+# includes is in it and nothing it does not include is; plus every
+# proofs/logic file and, for Gappa, every script of its folder.  If the
+# preprocessor fails, every file under kernels/ is hashed instead.
+target_digest() {   # row, cpp defines, args...
+    local row=$1 defs=$2; shift 2
+    { echo "$tools"; echo "$src"; echo "$row"; printf '%s\n' "$@"
+      if [ -f "$src/$file" ]; then
+          # shellcheck disable=SC2086
+          gcc -E -C -P -nostdinc -D__FRAMAC__ -D__FC_MACHDEP_X86_64 $defs \
+              -I"$fc_libc" -I"$src/kernels" -I"$src/proofs/logic" "$src/$file" 2>/dev/null ||
+              cat "$src"/kernels/*
+      fi
+      for f in "$src/$file"/* "$src"/proofs/logic/*; do
+          [ -f "$f" ] && { echo "== ${f#$src/}"; cat "$f"; }
+      done; } | sha256sum | cut -c1-64
+}
+fc_libc=$(frama-c -print-share-path)/libc
+[ $use_cache = 1 ] && tools=$(tools_digest)
 
 summary=$out/summary.tsv
 printf 'target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals\n' > "$summary"
-tot_p=0 tot_n=0 status=0 ran=0 t_all=$(date +%s)
+tot_p=0 tot_n=0 status=0 ran=0 hits=0 t_all=$(date +%s)
 while IFS=$'\t' read -r name tset model file fcts timeout; do
     case "$name" in ''|'#'*) continue ;; esac
     if [ ${#targets[@]} -gt 0 ]; then
@@ -52,43 +103,102 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
                      -warn-special-float none -wp-prover cvc5) ;;
         ieee-default) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
                      -wp-model float -wp-prover cvc5) ;;
+        gappa) args=() ;;
         *) echo "prove.sh: $name: unknown model '$model'" >&2; exit 2 ;;
     esac
-    case "$fcts" in
-        @*) args+=(-wp-prop "${fcts#@}") ;;          # lemmas only
-        *)  args+=(-wp-rte -wp-fct "$fcts") ;;
+    case "$model:$fcts" in
+        gappa:*) ;;
+        *:@*) args+=(-wp-prop "${fcts#@}") ;;          # lemmas only
+        *)  args+=(-wp-rte -wp-fct "$fcts")
+            [ -n "$prop_override" ] && args+=(-wp-prop "$prop_override") ;;
     esac
     echo "== $name ($model model, $file: $fcts)"
-    t0=$(date +%s%N)
-    # One WP job at a time, 2 prover processes; no cache: every goal is
-    # proved afresh, so nothing stale can hide a failure.
-    (cd "$dir" && frama-c "$src/$file" -session "$dir/frama-c" \
-        -wp -wp-par 2 -wp-timeout "$timeout" -wp-cache none \
-        -wp-session "$dir/wp" "${args[@]}") > "$dir/log" 2>&1
-    rc=$?
-    wall=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b - a) / 1e9}')
-    line=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$dir/log" | tail -n 1)
-    if [ -z "$line" ] || [ $rc -ne 0 ]; then
-        echo "$name: frama-c failed (exit $rc), no goal count; see $dir/log" >&2
-        grep -E 'error|Error' "$dir/log" | head -n 5 >&2
-        p=0 n=1
-    else
-        p=$(echo "$line" | awk '{print $4}'); n=$(echo "$line" | awk '{print $6}')
+    key= row=
+    if [ $use_cache = 1 ]; then
+        case "$model" in
+            real) defs= ;; ieee) defs=-DRMS_PROOF_IEEE ;;
+            ieee-default) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
+        esac
+        key=$(target_digest "$name $model $file $fcts $timeout" "$defs" "${args[@]}")
+        # A hit: the same digest, fully proved before; reuse that run's log
+        # and row (its wall time is what proving took; "cached" says so).
+        entry=$cache/targets/$key
+        if [ -f "$entry.row" ] && [ -f "$entry.log" ]; then
+            row=$(cat "$entry.row")
+            cp "$entry.log" "$dir/log"
+        fi
     fi
-    # Prover breakdown: the indented lines after "Proved goals".
-    provers=$(sed -n '/^\[wp\] Proved goals/,/^\[/p' "$dir/log" | grep -E '^  [A-Za-z]' |
-              awk -F: '{split($2, a, " "); printf "%s%s:%s", (NR>1?" ":""), $1, a[1]}' |
-              sed 's/  */ /g; s/^ //')
-    # A goal line that does not end Valid is open (Failed, Timeout, Unknown).
-    open=$(grep -E '^\[wp\] \[[^]]+\] Goal ' "$dir/log" | grep -v ': Valid' |
-           sed -E 's/.* Goal ([^ ]+).*/\1/' | sort -u | paste -sd, -)
-    sed -n '/^\[wp\] Proved goals/,/^\[wp\] [^P]/p' "$dir/log" | grep -E '^(\[wp\] Proved|  )'
+    if [ -n "$row" ]; then
+        IFS=$'\t' read -r _ _ p n wall provers open <<<"$row"
+        hits=$((hits + 1))
+        sed -n '/^\[wp\] Proved goals/,/^\[wp\] [^P]/p' "$dir/log" | grep -E '^(\[wp\] Proved|  )'
+        printf '%s: %s / %s (cached: same digest %.12s as a run that took %.0f s)\n' \
+            "$name" "$p" "$n" "$key" "$wall"
+        # The row says where the result came from: provers "... (cached)".
+        printf '%s\t%s\t%s\t%s\t%s\t%s (cached)\t%s\n' "$name" "$model" "$p" "$n" "$wall" \
+            "$provers" "$open" >> "$summary"
+        tot_p=$((tot_p + p)); tot_n=$((tot_n + n))
+        [ "$p" -eq "$n" ] || status=1
+        continue
+    fi
+    t0=$(date +%s%N)
+    if [ "$model" = gappa ]; then
+        # $file is a folder of Gappa scripts, one goal each ($fcts: the script
+        # names, or * for all).  Gappa exits non-zero when it cannot prove a
+        # claim and prints the best interval it found.
+        p=0 n=0 open=
+        for g in "$src/$file"/*.g; do
+            base=$(basename "$g" .g)
+            case ",$fcts," in *",$base,"*|",*,") ;; *) continue ;; esac
+            n=$((n + 1))
+            echo "-- $base" >> "$dir/log"
+            if (cd "$dir" && timeout 300 gappa "$g") >> "$dir/log" 2>&1; then
+                p=$((p + 1)); echo "[gappa] Goal $base : Valid" >> "$dir/log"
+            else
+                open=${open:+$open,}$base; echo "[gappa] Goal $base : Failed" >> "$dir/log"
+            fi
+        done
+        provers="Gappa $(gappa --version 2>&1 | awk '{print $2; exit}'):$p"
+        echo "[gappa] Proved goals: $p / $n" | tee -a "$dir/log"
+        grep -v '^Warning' "$dir/log" | grep -E 'Error|not satisfied|best' | head -n 6 | sed 's/^/   /'
+    else
+        wpcache=(-wp-cache none)
+        [ $use_cache = 1 ] && wpcache=(-wp-cache update -wp-cache-dir "$cache/wp")
+        # One WP job at a time, 2 prover processes.
+        (cd "$dir" && frama-c "$src/$file" -session "$dir/frama-c" \
+            -wp -wp-par 2 -wp-timeout "$timeout" "${wpcache[@]}" \
+            -wp-session "$dir/wp" "${args[@]}") > "$dir/log" 2>&1
+        rc=$?
+        line=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$dir/log" | tail -n 1)
+        if [ -z "$line" ] || [ $rc -ne 0 ]; then
+            echo "$name: frama-c failed (exit $rc), no goal count; see $dir/log" >&2
+            grep -E 'error|Error' "$dir/log" | head -n 5 >&2
+            p=0 n=1
+        else
+            p=$(echo "$line" | awk '{print $4}'); n=$(echo "$line" | awk '{print $6}')
+        fi
+        # Prover breakdown: the indented lines after "Proved goals".
+        provers=$(sed -n '/^\[wp\] Proved goals/,/^\[/p' "$dir/log" | grep -E '^  [A-Za-z]' |
+                  awk -F: '{split($2, a, " "); printf "%s%s:%s", (NR>1?" ":""), $1, a[1]}' |
+                  sed 's/  */ /g; s/^ //')
+        # A goal line that does not end Valid is open (Failed, Timeout, Unknown).
+        open=$(grep -E '^\[wp\] \[[^]]+\] Goal ' "$dir/log" | grep -v ': Valid' |
+               sed -E 's/.* Goal ([^ ]+).*/\1/' | sort -u | paste -sd, -)
+        sed -n '/^\[wp\] Proved goals/,/^\[wp\] [^P]/p' "$dir/log" | grep -E '^(\[wp\] Proved|  )'
+    fi
+    wall=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b - a) / 1e9}')
     [ -n "$open" ] && echo "   open: $open"
     printf '%s: %s / %s in %.0f s\n' "$name" "$p" "$n" "$wall"
-    printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n' "$name" "$model" "$p" "$n" "$wall" "$provers" "$open" >> "$summary"
+    row=$(printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s' "$name" "$model" "$p" "$n" "$wall" "$provers" "$open")
+    printf '%s\n' "$row" >> "$summary"
+    if [ $use_cache = 1 ] && [ "$p" -eq "$n" ] && [ "$n" -gt 0 ]; then
+        cp "$dir/log" "$entry.log"
+        printf '%s\n' "$row" > "$entry.row.tmp" && mv "$entry.row.tmp" "$entry.row"   # last: complete
+    fi
     tot_p=$((tot_p + p)); tot_n=$((tot_n + n))
     [ "$p" -eq "$n" ] || status=1
 done < "$root/proofs/targets.tsv"
 [ $ran -gt 0 ] || { echo "prove.sh: no target selected" >&2; exit 2; }
-echo "== total: Proved goals: $tot_p / $tot_n ($ran targets, $(( $(date +%s) - t_all )) s); summary in $summary"
+cached=; [ $use_cache = 1 ] && cached=", $hits of them from the cache"
+echo "== total: Proved goals: $tot_p / $tot_n ($ran targets$cached, $(( $(date +%s) - t_all )) s); summary in $summary"
 exit $status

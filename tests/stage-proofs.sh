@@ -3,10 +3,14 @@
 #  1. `make prove` (into a scratch DB): passes if every goal is proved and the
 #     counts reach the proofs table;
 #  2. the prover reads the very file the build compiles (same path, no copy);
-#  3. mutation self-test: each mutant is applied to a TEMPORARY copy of
-#     kernels/ and proofs/logic/, the relevant proof target runs on the copy,
-#     and the mutant passes only if the proof then FAILS; the goals that
-#     caught it are printed.
+#  3. the proof cache cannot hide an edit: on a scratch copy, an unchanged
+#     kernel is proved then found in the cache, an edited one is proved
+#     again and fails;
+#  4. mutation self-test: each mutant is applied to a TEMPORARY copy of
+#     kernels/ and proofs/, the relevant proof target runs on the copy
+#     WITHOUT the cache, restricted to the function and properties the
+#     mutant breaks, and the mutant passes only if the proof then FAILS; the
+#     goals that caught it are printed.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -41,33 +45,64 @@ for f in kernels/rms_ref64.c kernels/rms_fused.c; do
     fi
 done
 
-# ---- 3. mutants: name | target | function proved | file | sed expression
-# Only the mutated function is proved (the one the mutant breaks; step 1
-# proves the unmutated one), with shorter timeouts (a false goal costs a full
-# timeout per prover): 10 s real, 40 s IEEE, against a slowest proved goal of
-# about 3 s real and 18 s IEEE in step 1 on this loaded machine.  The goals
-# that caught each mutant are printed, so a catch by a merely slow goal
-# would show.
+# ---- 3. the cache against an edited kernel (the build's own cache, so a
+# hit is a real hit): the element function of ref64-plain on a scratch copy.
+copy=$work/cache-test; mkdir -p "$copy/proofs"
+cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
+cache_run() {   # label -> exit status; log in $copy/$1.log
+    proofs/prove.sh --src "$copy" --out "$copy/out-$1" --fct ref64_elem_plain --timeout 10 \
+        ref64-plain > "$copy/$1.log" 2>&1
+}
+cache_run fresh; rc1=$?
+cache_run again; rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && grep -q '1 of them from the cache' "$copy/again.log"; then
+    pass "cache: an unchanged kernel is proved, then found in the cache ($(grep -E '^== total' "$copy/again.log" | sed 's/^== total: //'))"
+else
+    fail "cache: unchanged kernel: exit $rc1 then $rc2, no cache hit"; tail -n 3 "$copy/again.log"
+fi
+sed -i 's/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp + (1.0 - beta) * gv * gv * 0.5;/' \
+    "$copy/kernels/rms_ref64.c"
+cache_run edited; rc3=$?
+if cmp -s kernels/rms_ref64.c "$copy/kernels/rms_ref64.c"; then
+    fail "cache: the edit did not apply"
+elif [ $rc3 -eq 1 ] && grep -q '0 of them from the cache' "$copy/edited.log"; then
+    pass "cache: an edited kernel is proved again and fails ($(grep -E '^== total' "$copy/edited.log" | sed 's/^== total: //; s/;.*//'))"
+else
+    fail "cache: the edited kernel was not caught (exit $rc3)"; tail -n 3 "$copy/edited.log"
+fi
+
+# ---- 4. mutants: name | target | function | properties | file | sed expression
+# Only the mutated function is proved, and only the properties the mutant
+# breaks (step 1 proves them on the unmutated code, in the same target), with
+# shorter timeouts (a false goal costs a full timeout per prover): 10 s real,
+# 40 s IEEE, against a slowest proved goal of about 3 s real and 18 s IEEE in
+# step 1 on a loaded machine.  Never the cache.  The goals that caught each
+# mutant are printed, so a catch by a merely slow goal would show.
 mutants=(
-  "v-update-sign|ref64-plain|ref64_elem_plain|kernels/rms_ref64.c|s/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp - (1.0 - beta) * gv * gv;/"
-  "loop-bound-le|ref64-plain|ref64_step_plain|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
-  "write-wrong-index|ref64-plain|ref64_step_plain|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
-  "no-centered-clamp|ref64-options|ref64_elem|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
-  "dropped-one-minus-beta|ref64-options|ref64_elem|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
-  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
+  "v-update-sign|ref64-plain|ref64_elem_plain|step_v|kernels/rms_ref64.c|s/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp - (1.0 - beta) * gv * gv;/"
+  "loop-bound-le|ref64-plain|ref64_step_plain|idx|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
+  "write-wrong-index|ref64-plain|ref64_step_plain|done_t|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
+  "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
+  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
+  "gappa-v-bound-2u|fused-error-gappa|fused_step_v|-|proofs/gappa/fused_step_v.g|s/0x3.0001p-24/0x2p-24/g"
+  "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
+  "gappa-coef-unrounded|fused-error-gappa|fused_step_cfg|-|proofs/gappa/fused_step_cfg.g|s/^b = rnd(beta); w = rnd(rnd64(1 - beta));/b = rnd(beta); w = rnd(rnd64(1 - beta + 0x1p-20));/"
 )
 for m in "${mutants[@]}"; do
-    IFS='|' read -r name target fct file expr <<<"$m"
+    IFS='|' read -r name target fct prop file expr <<<"$m"
     copy=$work/$name; mkdir -p "$copy/proofs"
-    cp -r kernels "$copy/"; cp -r proofs/logic "$copy/proofs/"
+    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
     sed -i -e "$expr" "$copy/$file"
     if cmp -s "$file" "$copy/$file"; then
         fail "mutant $name: the mutation did not apply to $file"; continue
     fi
-    echo "-- mutant $name ($target, $fct): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
+    echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
     t0=$(date +%s)
-    case "$target" in *-ieee) to=40 ;; *) to=10 ;; esac
-    proofs/prove.sh --src "$copy" --out "$copy/out" --fct "$fct" --timeout "$to" "$target" > "$copy/log" 2>&1
+    case "$target" in *-ieee) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
+    popt=(); [ "$prop" != - ] && popt=(--prop "$prop")
+    proofs/prove.sh --no-cache --src "$copy" --out "$copy/out" --fct "$fct" "${popt[@]}" \
+        --timeout "$to" "$target" > "$copy/log" 2>&1
     rc=$?
     total=$(grep -E '^== total' "$copy/log" | sed 's/^== total: //; s/ (.*//')
     caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |

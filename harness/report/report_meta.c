@@ -45,6 +45,21 @@ static void proof_totals(sqlite3 *db, long long *targets, long long *failing,
     proof_totals_of(db, 0, targets, failing, proved, total);
 }
 
+/* The model a proof target is checked in, in plain words (proofs/README.md). */
+static const char *proof_model_words(const char *model)
+{
+    static const struct { const char *model, *words; } names[] = {
+        { "real", "real numbers (no rounding)" },
+        { "ieee", "IEEE, infinities allowed" },
+        { "ieee-default", "IEEE, every value finite" },
+        { "gappa", "IEEE binary32 round-to-nearest (Gappa)" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(model, names[i].model))
+            return names[i].words;
+    return model;
+}
+
 static void proof_exploratory_item(report *r, sqlite3 *db, int strong)
 {
     long long t, f, p, n;
@@ -204,7 +219,7 @@ void section_machine(report *r, sqlite3 *db, const char *label)
 
 void section_proofs(report *r, sqlite3 *db)
 {
-    rep_heading(r, 2, "Proofs (Frama-C WP)");
+    rep_heading(r, 2, "Proofs (Frama-C WP, Gappa)");
     long long targets, failing, proved, total;
     proof_totals(db, &targets, &failing, &proved, &total);
     long long xt, xf, xp, xn;
@@ -232,7 +247,7 @@ void section_proofs(report *r, sqlite3 *db)
             long long p = sqlite3_column_int64(st, 2), t = sqlite3_column_int64(st, 3);
             char w[32];
             rep_cell(r, "%s", col(st, 0));
-            rep_cell(r, "%s", col(st, 1));
+            rep_cell(r, "%s: %s", col(st, 1), proof_model_words(col(st, 1)));
             int explore = strlen(col(st, 1)) >= 8 && !strcmp(col(st, 1) + strlen(col(st, 1)) - 8, "-default");
             rep_cell(r, "%s", p == t && t > 0 ? "PASS" : explore ? "open goals (exploratory)" : "FAIL");
             rep_cell(r, "%lld / %lld", p, t);
@@ -255,7 +270,13 @@ void section_proofs(report *r, sqlite3 *db)
                 "for the arithmetic the machine really does (v is never NaN and >= 0 for any "
                 "non-NaN gradient). Model 'ieee-default' also requires that no operation "
                 "overflows under the stated input bounds; it is exploratory (make prove-float) "
-                "and its open goals are listed rather than hidden. Only the kernels listed as "
+                "and its open goals are listed rather than hidden. Model 'gappa': the "
+                "rounding-error bound of the float plain step (binary32, round to nearest), "
+                "proved by Gappa on the nested rounded expression the fused kernel evaluates; "
+                "one goal per script in proofs/gappa. A time marked 'cached' in the provers "
+                "column is the time of the run whose result was reused: make prove reuses a "
+                "result only when the kernel, contract, logic files, tool versions and flags "
+                "hash to the same digest. Only the kernels listed as "
                 "targets are proved; the other kernels are checked against ref64 by tests.");
 }
 
