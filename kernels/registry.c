@@ -49,28 +49,26 @@
 #define FAST       RMS_KF_FAST
 
 /* Fast kernels (role FAST, not AUTO, not CHUNK): "auto" never picks them;
- * asked for by name, or as "fastest" (the first FAST row this CPU runs).  sqrt
- * and division by hardware estimates + one Newton-Raphson step + FMA
- * (kernels/rms_fast_impl.h).  Their bound, in the ulp of rms_check.h
- * (u = 2^-24; a relative error of k u is at most 2k ulp there):
- *  - the estimates: rsqrt14/rcp14 (AVX-512) |e0| <= 2^-14; rsqrtps/
- *    rcpps (AVX2) |e0| <= 1.5 * 2^-12.  One Newton step leaves
- *    1.5 e0^2 for the root and e0^2 for the quotient: 0.09 u and 0.06 u
- *    (AVX-512), 3.4 u and 2.3 u (AVX2);
- *  - roundings of the refinement: s0 = x r0 (0.5 u), e = 1 - s0 r0 (its
- *    rounding scaled by 1/2: 0.25 u, plus s0's 0.5 u passed on), s1
- *    (0.5 u): sqrt within 1.8 u + the estimate term; + eps (0.5 u);
- *    the quotient y1 within 1.0 u + the estimate term of the divisor's
- *    value; so a / (sqrt(x) + eps) is within 3.4 u (AVX-512) or 9.0 u
- *    (AVX2) of the exact quotient of the computed x, against 1.5 u for
- *    the exact kernels (sqrt, +eps, divide: 0.5 u each);
+ * asked for by name, or as "fastest" (the first FAST row this CPU runs).  The
+ * root and the division by the hardware rsqrt estimate + one Newton-Raphson
+ * step + FMA (kernels/rms_fast_impl.h).  Their bound, in the ulp of
+ * rms_check.h (u = 2^-24; a relative error of k u is at most 2k ulp there):
+ *  - the estimate: rsqrt14 (AVX-512) |e0| <= 2^-14, rsqrtps (AVX2)
+ *    |e0| <= 1.5 * 2^-12; one Newton step leaves 1.5 e0^2: 0.09 u and 3.4 u;
+ *  - roundings of the step: x r0 (0.5 u), 1 - x r0^2 (scaled by 1/2: 0.25 u,
+ *    plus x r0's 0.5 u passed on), r0/2 exact, the FMA (0.5 u): r1 within
+ *    1.8 u + the estimate term of 1/sqrt(x);
+ *  - eps outside the root: r1 (1 - eps r1) for 1/(1 + eps r1) drops
+ *    (eps r1)^2 <= 2^-24 (1 u; only where x >= (2^12 eps)^2, else the exact
+ *    path) and rounds twice more (eps r1 is tiny; the FNMA 0.5 u): 3.3 u +
+ *    the estimate term, against 1.5 u for the exact kernels (sqrt, +eps,
+ *    divide: 0.5 u each); a * that: 0.5 u in both;
  *  - everything else is the exact kernels' budget (16 ulp: coefficients,
  *    v, bias factor, momentum; FMA only removes roundings).
- * So the extra is (3.4 - 1.5) u -> 4 ulp (AVX-512) and (9.0 - 1.5) u ->
- * 15 ulp (AVX2), theta and buf alike (the step enters buf and theta
- * once).  Rows: 16 + 4 = 20 and 16 + 15 = 31, rounded up to 24 and 32.
- * Seen (tests/test_kernels_diff.c, 240 option combinations): see the
- * table it prints; the plain rule's worst is a few ulp. */
+ * So the extra is (3.4 - 1.5) u -> 4 ulp (AVX-512) and (6.7 - 1.5) u ->
+ * 11 ulp (AVX2), theta and buf alike (the step enters each once).  Rows:
+ * 16 + 4 = 20 and 16 + 11 = 27, rounded up to 24 and 32.  Seen
+ * (tests/test_kernels_diff.c, 240 option combinations): about 5 ulp. */
 
 /* K(name, precision, ISA bits, roles, ulp, description), best first. */
 #if defined(__x86_64__)
@@ -80,9 +78,9 @@
     K(avx2,   f32, ISA_AVX2,   AUTO | CHUNK, 16, \
       "AVX2 intrinsics, masked head/tail, bits of fused") \
     K(avx512_fast, f32, ISA_AVX512, FAST, 24, \
-      "AVX-512F, sqrt and divide by rsqrt14/rcp14 + Newton-Raphson + FMA (<= 24 ulp)") \
+      "AVX-512F, sqrt and divide by rsqrt14 + Newton-Raphson + FMA (<= 24 ulp)") \
     K(avx2_fast, f32, ISA_AVX2, FAST, 32, \
-      "AVX2 + FMA, sqrt and divide by rsqrtps/rcpps + Newton-Raphson (<= 32 ulp)")
+      "AVX2 + FMA, sqrt and divide by rsqrtps + Newton-Raphson (<= 32 ulp)")
 #else
 #define X86_KERNELS(K)
 #endif

@@ -1,5 +1,5 @@
 /* rms_avx2_fast.c -- AVX2 + FMA, 8 floats per vector, with the square root
- * and the division done by the rsqrtps/rcpps estimates plus one
+ * and the division done by the rsqrtps estimate plus one
  * Newton-Raphson step on the FMA pipes (kernels/rms_fast_impl.h has the
  * method).  Not the bits of fused: within the bound its registry row states. */
 #include <float.h>
@@ -33,11 +33,10 @@
 #define V_FNMA _mm256_fnmadd_ps
 #define V_NEG(x) _mm256_xor_ps(x, _mm256_set1_ps(-0.0f))
 #define V_RSQRT _mm256_rsqrt_ps
-#define V_RCP _mm256_rcp_ps
-/* normal positive finite (ordered compares: NaN fails both) */
+/* x in [lo, FLT_MAX] (ordered compares: NaN fails both) */
 #define NT __m256
-#define V_NORMAL(x) _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ), \
-                                  _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))
+#define V_INRANGE(x, lo) _mm256_and_ps(_mm256_cmp_ps(x, lo, _CMP_GE_OQ),            \
+                                       _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))
 #define V_ALL(ok) (_mm256_movemask_ps(ok) == 0xff)
 #define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, ok)
 

@@ -1,5 +1,5 @@
 /* rms_avx512_fast.c -- AVX-512F, 16 floats per vector, with the square root
- * and the division done by rsqrt14/rcp14 estimates plus one Newton-Raphson
+ * and the division done by rsqrt14 estimate plus one Newton-Raphson
  * step on the FMA pipes (kernels/rms_fast_impl.h has the method).  Not the
  * bits of fused: within the bound its registry row states. */
 #include <float.h>
@@ -32,13 +32,12 @@
 #define V_NEG(x) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), \
                                                       _mm512_set1_epi32(INT32_MIN)))
 #define V_RSQRT _mm512_rsqrt14_ps
-#define V_RCP _mm512_rcp14_ps
-/* normal positive finite: the bits minus FLT_MIN's, unsigned, below the span
- * up to FLT_MAX (zero, denormals, negatives, inf and NaN all fall outside) */
+/* x in [lo, FLT_MAX]: the bits minus lo's, unsigned, below the span up to
+ * FLT_MAX (zero, denormals, negatives, inf and NaN all fall outside) */
 #define NT __mmask16
-#define V_NORMAL(x) _mm512_cmplt_epu32_mask(                                        \
-    _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_set1_epi32(0x00800000)),        \
-    _mm512_set1_epi32(0x7f000000))
+#define V_INRANGE(x, lo) _mm512_cmplt_epu32_mask(                                   \
+    _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_castps_si512(lo)),              \
+    _mm512_sub_epi32(_mm512_set1_epi32(0x7f800000), _mm512_castps_si512(lo)))
 #define V_ALL(ok) ((ok) == 0xffff)
 #define V_PICK(ok, a, b) _mm512_mask_blend_ps(ok, b, a)
 

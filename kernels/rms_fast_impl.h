@@ -5,19 +5,19 @@
  * What is fast: the exact kernels spend their time in the divide/sqrt unit
  * (vsqrtps + vdivps per element; 0.95-1.0 of the compute roof in cache).
  * Here both run on the FMA pipes instead:
- *   sqrt(x)   = x * rsqrt(x):  s0 = x*r0, e = 1 - s0*r0, s1 = s0 + (s0/2)*e
- *               (one Newton-Raphson step on the hardware estimate r0);
- *   a / d     : q0 = rcp(d), y0 = a*q0, y1 = y0 + (a - d*y0)*q0
- *               (one Newton-Raphson / Markstein correction);
- *   1/sqrt(x) : r1 = r0 + (r0/2)*(1 - x*r0*r0)   (eps inside the root);
+ *   1/sqrt(x) : r1 = r0 + (r0/2)*(1 - x*r0*r0)  (one Newton-Raphson step
+ *               on the hardware estimate r0);
+ *   a / (sqrt(x) + eps) = a r1 / (1 + eps r1) ~ a r1 (1 - eps r1), exact to
+ *               (eps r1)^2 <= 2^-24 where x >= (2^12 eps)^2 (eps inside the
+ *               root: a r1 of x = var + eps);
  * with FMA for the corrections and for v = beta*v + (1-beta)*g^2.  The
  * error bound is derived beside the rows in kernels/registry.c.
  *
- * The estimates are valid for normal positive finite x only (rsqrt(0) = inf
- * gives 0*inf; legacy RSQRTPS/RCPPS flush denormals; rsqrt(inf) = 0).  A
- * lane outside [FLT_MIN, FLT_MAX] (zero, denormal, inf, NaN) takes the exact
- * sqrt and division instead, so those inputs give what the exact kernels
- * give.  Masked-off lanes of an edge load 1.0 (never stored),
+ * The estimates are valid for normal positive finite x only (rsqrt(0) = inf;
+ * legacy RSQRTPS flushes denormals; rsqrt(inf) = 0), and the eps series
+ * above only where x >= (2^12 eps)^2.  A lane outside that range (zero,
+ * denormal, tiny, inf, NaN) takes the exact sqrt and division instead, so
+ * those inputs give what the exact kernels give.  Masked-off lanes of an edge load 1.0 (never stored),
  * so edges take the estimates like the body.
  *
  * Every option of rms.h is supported, in fused's order of operations.
@@ -30,8 +30,8 @@
  *   V_MSTORE(p, mask, x),
  *   V_ADD, V_SUB, V_MUL, V_MAX, V_SQRT, V_DIV,
  *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b,
- *   V_NEG(x), V_RSQRT(x), V_RCP(x) (the hardware estimates),
- *   NT, V_NORMAL(x)     lane mask (type NT): x in [FLT_MIN, FLT_MAX]
+ *   V_NEG(x), V_RSQRT(x) (the hardware estimate),
+ *   NT, V_INRANGE(x, lo) lane mask (type NT): x in [lo, FLT_MAX], lo >= FLT_MIN
  *   V_ALL(ok)           1 when every lane of the mask is on
  *   V_PICK(ok, a, b)    a where ok, else b
  *   ALIGN               bytes the body's theta loads/stores are aligned to
@@ -39,6 +39,7 @@
 
 typedef struct {
     VT lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, half, one;
+    VT lo_out, lo_in;   /* the smallest x the estimates take, eps outside/inside */
 } FN(coef);
 
 static FN(coef) FN(coef_of)(const rms_cfg *c)
@@ -56,26 +57,25 @@ static FN(coef) FN(coef_of)(const rms_cfg *c)
     q.zero = V_SET1(0.0f);
     q.half = V_SET1(0.5f);
     q.one = V_SET1(1.0f);
+    /* eps outside the root: 1/(sqrt(x) + eps) = r/(1 + eps r) with r =
+     * 1/sqrt(x) is taken as r (1 - eps r), exact to (eps r)^2 <= 2^-24 when
+     * eps r <= 2^-12, i.e. x >= (2^12 eps)^2; below that, the exact path */
+    float lo = 4096.0f * k.eps * 4096.0f * k.eps;
+    q.lo_out = V_SET1(lo > FLT_MIN ? lo : FLT_MIN);
+    q.lo_in = V_SET1(FLT_MIN);
     return q;
 }
 
 /* a / (sqrt(x) + eps), or a / sqrt(x + eps) when eps_in_sqrt (then x is
- * already var + eps), by the estimates: valid where x is normal. */
+ * already var + eps), by the estimates: valid where x is in range (above). */
 static inline VT FN(estimate)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
 {
     VT r0 = V_RSQRT(x);
-    if (eps_in_sqrt) {
-        VT e = V_FNMA(V_MUL(x, r0), r0, k->one);            /* 1 - x r0^2 */
-        VT r1 = V_FMA(V_MUL(k->half, r0), e, r0);          /* 1/sqrt(x) */
-        return V_MUL(a, r1);
-    }
-    VT s0 = V_MUL(x, r0);
-    VT e = V_FNMA(s0, r0, k->one);
-    VT s1 = V_FMA(V_MUL(k->half, s0), e, s0);              /* sqrt(x) */
-    VT den = V_ADD(s1, k->eps);
-    VT q0 = V_RCP(den);
-    VT y0 = V_MUL(a, q0);
-    return V_FMA(V_FNMA(den, y0, a), q0, y0);              /* a / den */
+    VT e = V_FNMA(V_MUL(x, r0), r0, k->one);                /* 1 - x r0^2 */
+    VT r1 = V_FMA(V_MUL(k->half, r0), e, r0);              /* 1/sqrt(x) */
+    if (!eps_in_sqrt)
+        r1 = V_FNMA(V_MUL(k->eps, r1), r1, r1);            /* r1 (1 - eps r1) */
+    return V_MUL(a, r1);
 }
 
 /* The same quotient, lane by lane: the estimate where x is normal, the
@@ -84,7 +84,7 @@ static inline VT FN(estimate)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
  * however the array is split or aligned (rms_step_multi relies on it). */
 static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
 {
-    NT ok = V_NORMAL(x);
+    NT ok = V_INRANGE(x, eps_in_sqrt ? k->lo_in : k->lo_out);
     VT q = FN(estimate)(a, x, eps_in_sqrt, k);
     if (V_ALL(ok))
         return q;
