@@ -270,10 +270,10 @@ static int resolve_state(const run_opts *o, run_config *rc, char *err, size_t le
     return rc->lp_fn ? 0 : -1;
 }
 
-int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
+/* The problem, kernel, preset and merged configuration named in o. */
+static int resolve_names(const run_opts *o, run_config *rc, char *err, size_t len)
 {
     char names[512];
-    memset(rc, 0, sizeof *rc);
     if (!o->problem) {
         snprintf(err, len, "--problem is required (one of: %s)",
                  (problem_names(names, sizeof names), names));
@@ -301,21 +301,14 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         snprintf(err, len, "invalid configuration: %s", why);
         return -1;
     }
+    return 0;
+}
+
+/* The run length: epochs (turned into steps later), or steps and the
+ * curve spacing. */
+static int resolve_length(const run_opts *o, run_config *rc, char *err, size_t len)
+{
     const problem_def *d = rc->problem;
-    if (o->dim && !d->dim_settable && o->dim != d->dim_default) {
-        snprintf(err, len, "--dim: bad value '%zu' (problem '%s' has fixed dimension %zu)",
-                 o->dim, d->name, d->dim_default);
-        return -1;
-    }
-    rc->dim = o->dim ? o->dim : d->dim_default;
-    rc->seed = o->seed;
-    if (o->steps && o->epochs) {
-        snprintf(err, len, "--steps and --epochs: give one or the other");
-        return -1;
-    }
-    rc->threads = o->threads > 0 ? o->threads : 1;
-    if (resolve_state(o, rc, err, len))
-        return -1;
     if (o->epochs) {
         if (!d->steps_per_epoch) {
             snprintf(err, len, "--epochs: problem '%s' has no epochs (use --steps)", d->name);
@@ -338,13 +331,18 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
             return -1;
         }
     }
+    return 0;
+}
 
-    /* The hash covers what decides the result, not how it is recorded
-     * (--every, --db): re-running with a denser curve is the same config.
-     * The options follow in table order (rms_opt_in_hash says which). */
+/* The canonical text of rc and its hash.  The hash covers what decides the
+ * result, not how it is recorded (--every, --db): re-running with a denser
+ * curve is the same config.  The options follow in table order
+ * (rms_opt_in_hash says which). */
+static void config_hash(run_config *rc)
+{
     size_t used = (size_t)snprintf(rc->text, sizeof rc->text,
              "problem=%s kernel=%s preset=%s dim=%zu seed=%llu steps=%ld epochs=%ld",
-             d->name, rc->kernel->name, rc->preset->name, rc->dim,
+             rc->problem->name, rc->kernel->name, rc->preset->name, rc->dim,
              (unsigned long long)rc->seed, rc->steps, rc->epochs);
     size_t n;
     const rms_opt *rows = rms_opts(&n);
@@ -371,6 +369,29 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
     }
     snprintf(rc->hash, sizeof rc->hash, "%016llx",
              (unsigned long long)XXH3_64bits(rc->text, strlen(rc->text)));
+}
+
+int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
+{
+    memset(rc, 0, sizeof *rc);
+    if (resolve_names(o, rc, err, len))
+        return -1;
+    const problem_def *d = rc->problem;
+    if (o->dim && !d->dim_settable && o->dim != d->dim_default) {
+        snprintf(err, len, "--dim: bad value '%zu' (problem '%s' has fixed dimension %zu)",
+                 o->dim, d->name, d->dim_default);
+        return -1;
+    }
+    rc->dim = o->dim ? o->dim : d->dim_default;
+    rc->seed = o->seed;
+    if (o->steps && o->epochs) {
+        snprintf(err, len, "--steps and --epochs: give one or the other");
+        return -1;
+    }
+    rc->threads = o->threads > 0 ? o->threads : 1;
+    if (resolve_state(o, rc, err, len) || resolve_length(o, rc, err, len))
+        return -1;
+    config_hash(rc);
     return 0;
 }
 

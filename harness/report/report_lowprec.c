@@ -59,8 +59,11 @@ typedef struct acc_row {
     double state_kib;     /* parameters x state bytes per parameter */
 } acc_row;
 
-/* Test accuracy per epoch per state on mlp_fmnist (runs given in epochs). */
-static void accuracy(report *r, sqlite3 *db)
+/* The mlp_fmnist runs of the longest state-precision study, one row per
+ * state label: accuracy per epoch, peak RSS, state size; cfgtxt describes
+ * the configuration.  Returns -1 when the query fails. */
+static int acc_rows(sqlite3 *db, acc_row *rows, size_t *nrows, size_t *epochs, char *cfgtxt,
+                    size_t cfglen)
 {
     char sql[1400];
     snprintf(sql, sizeof sql,
@@ -73,22 +76,18 @@ static void accuracy(report *r, sqlite3 *db)
              " ORDER BY 1, r.seed, r.id, c.step", LABEL_SQL);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return;
-    acc_row *rows = calloc(MAX_LABELS, sizeof *rows);
-    if (!rows)
-        cli_die("out of memory");
-    size_t nrows = 0, epochs = 0, epoch = 0;
+        return -1;
+    size_t epoch = 0;
     long long run = -1;
-    char cfgtxt[96] = "";
     while (sqlite3_step(st) == SQLITE_ROW) {
         size_t i;
-        for (i = 0; i < nrows; i++)
+        for (i = 0; i < *nrows; i++)
             if (!strcmp(rows[i].label, col(st, 0)))
                 break;
-        if (i == nrows) {
-            if (nrows == MAX_LABELS)
+        if (i == *nrows) {
+            if (*nrows == MAX_LABELS)
                 continue;
-            snprintf(rows[nrows++].label, sizeof rows[i].label, "%s", col(st, 0));
+            snprintf(rows[(*nrows)++].label, sizeof rows[i].label, "%s", col(st, 0));
         }
         if (sqlite3_column_int64(st, 1) != run) {   /* a run's first epoch */
             run = sqlite3_column_int64(st, 1);
@@ -96,25 +95,21 @@ static void accuracy(report *r, sqlite3 *db)
             if (sqlite3_column_type(st, 3) != SQLITE_NULL && rows[i].nrss < MAX_SEEDS)
                 rows[i].rss[rows[i].nrss++] = sqlite3_column_double(st, 3) / 1048576.0;
             rows[i].state_kib = sqlite3_column_double(st, 7) * sqlite3_column_double(st, 8) / 1024.0;
-            snprintf(cfgtxt, sizeof cfgtxt, "lr %g, β %g, %s epochs", sqlite3_column_double(st, 4),
+            snprintf(cfgtxt, cfglen, "lr %g, β %g, %s epochs", sqlite3_column_double(st, 4),
                      sqlite3_column_double(st, 5), col(st, 6));
         }
         if (epoch < MAX_EPOCHS && rows[i].n[epoch] < MAX_SEEDS)
             rows[i].v[epoch][rows[i].n[epoch]++] = sqlite3_column_double(st, 2);
         epoch++;
-        epochs = epoch > epochs ? epoch : epochs;
+        *epochs = epoch > *epochs ? epoch : *epochs;
     }
     sqlite3_finalize(st);
-    if (nrows == 0) {
-        rep_para(r, "No mlp_fmnist runs with low-precision state and held-out accuracy "
-                    "(scripts/study.sh, stage \"state precision\").");
-        free(rows);
-        return;
-    }
-    rep_heading(r, 3, "mlp_fmnist: test accuracy per epoch (%s)", cfgtxt);
-    rep_para(r, "Median over seeds [95%% bootstrap interval of the median, %d resamples]; "
-                "state: the optimizer state's bytes (parameters x bytes per parameter); peak "
-                "RSS: the whole process, data set included.", STATS_BOOT_REPS);
+    return 0;
+}
+
+/* The accuracy table: a column per epoch, then state size and peak RSS. */
+static void acc_table(report *r, const acc_row *rows, size_t nrows, size_t epochs)
+{
     const char *hdr[MAX_EPOCHS + 3];
     char hbuf[MAX_EPOCHS][24];
     size_t nc = 0;
@@ -139,6 +134,31 @@ static void accuracy(report *r, sqlite3 *db)
         med_interval(buf, sizeof buf, rows[i].rss, rows[i].nrss, 4);
         rep_cell(r, "%s", buf);
     }
+}
+
+/* Test accuracy per epoch per state on mlp_fmnist (runs given in epochs). */
+static void accuracy(report *r, sqlite3 *db)
+{
+    acc_row *rows = calloc(MAX_LABELS, sizeof *rows);
+    if (!rows)
+        cli_die("out of memory");
+    size_t nrows = 0, epochs = 0;
+    char cfgtxt[96] = "";
+    if (acc_rows(db, rows, &nrows, &epochs, cfgtxt, sizeof cfgtxt)) {
+        free(rows);
+        return;
+    }
+    if (nrows == 0) {
+        rep_para(r, "No mlp_fmnist runs with low-precision state and held-out accuracy "
+                    "(scripts/study.sh, stage \"state precision\").");
+        free(rows);
+        return;
+    }
+    rep_heading(r, 3, "mlp_fmnist: test accuracy per epoch (%s)", cfgtxt);
+    rep_para(r, "Median over seeds [95%% bootstrap interval of the median, %d resamples]; "
+                "state: the optimizer state's bytes (parameters x bytes per parameter); peak "
+                "RSS: the whole process, data set included.", STATS_BOOT_REPS);
+    acc_table(r, rows, nrows, epochs);
     free(rows);
 }
 
@@ -158,8 +178,9 @@ static const loss_cell *find_cell(const loss_cell *c, size_t n, const char *prob
     return NULL;
 }
 
-/* Final loss (minus f*) on quadratic and rosenbrock_nd per beta and state. */
-static void final_loss(report *r, sqlite3 *db)
+/* The final losses (minus f*) of the runs final_loss compares, one cell
+ * per problem, beta and state; NULL when the query fails. */
+static loss_cell *loss_cells(sqlite3 *db, size_t *count)
 {
     char sql[1024];
     snprintf(sql, sizeof sql,
@@ -171,8 +192,9 @@ static void final_loss(report *r, sqlite3 *db)
              "   AND lr = 0.001 AND ifnull(epochs, 0) = 0"
              " ORDER BY problem, beta, 3, seed", LABEL_SQL);
     sqlite3_stmt *st;
+    *count = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return;
+        return NULL;
     size_t cap = 64, n = 0;
     loss_cell *c = calloc(cap, sizeof *c);
     if (!c)
@@ -201,13 +223,13 @@ static void final_loss(report *r, sqlite3 *db)
             x->v[x->n++] = isfinite(l) ? l : INFINITY;
     }
     sqlite3_finalize(st);
-    if (n == 0) {
-        free(c);
-        return;
-    }
-    rep_heading(r, 3, "Final loss on quadratic and rosenbrock_nd (seed rule, lr 0.001)");
-    rep_para(r, "loss - f* at the end of the run: median over seeds [95%% bootstrap interval]; "
-                "\"vs f32\" is the ratio of medians.");
+    *count = n;
+    return c;
+}
+
+/* One table row per cell: median [interval], and the ratio to f32's median. */
+static void loss_table(report *r, const loss_cell *c, size_t n)
+{
     rep_table(r, 6, "problem", "β", "state", "seeds", "final loss - f*", "vs f32");
     char buf[96], b1[32];
     for (size_t i = 0; i < n; i++) {
@@ -225,7 +247,11 @@ static void final_loss(report *r, sqlite3 *db)
         else
             rep_cell(r, "-");
     }
-    /* the verdict: nearest against stochastic for each 16/8-bit type */
+}
+
+/* The verdict: nearest against stochastic for each 16/8-bit type. */
+static void loss_verdicts(report *r, const loss_cell *c, size_t n)
+{
     static const char *const types[] = { "bf16", "f16", "q8" };
     int said = 0;
     for (size_t i = 0; i < n; i++) {
@@ -260,6 +286,22 @@ static void final_loss(report *r, sqlite3 *db)
     else
         rep_para(r, "Losses below %g count as %g in these ratios (at the minimum to float "
                     "precision).", FLOOR, FLOOR);
+}
+
+/* Final loss (minus f*) on quadratic and rosenbrock_nd per beta and state. */
+static void final_loss(report *r, sqlite3 *db)
+{
+    size_t n;
+    loss_cell *c = loss_cells(db, &n);
+    if (n == 0) {
+        free(c);
+        return;
+    }
+    rep_heading(r, 3, "Final loss on quadratic and rosenbrock_nd (seed rule, lr 0.001)");
+    rep_para(r, "loss - f* at the end of the run: median over seeds [95%% bootstrap interval]; "
+                "\"vs f32\" is the ratio of medians.");
+    loss_table(r, c, n);
+    loss_verdicts(r, c, n);
     free(c);
 }
 

@@ -350,18 +350,13 @@ static void profile_plot(report *r, int k, const double *ratio, size_t used, siz
     free(b.s);
 }
 
-/* Profiles over the problems on which every solver has an entry. */
-void solver_profiles(report *r, const rep_data *d)
+/* Each problem's solver entries: names[s] (at most 64 solvers), and
+ * cost[k][p * 64 + s] the median steps (k = 0) and time (k = 1) to target
+ * where has[p * 64 + s].  Returns the number of solvers. */
+static size_t solver_costs(const rep_data *d, char (*names)[300], double *cost[2], int *has)
 {
-    size_t np = d->nproblems, ns = 0;
-    char (*names)[300] = calloc(64, sizeof *names);
-    double *cost[2];
-    cost[0] = calloc(np * 64 + 1, sizeof(double));
-    cost[1] = calloc(np * 64 + 1, sizeof(double));
-    int *has = calloc(np * 64 + 1, sizeof *has);
-    if (!names || !cost[0] || !cost[1] || !has)
-        cli_die("out of memory");
-    for (size_t p = 0; p < np; p++) {
+    size_t ns = 0;
+    for (size_t p = 0; p < d->nproblems; p++) {
         size_t n;
         sv_entry *e = solver_entries(d, d->problems[p], &n);
         for (size_t i = 0; i < n; i++) {
@@ -379,10 +374,16 @@ void solver_profiles(report *r, const rep_data *d)
         }
         solver_entries_free(e, n);
     }
-    /* keep the problems every solver ran, packed as t[p * ns + s] */
-    double *t[2] = { calloc(np * ns + 1, sizeof(double)), calloc(np * ns + 1, sizeof(double)) };
-    double *ratio[2] = { calloc(np * ns + 1, sizeof(double)), calloc(np * ns + 1, sizeof(double)) };
-    size_t used = 0, solved = 0;
+    return ns;
+}
+
+/* Keeps the problems every solver ran, packed as t[k][p * ns + s]; *used =
+ * their number.  Returns how many of them some solver brought to target. */
+static size_t common_problems(size_t np, size_t ns, double *const cost[2], const int *has,
+                              double *t[2], size_t *used)
+{
+    size_t solved = 0;
+    *used = 0;
     for (size_t p = 0; p < np; p++) {
         int all = 1;
         for (size_t s = 0; s < ns; s++)
@@ -392,25 +393,19 @@ void solver_profiles(report *r, const rep_data *d)
         int any = 0;
         for (size_t s = 0; s < ns; s++)
             for (int k = 0; k < 2; k++) {
-                t[k][used * ns + s] = cost[k][p * 64 + s];
+                t[k][*used * ns + s] = cost[k][p * 64 + s];
                 any |= isfinite(cost[k][p * 64 + s]);
             }
         solved += any;
-        used++;
+        (*used)++;
     }
-    if (ns < 2 || solved == 0) {
-        rep_para(r, "No performance profile: it needs two solvers or more on the same problems "
-                    "and one problem where one of them reached the target (here %zu solver%s, "
-                    "%zu problem%s solved).", ns, ns == 1 ? "" : "s", solved,
-                 solved == 1 ? "" : "s");
-        goto out;
-    }
-    for (int k = 0; k < 2; k++)
-        stats_perf_ratios(t[k], used, ns, ratio[k]);
-    if (used < np)
-        rep_para(r, "The profiles use the %zu of %zu problems on which every solver ran.", used, np);
-    for (int k = 0; k < 2; k++)
-        profile_plot(r, k, ratio[k], used, ns, names);
+    return solved;
+}
+
+/* The table of rho(1) and the integrated score per solver, steps and time. */
+static void profile_scores(report *r, double *const ratio[2], size_t used, size_t ns,
+                           char (*names)[300])
+{
     rep_para(r, "Integrated score (AlgoPerf): the area under ρ(τ) for τ from 1 to %g divided by "
                 "%g, so 1 = best on every problem and 0 = never within a factor %g of the best.",
              SOLVER_TAU_MAX, SOLVER_TAU_MAX - 1, SOLVER_TAU_MAX);
@@ -425,6 +420,37 @@ void solver_profiles(report *r, const rep_data *d)
         rep_cell(r, "%s", fmt_num(e2, sizeof e2,
                                    stats_integrated_score(ratio[1], used, ns, s, SOLVER_TAU_MAX)));
     }
+}
+
+/* Profiles over the problems on which every solver has an entry. */
+void solver_profiles(report *r, const rep_data *d)
+{
+    size_t np = d->nproblems;
+    char (*names)[300] = calloc(64, sizeof *names);
+    double *cost[2];
+    cost[0] = calloc(np * 64 + 1, sizeof(double));
+    cost[1] = calloc(np * 64 + 1, sizeof(double));
+    int *has = calloc(np * 64 + 1, sizeof *has);
+    if (!names || !cost[0] || !cost[1] || !has)
+        cli_die("out of memory");
+    size_t ns = solver_costs(d, names, cost, has);
+    double *t[2] = { calloc(np * ns + 1, sizeof(double)), calloc(np * ns + 1, sizeof(double)) };
+    double *ratio[2] = { calloc(np * ns + 1, sizeof(double)), calloc(np * ns + 1, sizeof(double)) };
+    size_t used, solved = common_problems(np, ns, cost, has, t, &used);
+    if (ns < 2 || solved == 0) {
+        rep_para(r, "No performance profile: it needs two solvers or more on the same problems "
+                    "and one problem where one of them reached the target (here %zu solver%s, "
+                    "%zu problem%s solved).", ns, ns == 1 ? "" : "s", solved,
+                 solved == 1 ? "" : "s");
+        goto out;
+    }
+    for (int k = 0; k < 2; k++)
+        stats_perf_ratios(t[k], used, ns, ratio[k]);
+    if (used < np)
+        rep_para(r, "The profiles use the %zu of %zu problems on which every solver ran.", used, np);
+    for (int k = 0; k < 2; k++)
+        profile_plot(r, k, ratio[k], used, ns, names);
+    profile_scores(r, ratio, used, ns, names);
 out:
     for (int k = 0; k < 2; k++) {
         free(t[k]);

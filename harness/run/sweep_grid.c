@@ -309,109 +309,152 @@ static void state_axes_free(state_axes *x)
     free(x->ok);
 }
 
-int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
-{   /* long: validate every list, then one nest of loops over them (the odometer) */
+/* The grid's lists, parsed and checked: problems, kernels, solvers, the
+ * state axes, one value list per set solver axis, and the seeds. */
+typedef struct grid_lists {
     names pr, ke, so, ax[SWEEP_MAX_AXES];
     state_axes sx;
-    size_t nax = solver_axis_count(), pos[SWEEP_MAX_AXES] = { 0 };
-    uint64_t *seeds = NULL;
-    size_t nseeds = 1;
-    run_config *cfgs = NULL;
-    int status = -1;
-    char why[256];
-    memset(&pr, 0, sizeof pr);
-    memset(&ke, 0, sizeof ke);
-    memset(&so, 0, sizeof so);
-    memset(ax, 0, sizeof ax);
-    memset(&sx, 0, sizeof sx);
-    *out = NULL;
-    *count = 0;
+    size_t nax;
+    uint64_t *seeds;       /* NULL: the base options' seed */
+    size_t nseeds;
+} grid_lists;
 
+static void grid_lists_free(grid_lists *g)
+{
+    free_names(&g->pr);
+    free_names(&g->ke);
+    free_names(&g->so);
+    state_axes_free(&g->sx);
+    for (size_t i = 0; i < g->nax; i++)
+        free_names(&g->ax[i]);
+    free(g->seeds);
+}
+
+/* Parses and checks every list of sp into g; *total = the configs in the
+ * grid before duplicates are dropped (at most SWEEP_MAX_CONFIGS). */
+static int grid_lists_parse(const sweep_spec *sp, grid_lists *g, double *total, char *err,
+                            size_t len)
+{
+    char why[256];
     if (!sp->problems) {
         snprintf(err, len, "--problems is required (a comma list of problems)");
         return -1;
     }
-    if (split_names("problems", sp->problems, "", &pr, err, len) ||
-        split_names("kernels", sp->kernels, "auto", &ke, err, len) ||
-        split_names("solvers", sp->solvers, "seed", &so, err, len))
-        goto done;
-    if (state_axes_parse(sp, &sx, err, len))
-        goto done;
-    double total = (double)pr.n * ke.n * so.n * (double)sx.nok;
-    for (size_t i = 0; i < nax; i++) {
-        if (sp->axis[i] && axis_values(solver_axis(i), sp->axis[i], &ax[i], err, len))
-            goto done;
-        total *= sp->axis[i] ? (double)ax[i].n : 1;
+    if (split_names("problems", sp->problems, "", &g->pr, err, len) ||
+        split_names("kernels", sp->kernels, "auto", &g->ke, err, len) ||
+        split_names("solvers", sp->solvers, "seed", &g->so, err, len))
+        return -1;
+    if (state_axes_parse(sp, &g->sx, err, len))
+        return -1;
+    *total = (double)g->pr.n * g->ke.n * g->so.n * (double)g->sx.nok;
+    for (size_t i = 0; i < g->nax; i++) {
+        if (sp->axis[i] && axis_values(solver_axis(i), sp->axis[i], &g->ax[i], err, len))
+            return -1;
+        *total *= sp->axis[i] ? (double)g->ax[i].n : 1;
     }
-    for (size_t i = 0; i < so.n; i++) {   /* an unknown solver is bad input */
+    for (size_t i = 0; i < g->so.n; i++) {   /* an unknown solver is bad input */
         run_opts scratch;
         run_opts_init(&scratch);
-        if (solver_parse(so.v[i], &scratch, err, len))
-            goto done;
+        if (solver_parse(g->so.v[i], &scratch, err, len))
+            return -1;
     }
     if (sp->seeds) {
-        if (range_parse_seeds(sp->seeds, &seeds, &nseeds, why, sizeof why)) {
+        if (range_parse_seeds(sp->seeds, &g->seeds, &g->nseeds, why, sizeof why)) {
             snprintf(err, len, "--seeds: %s", why);
-            goto done;
+            return -1;
         }
     }
-    total *= (double)nseeds;
-    if (total > SWEEP_MAX_CONFIGS) {
-        snprintf(err, len, "the grid has %.0f configs (more than %d)", total, SWEEP_MAX_CONFIGS);
-        goto done;
+    *total *= (double)g->nseeds;
+    if (*total > SWEEP_MAX_CONFIGS) {
+        snprintf(err, len, "the grid has %.0f configs (more than %d)", *total, SWEEP_MAX_CONFIGS);
+        return -1;
     }
+    return 0;
+}
+
+/* One grid point (problem a, kernel b, solver c, state si/sj/sk, axes at
+ * pos) for every seed, appended to cfgs[*n..]; the same config twice (e.g.
+ * kernels auto,fused) runs once. */
+static int grid_point_add(const sweep_spec *sp, const grid_lists *g, size_t a, size_t b,
+                          size_t c, size_t si, size_t sj, size_t sk, const size_t *pos,
+                          run_config *cfgs, size_t *n, char *err, size_t len)
+{
+    char why[256];
+    for (size_t h = 0; h < g->nseeds; h++) {
+        run_opts o = sp->base;
+        o.problem = g->pr.v[a];
+        o.kernel = g->ke.v[b];
+        if (solver_parse(g->so.v[c], &o, err, len))
+            return -1;
+        state_apply(&o, &g->sx, si, sj, sk);
+        for (size_t i = 0; i < g->nax; i++)
+            if (sp->axis[i] && solver_axis_set(&o, solver_axis(i), g->ax[i].v[pos[i]], err, len))
+                return -1;
+        if (g->seeds) o.seed = g->seeds[h];
+        if (config_resolve(&o, &cfgs[*n], why, sizeof why)) {
+            snprintf(err, len, "%s", why);
+            return -1;
+        }
+        size_t k;
+        for (k = 0; k < *n && *n < 4096; k++)
+            if (!strcmp(cfgs[k].hash, cfgs[*n].hash))
+                break;
+        if (k == *n || *n >= 4096)
+            (*n)++;
+    }
+    return 0;
+}
+
+/* The next combination of the set axes (an odometer in table order, the
+ * last axis turning fastest); 0 when every combination has been seen. */
+static int axes_next(const sweep_spec *sp, const grid_lists *g, size_t *pos)
+{
+    for (size_t i = g->nax; i-- > 0;) {
+        if (!sp->axis[i])
+            continue;
+        if (++pos[i] < g->ax[i].n)
+            return 1;
+        pos[i] = 0;
+    }
+    return 0;
+}
+
+int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *err, size_t len)
+{
+    grid_lists g;
+    size_t pos[SWEEP_MAX_AXES] = { 0 };
+    run_config *cfgs = NULL;
+    int status = -1;
+    double total;
+    memset(&g, 0, sizeof g);
+    g.nax = solver_axis_count();
+    g.nseeds = 1;
+    *out = NULL;
+    *count = 0;
+    if (grid_lists_parse(sp, &g, &total, err, len))
+        goto done;
     cfgs = malloc(((size_t)total + 1) * sizeof *cfgs);
     if (!cfgs) {
         snprintf(err, len, "out of memory");
         goto done;
     }
     size_t n = 0;
+    const state_axes *sx = &g.sx;
     /* nesting order = order of execution: seeds innermost, so the first
      * finished runs already show spread over seeds; the axes form an
      * odometer in table order (lr first) */
-    for (size_t a = 0; a < pr.n; a++)
-    for (size_t b = 0; b < ke.n; b++)
-    for (size_t c = 0; c < so.n; c++)
-    for (size_t si = 0; si < (sx.st.n ? sx.st.n : 1); si++)
-    for (size_t sj = 0; sj < (sx.sr.n ? sx.sr.n : 1); sj++)
-    for (size_t sk = 0; sk < (sx.sb.n ? sx.sb.n : 1); sk++)
-    for (int more = 1; more;) {
-        size_t n1 = sx.sr.n ? sx.sr.n : 1, n2 = sx.sb.n ? sx.sb.n : 1;
-        if (!sx.ok[(si * n1 + sj) * n2 + sk])
+    for (size_t a = 0; a < g.pr.n; a++)
+    for (size_t b = 0; b < g.ke.n; b++)
+    for (size_t c = 0; c < g.so.n; c++)
+    for (size_t si = 0; si < (sx->st.n ? sx->st.n : 1); si++)
+    for (size_t sj = 0; sj < (sx->sr.n ? sx->sr.n : 1); sj++)
+    for (size_t sk = 0; sk < (sx->sb.n ? sx->sb.n : 1); sk++)
+    for (int more = 1; more; more = axes_next(sp, &g, pos)) {
+        size_t n1 = sx->sr.n ? sx->sr.n : 1, n2 = sx->sb.n ? sx->sb.n : 1;
+        if (!sx->ok[(si * n1 + sj) * n2 + sk])
             break;
-        for (size_t h = 0; h < nseeds; h++) {
-            run_opts o = sp->base;
-            o.problem = pr.v[a];
-            o.kernel = ke.v[b];
-            if (solver_parse(so.v[c], &o, err, len))
-                goto done;
-            state_apply(&o, &sx, si, sj, sk);
-            for (size_t i = 0; i < nax; i++)
-                if (sp->axis[i] && solver_axis_set(&o, solver_axis(i), ax[i].v[pos[i]], err, len))
-                    goto done;
-            if (seeds) o.seed = seeds[h];
-            if (config_resolve(&o, &cfgs[n], why, sizeof why)) {
-                snprintf(err, len, "%s", why);
-                goto done;
-            }
-            /* the same config twice (e.g. kernels auto,fused) runs once */
-            size_t k;
-            for (k = 0; k < n && n < 4096; k++)
-                if (!strcmp(cfgs[k].hash, cfgs[n].hash))
-                    break;
-            if (k == n || n >= 4096)
-                n++;
-        }
-        more = 0;
-        for (size_t i = nax; i-- > 0;) {   /* next combination of the axes */
-            if (!sp->axis[i])
-                continue;
-            if (++pos[i] < ax[i].n) {
-                more = 1;
-                break;
-            }
-            pos[i] = 0;
-        }
+        if (grid_point_add(sp, &g, a, b, c, si, sj, sk, pos, cfgs, &n, err, len))
+            goto done;
     }
     *out = cfgs;
     *count = n;
@@ -419,12 +462,6 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
     status = 0;
 done:
     free(cfgs);
-    free_names(&pr);
-    free_names(&ke);
-    free_names(&so);
-    state_axes_free(&sx);
-    for (size_t i = 0; i < nax; i++)
-        free_names(&ax[i]);
-    free(seeds);
+    grid_lists_free(&g);
     return status;
 }
