@@ -106,4 +106,8 @@ check "perf q8 row: 14.03 bytes per element" grep -Eq "^fused/q8 .* 14.03 " <<<"
 check "perf bf16 row validated" grep -Eq "^fused/bf16 .* yes " <<<"$out"
 expect_fail 2 "perf --state q8 --state-block 24" \
     "$RMSBENCH" perf --kernel fused --sizes 1000 --state q8 --state-block 24 --no-db
+# run --help names the state options (make study looks for --state there)
+for c in run perf; do
+    check "$c --help names --state" grep -q -- "--state " <<<"$("$RMSBENCH" $c --help)"
+done
 summary test_cli_lowprec

@@ -83,7 +83,12 @@ const char *config_options_help(void)
         "  --db FILE             results database (default results/rmsbench.db)\n"
         "  --no-db               record nothing\n"
         "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
-        "                        one process per core; peers are timed on one thread)\n");
+        "                        one process per core; peers are timed on one thread)\n"
+        "  --state f32|bf16|f16|q8\n"
+        "                        how v (and m, buf) are stored (default f32; docs/lowprec.md)\n"
+        "  --state-rounding nearest|stochastic\n"
+        "                        rounding of 16-bit and q8 state (default nearest)\n"
+        "  --state-block N       q8: elements per fp32 scale, a multiple of 16 (default 256)\n");
     return help;
 }
 
