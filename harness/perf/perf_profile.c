@@ -81,37 +81,25 @@ void perf_profile_print(FILE *f, const perf_profile_point *p, size_t n)
                 (double)p[i].n * 12.0 / 1024.0, p[i].variant, p[i].ns_per_elem, p[i].gbps);
 }
 
+static void bind_profile_row(sqlite3_stmt *st, size_t i, const void *ctx)
+{
+    const perf_profile_point *p = (const perf_profile_point *)ctx + i;
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)p->n);
+    sqlite3_bind_int(st, 3, p->threads);
+    sqlite3_bind_text(st, 4, p->variant, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 5, PERF_BYTES_PER_ELEM);
+    sqlite3_bind_double(st, 6, p->ns_per_elem);
+    sqlite3_bind_double(st, 7, p->gbps);
+    sqlite3_bind_int(st, 8, p->reps);
+}
+
 int perf_profile_record(sqlite3 *db, const perf_profile_point *p, size_t n, char *err,
                         size_t errlen)
 {
-    sqlite3_int64 mid;
-    sqlite3_stmt *st = NULL;
     if (n == 0)
         return 0;
-    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
-        return -1;
-    if (db_machine_id(db, &mid, err, errlen))
-        goto fail;
-    if (sqlite3_prepare_v2(db, "INSERT INTO perf_roof_profile (machine_id, n, threads, variant,"
-                               " bytes_per_elem, ns_per_elem, gbps, reps)"
-                               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", -1, &st, NULL) != SQLITE_OK)
-        goto sqlfail;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, mid);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)p[i].n);
-        sqlite3_bind_int(st, 3, p[i].threads);
-        sqlite3_bind_text(st, 4, p[i].variant, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 5, PERF_BYTES_PER_ELEM);
-        sqlite3_bind_double(st, 6, p[i].ns_per_elem);
-        sqlite3_bind_double(st, 7, p[i].gbps);
-        sqlite3_bind_int(st, 8, p[i].reps);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto sqlfail;
-    }
-    return perf_tx_end(db, st, NULL, err, errlen);
-sqlfail:
-    return perf_tx_end(db, st, "recording the bandwidth profile", err, errlen);
-fail:
-    return perf_tx_end(db, st, "", err, errlen);
+    return perf_insert_rows(db, "INSERT INTO perf_roof_profile (machine_id, n, threads, variant,"
+                                " bytes_per_elem, ns_per_elem, gbps, reps)"
+                                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                            "recording the bandwidth profile", n, bind_profile_row, p, err, errlen);
 }

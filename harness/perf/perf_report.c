@@ -211,7 +211,7 @@ void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows)
     }
 }
 
-int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen)
+static int tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen)
 {
     if (failed && *failed)
         snprintf(err, errlen, "%s: %s", failed, sqlite3_errmsg(db));
@@ -220,6 +220,27 @@ int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, si
         return 0;
     db_exec(db, "ROLLBACK", NULL, 0);
     return -1;
+}
+
+int perf_insert_rows(sqlite3 *db, const char *sql, const char *what, size_t n,
+                     perf_bind_fn bind, const void *ctx, char *err, size_t errlen)
+{
+    sqlite3_int64 mid;
+    sqlite3_stmt *st = NULL;
+    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+        return -1;
+    if (db_machine_id(db, &mid, err, errlen))
+        return tx_end(db, NULL, "", err, errlen);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return tx_end(db, st, what, err, errlen);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, mid);
+        bind(st, i, ctx);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return tx_end(db, st, what, err, errlen);
+    }
+    return tx_end(db, st, NULL, err, errlen);
 }
 
 void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows)
@@ -258,60 +279,50 @@ static void bind_num(sqlite3_stmt *st, int i, double x)
         sqlite3_bind_null(st, i);
 }
 
+typedef struct perf_rows_ctx { const perf_result *rows; const char *preset; } perf_rows_ctx;
+
+static void bind_perf_row(sqlite3_stmt *st, size_t i, const void *ctx)
+{
+    const perf_rows_ctx *c = ctx;
+    const perf_result *r = &c->rows[i];
+    sqlite3_bind_text(st, 2, r->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->kernel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, c->preset, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)r->n);
+    sqlite3_bind_int(st, 6, r->threads);
+    sqlite3_bind_int(st, 7, r->reps);
+    bind_num(st, 8, r->ns_per_elem);
+    bind_num(st, 9, r->ns_per_elem_min);
+    bind_num(st, 10, r->ns_per_elem_max);
+    bind_num(st, 11, r->gbps);
+    bind_num(st, 12, r->roof_ns_per_elem);
+    bind_num(st, 13, r->roof_ratio);
+    bind_num(st, 14, r->compute_roof_ns_per_elem);
+    bind_num(st, 15, r->compute_roof_ratio);
+    bind_num(st, 16, r->cycles_per_elem);
+    bind_num(st, 17, r->clock_ghz);
+    /* peer rows are not validated by us: NULL, not a claim either way */
+    if (strcmp(r->source, "rmsbench") == 0)
+        sqlite3_bind_int(st, 18, r->validated);
+    else
+        sqlite3_bind_null(st, 18);
+    if (r->roof_variant)
+        sqlite3_bind_text(st, 19, r->roof_variant, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 19);
+}
+
 int perf_record(sqlite3 *db, const char *preset, const perf_result *rows,
                 size_t nrows, char *err, size_t errlen)
 {
-    sqlite3_int64 mid;
-    sqlite3_stmt *st = NULL;
-    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
-        return -1;
-    if (db_machine_id(db, &mid, err, errlen))
-        goto fail;
     const char *sql =
         "INSERT INTO perf (machine_id, source, kernel, preset, n, threads, reps,"
         " ns_per_elem, ns_per_elem_min, ns_per_elem_max, gbps, roof_ns_per_elem,"
         " roof_ratio, compute_roof_ns_per_elem, compute_roof_ratio, cycles_per_elem,"
         " clock_ghz, validated, roof_variant) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
         "?12,?13,?14,?15,?16,?17,?18,?19)";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        goto sqlfail;
-    for (size_t i = 0; i < nrows; i++) {
-        const perf_result *r = &rows[i];
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, mid);
-        sqlite3_bind_text(st, 2, r->source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, r->kernel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, preset, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)r->n);
-        sqlite3_bind_int(st, 6, r->threads);
-        sqlite3_bind_int(st, 7, r->reps);
-        bind_num(st, 8, r->ns_per_elem);
-        bind_num(st, 9, r->ns_per_elem_min);
-        bind_num(st, 10, r->ns_per_elem_max);
-        bind_num(st, 11, r->gbps);
-        bind_num(st, 12, r->roof_ns_per_elem);
-        bind_num(st, 13, r->roof_ratio);
-        bind_num(st, 14, r->compute_roof_ns_per_elem);
-        bind_num(st, 15, r->compute_roof_ratio);
-        bind_num(st, 16, r->cycles_per_elem);
-        bind_num(st, 17, r->clock_ghz);
-        /* peer rows are not validated by us: NULL, not a claim either way */
-        if (strcmp(r->source, "rmsbench") == 0)
-            sqlite3_bind_int(st, 18, r->validated);
-        else
-            sqlite3_bind_null(st, 18);
-        if (r->roof_variant)
-            sqlite3_bind_text(st, 19, r->roof_variant, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, 19);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto sqlfail;
-    }
-    return perf_tx_end(db, st, NULL, err, errlen);
-sqlfail:
-    return perf_tx_end(db, st, "recording perf rows", err, errlen);
-fail:
-    return perf_tx_end(db, st, "", err, errlen);
+    perf_rows_ctx c = { rows, preset };
+    return perf_insert_rows(db, sql, "recording perf rows", nrows, bind_perf_row, &c, err, errlen);
 }
 
 void perf_model_print(FILE *f, const perf_model_result *r, size_t n)
@@ -359,51 +370,41 @@ void perf_model_print(FILE *f, const perf_model_result *r, size_t n)
     }
 }
 
+typedef struct perf_models_ctx { const perf_model_result *r; const char *preset; } perf_models_ctx;
+
+static void bind_model_row(sqlite3_stmt *st, size_t i, const void *ctx)
+{
+    const perf_models_ctx *c = ctx;
+    const perf_model_result *x = &c->r[i];
+    sqlite3_bind_text(st, 2, x->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, x->model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, x->kernel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c->preset, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)x->tensors);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)x->params);
+    sqlite3_bind_int(st, 8, x->threads);
+    sqlite3_bind_int(st, 9, x->reps);
+    bind_num(st, 10, x->ms);
+    bind_num(st, 11, x->ms_min);
+    bind_num(st, 12, x->ms_max);
+    bind_num(st, 13, x->ns_per_elem);
+    bind_num(st, 14, x->roof_ms);
+    bind_num(st, 15, x->roof_ratio);
+    if (x->validated >= 0)
+        sqlite3_bind_int(st, 16, x->validated);
+    else
+        sqlite3_bind_null(st, 16);
+}
+
 int perf_model_record(sqlite3 *db, const char *preset, const perf_model_result *r, size_t n,
                       char *err, size_t errlen)
 {
-    sqlite3_int64 mid;
-    sqlite3_stmt *st = NULL;
     if (n == 0)
         return 0;
-    if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
-        return -1;
-    if (db_machine_id(db, &mid, err, errlen))
-        goto fail;
-    if (sqlite3_prepare_v2(db, "INSERT INTO perf_models (machine_id, source, model, kernel, preset,"
+    perf_models_ctx c = { r, preset };
+    return perf_insert_rows(db, "INSERT INTO perf_models (machine_id, source, model, kernel, preset,"
                                " tensors, params, threads, reps, ms_per_step, ms_min, ms_max,"
                                " ns_per_elem, roof_ms, roof_ratio, validated) VALUES (?1,?2,?3,"
-                               "?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", -1, &st,
-                           NULL) != SQLITE_OK)
-        goto sqlfail;
-    for (size_t i = 0; i < n; i++) {
-        const perf_model_result *x = &r[i];
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, mid);
-        sqlite3_bind_text(st, 2, x->source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, x->model, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, x->kernel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, preset, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)x->tensors);
-        sqlite3_bind_int64(st, 7, (sqlite3_int64)x->params);
-        sqlite3_bind_int(st, 8, x->threads);
-        sqlite3_bind_int(st, 9, x->reps);
-        bind_num(st, 10, x->ms);
-        bind_num(st, 11, x->ms_min);
-        bind_num(st, 12, x->ms_max);
-        bind_num(st, 13, x->ns_per_elem);
-        bind_num(st, 14, x->roof_ms);
-        bind_num(st, 15, x->roof_ratio);
-        if (x->validated >= 0)
-            sqlite3_bind_int(st, 16, x->validated);
-        else
-            sqlite3_bind_null(st, 16);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto sqlfail;
-    }
-    return perf_tx_end(db, st, NULL, err, errlen);
-sqlfail:
-    return perf_tx_end(db, st, "recording model rows", err, errlen);
-fail:
-    return perf_tx_end(db, st, "", err, errlen);
+                               "?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", "recording model rows", n, bind_model_row, &c,
+                            err, errlen);
 }

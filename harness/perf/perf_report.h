@@ -28,10 +28,15 @@ void perf_print_peer_ratios(FILE *f, const perf_result *rows, size_t nrows);
 /* For every row with threads > 1: the same kernel's 1-thread time over it. */
 void perf_print_thread_scaling(FILE *f, const perf_result *rows, size_t nrows);
 
-/* The end of a recording transaction: failed NULL commits (0, or -1 with
- * err and a rollback); failed "" rolls back keeping err; any other text
- * rolls back with "failed: <sqlite's message>" in err.  Finalizes st. */
-int perf_tx_end(sqlite3 *db, sqlite3_stmt *st, const char *failed, char *err, size_t errlen);
+/* Fills row i's parameters ?2.. of an INSERT (?1 is the machine id). */
+typedef void (*perf_bind_fn)(sqlite3_stmt *st, size_t i, const void *ctx);
+
+/* Insert n rows with sql in one transaction, each with this machine's id as
+ * ?1 and bind for the rest.  0, or -1 with err ("WHAT: sqlite's message");
+ * nothing is kept on failure. */
+int perf_insert_rows(sqlite3 *db, const char *sql, const char *what, size_t n,
+                     perf_bind_fn bind, const void *ctx, char *err, size_t errlen);
+
 /* For every low-precision row: bytes per element, the f32 row of the same
  * kernel, n and threads over it (speed-up) and its own roof ratio. */
 void perf_print_state_ratios(FILE *f, const perf_result *rows, size_t nrows);
