@@ -14,6 +14,10 @@
 #   --timeout S    prover timeout per goal instead of the table's
 #   --no-cache     prove every goal afresh (the mutation test always does)
 #   --cache DIR    proof cache (default build/proofs-cache; see below)
+#   --no-seed      do not seed WP's per-goal cache from proofs/wp-cache/
+#   --save-seed    after a run where every goal is proved, replace
+#                  proofs/wp-cache/ by the valid entries of this run's
+#                  per-goal cache (make prove-seed: run with an empty cache)
 # Exit 0 only if every goal of every selected target is proved.
 #
 # The cache has two levels, both keyed by content, never by time or name:
@@ -28,10 +32,18 @@
 #    whose content changed; a goal whose content changed is always proved.
 # Only fully proved targets are stored at the first level: a failure is
 # always recomputed.
+# The per-goal level is seeded from proofs/wp-cache/ (committed, written by
+# `make prove-seed` from a run with an empty cache; only "valid" verdicts,
+# only used when its `versions` file matches the installed provers), so a
+# fresh clone (CI) replays the proved goals instead of proving them again.
+# Frama-C still generates every goal from the current sources; a goal whose
+# text differs from every seeded one is proved.  The seed is copied in
+# without overwriting; `--no-seed` or `--no-cache` skips it.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 set_name=prove src=$root out=$root/build/proofs fct_override= timeout_override=
-prop_override= cache=$root/build/proofs-cache use_cache=1
+prop_override= cache=$root/build/proofs-cache use_cache=1 use_seed=1 save_seed=0
+seed=$root/proofs/wp-cache
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -42,8 +54,10 @@ while [ $# -gt 0 ]; do
         --prop) prop_override=$2; shift 2 ;;
         --timeout) timeout_override=$2; shift 2 ;;
         --no-cache) use_cache=0; shift ;;
+        --no-seed) use_seed=0; shift ;;
+        --save-seed) save_seed=1 use_seed=0; shift ;;
         --cache) cache=$2; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "prove.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -53,6 +67,18 @@ mkdir -p "$out"; out=$(cd "$out" && pwd)
 export WHY3CONFIG=$out/why3.conf
 "$root/proofs/why3/setup.sh" "$WHY3CONFIG" || exit 2
 [ $use_cache = 1 ] && { mkdir -p "$cache/wp" "$cache/targets"; cache=$(cd "$cache" && pwd); }
+# The versions the seed's verdicts were obtained with.
+prover_versions() {
+    { frama-c -version; why3 --version; z3 --version; cvc4 --version | head -n 1
+      cvc5 --version | head -n 1; } 2>&1
+}
+if [ $use_cache = 1 ] && [ $use_seed = 1 ] && [ -f "$seed/versions" ]; then
+    if [ "$(prover_versions)" = "$(cat "$seed/versions")" ]; then
+        cp -n "$seed"/*.json "$cache/wp/" 2>/dev/null
+    else
+        echo "prove.sh: proofs/wp-cache was made with other prover versions: not used" >&2
+    fi
+fi
 
 # Everything a result depends on besides the sources: tool versions, this
 # script and the why3 set-up (drivers, prover command lines).
@@ -201,4 +227,15 @@ done < "$root/proofs/targets.tsv"
 [ $ran -gt 0 ] || { echo "prove.sh: no target selected" >&2; exit 2; }
 cached=; [ $use_cache = 1 ] && cached=", $hits of them from the cache"
 echo "== total: Proved goals: $tot_p / $tot_n ($ran targets$cached, $(( $(date +%s) - t_all )) s); summary in $summary"
+if [ $save_seed = 1 ]; then
+    if [ $status = 0 ] && [ $use_cache = 1 ]; then
+        rm -rf "$seed.new"; mkdir -p "$seed.new"
+        grep -l '"verdict": "valid"' "$cache"/wp/*.json | xargs -r cp -t "$seed.new"
+        prover_versions > "$seed.new/versions"
+        rm -rf "$seed"; mv "$seed.new" "$seed"
+        echo "prove.sh: proofs/wp-cache: $(ls "$seed"/*.json | wc -l) valid goal results saved"
+    else
+        echo "prove.sh: --save-seed: not every goal proved (or --no-cache): seed unchanged" >&2
+    fi
+fi
 exit $status

@@ -6,7 +6,7 @@
 #  3. the proof cache cannot hide an edit: on a scratch copy, an unchanged
 #     kernel is proved then found in the cache, an edited one is proved
 #     again and fails;
-#  4. mutation self-test: each mutant is applied to a TEMPORARY copy of
+#  4. mutation self-test (two at a time): each mutant is applied to a TEMPORARY copy of
 #     kernels/ and proofs/, the relevant proof target runs on the copy
 #     WITHOUT the cache, restricted to the function and properties the
 #     mutant breaks, and the mutant passes only if the proof then FAILS; the
@@ -89,15 +89,20 @@ mutants=(
   "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
   "gappa-coef-unrounded|fused-error-gappa|fused_step_cfg|-|proofs/gappa/fused_step_cfg.g|s/^b = rnd(beta); w = rnd(rnd64(1 - beta));/b = rnd(beta); w = rnd(rnd64(1 - beta + 0x1p-20));/"
 )
-for m in "${mutants[@]}"; do
-    IFS='|' read -r name target fct prop file expr <<<"$m"
+# Two mutants at a time (each one WP job, -wp-par 2): most of a mutant's
+# wall time is a prover waiting out its timeout on the false goal, so two
+# overlap well on 2 cores.  Each writes its verdict to $copy/verdict; they
+# are reported in table order.
+run_mutant() {   # the mutant's row -> $work/<name>/verdict ("PASS ..." or "FAIL ...")
+    local name target fct prop file expr copy t0 to rc total caught
+    IFS='|' read -r name target fct prop file expr <<<"$1"
     copy=$work/$name; mkdir -p "$copy/proofs"
     cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
     sed -i -e "$expr" "$copy/$file"
     if cmp -s "$file" "$copy/$file"; then
-        fail "mutant $name: the mutation did not apply to $file"; continue
+        echo "FAIL mutant $name: the mutation did not apply to $file" > "$copy/verdict"; return
     fi
-    echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
+    echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')" > "$copy/verdict"
     t0=$(date +%s)
     case "$target" in *-ieee) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
     popt=(); [ "$prop" != - ] && popt=(--prop "$prop")
@@ -108,11 +113,28 @@ for m in "${mutants[@]}"; do
     caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |
              tr ',' '\n' | sed -E 's/^typed_(real_)?//' | paste -sd' ')
     if [ "$rc" -eq 1 ] && [ -n "$caught" ]; then
-        pass "mutant $name caught ($total, $(( $(date +%s) - t0 )) s) by: $caught"
+        echo "PASS mutant $name caught ($total, $(( $(date +%s) - t0 )) s) by: $caught" >> "$copy/verdict"
     else
-        fail "mutant $name NOT caught (exit $rc, $total)"; tail -n 5 "$copy/log"
+        { echo "FAIL mutant $name NOT caught (exit $rc, $total)"; tail -n 5 "$copy/log"; } >> "$copy/verdict"
     fi
+}
+t_mut=$(date +%s) running=0
+for m in "${mutants[@]}"; do
+    run_mutant "$m" & running=$((running + 1))
+    [ $running -ge 2 ] && { wait -n; running=$((running - 1)); }
 done
+wait
+for m in "${mutants[@]}"; do
+    name=${m%%|*}
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) pass "${line#PASS }" ;;
+            "FAIL "*) fail "${line#FAIL }" ;;
+            *) echo "$line" ;;
+        esac
+    done < "$work/$name/verdict"
+done
+echo "mutants took $(( $(date +%s) - t_mut )) s"
 
 echo "proof stage took $(( $(date +%s) - t_start )) s"
 echo "$passed passed, $failed failed"
