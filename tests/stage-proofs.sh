@@ -84,6 +84,8 @@ mutants=(
   "write-wrong-index|ref64-plain|ref64_step_plain|done_t|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
   "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
   "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
+  "no-centered-clamp-ieee|ref64-options-ieee|ref64_elem|clamp_nonneg|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "lemma-theta-constant|lemmas-real|@theta_err_f|-|proofs/logic/rms_logic.acsl|s/(6.0 + 5.0 \* u32)/(5.0 + 5.0 * u32)/"
   "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
   "gappa-v-bound-2u|fused-error-gappa|fused_step_v|-|proofs/gappa/fused_step_v.g|s/0x3.0001p-24/0x2p-24/g"
   "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
