@@ -78,6 +78,8 @@ static void proof_exploratory_item(report *r, sqlite3 *db, int strong)
 void section_headline(report *r, const rep_data *d, sqlite3 *db)
 {
     rep_heading(r, 2, "Key findings");
+    /* the research question first: which variant wins, and how sure */
+    solver_headline(r, d);
     char a[32], b[32], c[32], e[32];
     int th[2] = { 1, 0 };
     for (size_t i = 0; i < d->nperf; i++)
