@@ -261,6 +261,7 @@ if [ $save_seed = 1 ]; then
         rm -rf "$seed.new"; mkdir -p "$seed.new"
         grep -l '"verdict": "valid"' "$cache"/wp/*.json | xargs -r cp -t "$seed.new"
         prover_versions > "$seed.new/versions"
+        cp "$seed/README.md" "$seed.new/" 2>/dev/null
         rm -rf "$seed"; mv "$seed.new" "$seed"
         echo "prove.sh: proofs/wp-cache: $(ls "$seed"/*.json | wc -l) valid goal results saved"
     else
