@@ -112,7 +112,7 @@ fc_libc=$(frama-c -print-share-path)/libc
 [ $use_cache = 1 ] && tools=$(tools_digest)
 
 summary=$out/summary.tsv
-printf 'target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals\n' > "$summary"
+printf 'target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals\tproperties\n' > "$summary"
 tot_p=0 tot_n=0 status=0 ran=0 hits=0 t_all=$(date +%s)
 # One target (its row's fields) -> $out/NAME/: stdout (what it printed),
 # row (its summary line), status ("proved total cached" or "2" on a bad row).
@@ -224,13 +224,13 @@ run_target() {
 
 # The selected rows, in table order.
 rows=()
-while IFS=$'\t' read -r name tset model file fcts timeout; do
+while IFS=$'\t' read -r name tset model file fcts timeout props; do
     case "$name" in ''|'#'*) continue ;; esac
     if [ ${#targets[@]} -gt 0 ]; then
         want=0; for t in "${targets[@]}"; do [ "$t" = "$name" ] && want=1; done
         [ $want = 1 ] || continue
     elif [ "$tset" != "$set_name" ]; then continue; fi
-    rows+=("$name"$'\t'"$model"$'\t'"$file"$'\t'"$fcts"$'\t'"$timeout")
+    rows+=("$name"$'\t'"$model"$'\t'"$file"$'\t'"$fcts"$'\t'"$timeout"$'\t'"$props")
 done < "$root/proofs/targets.tsv"
 # Two targets at a time (--jobs): with the goals cached, a target is one
 # single-threaded Frama-C process; with provers running, 2 x -wp-par 2 on 2
@@ -238,7 +238,7 @@ done < "$root/proofs/targets.tsv"
 # printed per target in table order once all have finished.
 running=0
 for r in "${rows[@]}"; do
-    IFS=$'\t' read -r name model file fcts timeout <<<"$r"
+    IFS=$'\t' read -r name model file fcts timeout _ <<<"$r"
     run_target "$name" "$model" "$file" "$fcts" "$timeout" > "$out/$name.stdout" 2>&1 &
     running=$((running + 1))
     [ $running -ge "$jobs" ] && { wait -n; running=$((running - 1)); }
@@ -249,7 +249,7 @@ for r in "${rows[@]}"; do
     cat "$out/$name.stdout"; rm -f "$out/$name.stdout"
     read -r p n c < "$out/$name/status" 2>/dev/null || { p=0 n=1 c=0; }
     [ "$p" = 2 ] && [ -z "$n" ] && exit 2
-    cat "$out/$name/row" >> "$summary" 2>/dev/null
+    [ -f "$out/$name/row" ] && printf '%s\t%s\n' "$(cat "$out/$name/row")" "${r##*$'\t'}" >> "$summary"
     tot_p=$((tot_p + p)); tot_n=$((tot_n + n)); hits=$((hits + c))
     [ "$p" -eq "$n" ] || status=1
 done

@@ -183,6 +183,11 @@ static const char *const MIGRATIONS[] = {
     "  ms_per_step REAL, ms_min REAL, ms_max REAL, ns_per_elem REAL,"
     "  roof_ms REAL, roof_ratio REAL, validated INTEGER,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
+
+    /* 6 -> 7: proofs.properties: what a proof target proves, in words (the
+     * properties column of proofs/targets.tsv), for the report's table of
+     * property x model x status x time. */
+    "ALTER TABLE proofs ADD COLUMN properties TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
