@@ -163,7 +163,8 @@ static void test_bits(void)
     unsigned isa = rms_cpu_isa();
     if ((isa & (RMS_ISA_AVX512F | RMS_ISA_AVX512VL)) == (RMS_ISA_AVX512F | RMS_ISA_AVX512VL))
         vs[nv++] = (version){ "avx512", rms_lp_step_avx512, 1 };
-    if ((isa & RMS_ISA_AVX2) && __builtin_cpu_supports("f16c"))
+    if ((isa & (RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C)) ==
+        (RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C))
         vs[nv++] = (version){ "avx2", rms_lp_step_avx2, 1 };
     vs[nv++] = (version){ "omp1", rms_lp_step_omp, 1 };
     vs[nv++] = (version){ "omp2", rms_lp_step_omp, 2 };
@@ -482,28 +483,38 @@ static void test_adversarial(void)
             }
 }
 
+/* o's state options laid on c, checked as run checks them (rms_cfg_validate). */
+static int lpv(const rms_lp_opts *o, const rms_cfg *c, char *err, size_t len)
+{
+    rms_cfg x = *c;
+    x.state = (int)o->type;
+    x.state_rounding = (int)o->rounding;
+    x.state_block = (int)o->block;
+    return rms_cfg_validate(&x, err, len);
+}
+
 static void test_validate(void)
 {
     char err[256];
     rms_cfg c = rms_cfg_default();
     rms_lp_opts o = rms_lp_opts_default();
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) == 0, "default refused: %s", err);
+    CHECK(lpv(&o, &c, err, sizeof err) == 0, "default refused: %s", err);
     o.type = RMS_STATE_Q8;
     o.block = 0;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0 && strstr(err, "--state-block"),
+    CHECK(lpv(&o, &c, err, sizeof err) != 0 && strstr(err, "state_block"),
           "block 0 accepted");
     o.block = 24;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "block 24 accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "block 24 accepted");
     o.block = 4096 + 16;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "block 4112 accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "block 4112 accepted");
     o = rms_lp_opts_default();
     o.rounding = RMS_ROUND_STOCHASTIC;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0 && strstr(err, "--state-rounding"),
+    CHECK(lpv(&o, &c, err, sizeof err) != 0 && strstr(err, "state_rounding"),
           "f32 with stochastic rounding accepted");
     o = rms_lp_opts_default();
     o.type = RMS_STATE_BF16;
     o.block = 64;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "bf16 with a block accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "bf16 with a block accepted");
     CHECK(rms_state_parse("bf16") == RMS_STATE_BF16 && rms_state_parse("q4") == -1,
           "state names");
     c.centered = 1;
