@@ -163,10 +163,12 @@ void rms_lp_set(rms_state_lp *s, size_t i, float v, float m, float buf)
  * rms_lp_for_kernel. */
 static const rms_lp_version LP_VERSIONS[] = {
 #if defined(__x86_64__)
-    { "avx512", rms_lp_step_avx512, RMS_ISA_AVX512F | RMS_ISA_AVX512VL },
-    { "avx2", rms_lp_step_avx2, RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C },
+    { "avx512", rms_lp_step_avx512, RMS_ISA_AVX512F | RMS_ISA_AVX512VL, 0 },
+    { "avx2", rms_lp_step_avx2, RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C, 0 },
+    { "avx512_fast", rms_lp_step_avx512_fast, RMS_ISA_AVX512F | RMS_ISA_AVX512VL, 1 },
+    { "avx2_fast", rms_lp_step_avx2_fast, RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C, 1 },
 #endif
-    { "ref", rms_lp_step_ref, 0 },
+    { "ref", rms_lp_step_ref, 0, 0 },
 };
 #define N_LP_VERSIONS (sizeof LP_VERSIONS / sizeof LP_VERSIONS[0])
 
@@ -184,7 +186,7 @@ static int lp_supported(const rms_lp_version *v)
 rms_lp_fn rms_lp_best(void)
 {
     for (size_t i = 0; i < N_LP_VERSIONS; i++)
-        if (lp_supported(&LP_VERSIONS[i]))
+        if (!LP_VERSIONS[i].fast && lp_supported(&LP_VERSIONS[i]))
             return LP_VERSIONS[i].fn;
     return rms_lp_step_ref;
 }

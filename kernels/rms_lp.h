@@ -118,6 +118,14 @@ void rms_lp_step_avx2(size_t lo, size_t hi, float *theta, const float *g,
                       rms_state_lp *s, const rms_cfg *c, long t);
 void rms_lp_step_avx512(size_t lo, size_t hi, float *theta, const float *g,
                         rms_state_lp *s, const rms_cfg *c, long t);
+/* The same steps on the fast kernels' quotient (rsqrt estimate + one
+ * Newton step, kernels/rms_fast_impl.h): v, m and the stored state are the
+ * reference's bits; theta (and buf) within avx512_fast's / avx2_fast's ulp
+ * bound of the reference's (registry.c). */
+void rms_lp_step_avx2_fast(size_t lo, size_t hi, float *theta, const float *g,
+                           rms_state_lp *s, const rms_cfg *c, long t);
+void rms_lp_step_avx512_fast(size_t lo, size_t hi, float *theta, const float *g,
+                             rms_state_lp *s, const rms_cfg *c, long t);
 /* [lo, hi) split across OpenMP threads (rms_set_threads) on block / 64-byte
  * boundaries, each slice stepped by the best SIMD version: same bits. */
 void rms_lp_step_omp(size_t lo, size_t hi, float *theta, const float *g,
@@ -130,16 +138,18 @@ typedef struct rms_lp_version {
     const char *kernel;
     rms_lp_fn fn;
     unsigned isa;
+    int fast;              /* the fast kernels' quotient: theta within their bound */
 } rms_lp_version;
 const rms_lp_version *rms_lp_versions(size_t *count);
 
 /* The low-precision step for float kernel k: its row of rms_lp_versions
- * (avx512 -> avx512, avx2 -> avx2), omp -> omp, any other float kernel
+ * (avx512 -> avx512, avx512_fast -> avx512_fast, ...), omp -> omp, any other float kernel
  * (fused, naive, portable ones) -> ref.  NULL with one line in err for
  * ref64 (double state) or a row whose ISA bits this CPU lacks (avx2
  * without F16C). */
 rms_lp_fn rms_lp_for_kernel(const rms_kernel *k, char *err, size_t errlen);
-/* The first row of rms_lp_versions this CPU runs (avx512, avx2, else ref). */
+/* The first exact row of rms_lp_versions this CPU runs (avx512, avx2, else
+ * ref): the bits of the reference. */
 rms_lp_fn rms_lp_best(void);
 
 /* Advance t, set bc_scale, run f over all n elements. */

@@ -123,6 +123,15 @@ out=$($RMSBENCH perf --kernel fused --sizes 1000 --threads 1 --reps 1 --state f3
 check "perf --state prints the state table" grep -q "^# state precision" <<<"$out"
 check "perf q8 row: 14.03 bytes per element" grep -Eq "^fused/q8 .* 14.03 " <<<"$out"
 check "perf bf16 row validated" grep -Eq "^fused/bf16 .* yes " <<<"$out"
+if "$RMSBENCH" list kernels | grep -Eq "^  avx512_fast +yes"; then
+    out=$($RMSBENCH perf --kernel avx512_fast --sizes 1000 --threads 1,2 --reps 1 --state bf16,q8 --no-db --peer none 2>/dev/null)
+    check "perf avx512_fast/q8: its fast state step, validated (state bits, theta within 24 ulp)" \
+        grep -Eq "^avx512_fast/q8 .* yes " <<<"$out"
+    check "perf avx512_fast/bf16 validated" grep -Eq "^avx512_fast/bf16 .* yes " <<<"$out"
+    a=$($R --no-db --state q8 --kernel avx512_fast --print-params 2>/dev/null | md5sum)
+    b=$($R --no-db --state q8 --kernel avx512 --print-params 2>/dev/null | md5sum)
+    check "run --kernel avx512_fast --state q8 runs (not the exact step's bits)" test "$a" != "$b"
+fi
 expect_fail 2 "perf --state q8 --state-block 24" \
     "$RMSBENCH" perf --kernel fused --sizes 1000 --state q8 --state-block 24 --no-db
 # ---- f16c is a registry ISA bit: list kernels shows it, RMS_CPU_DISABLE hides it

@@ -6,7 +6,9 @@
  * against ref64 within the quantization's error model; stochastic rounding
  * unbiased (5-sigma bound on the mean of 2^17 roundings) and reproducible;
  * f16 nearest equals F16C's conversion; q8 round trip within its bound;
- * v >= 0 (and not NaN) after every step for adversarial gradients. */
+ * v >= 0 (and not NaN) after every step for adversarial gradients; the fast
+ * versions (avx512_fast, avx2_fast) give the reference's state bits and
+ * theta within their kernel's bound. */
 #include <float.h>
 #include <immintrin.h>
 #include <math.h>
@@ -211,6 +213,95 @@ static void test_bits(void)
             }
         }
     rms_omp_force_min_n(0, 0);
+}
+
+/* One step of a fast version (the fast kernels' quotient) and of the
+ * reference from one state: every state byte but buf's (buf carries the
+ * approximate quotient) the reference's, the sentinels untouched, theta
+ * within tol ulp (rms_check.h's measure, scaled by the reference's step).
+ * Returns the worst theta error, or INFINITY when a byte differs. */
+static double fast_vs_ref(rms_lp_fn f, const rms_cfg *c, const rms_lp_opts *o, size_t n,
+                          size_t off)
+{
+    tstate a, b;
+    tstate_make(&a, n, c, o, off);
+    tstate_copy(&b, &a);
+    float *ta = malloc((n + off + 8) * 4), *tb = malloc((n + off + 8) * 4);
+    float *t0 = malloc((n + off + 8) * 4), *g = malloc((n + off + 8) * 4);
+    if (!ta || !tb || !t0 || !g)
+        abort();
+    for (size_t i = 0; i < n + off + 8; i++) {
+        t0[i] = ta[i] = tb[i] = (float)(2.0 * urand() - 1.0);
+        g[i] = (float)((2.0 * urand() - 1.0) * pow(10.0, -4.0 * urand()));
+    }
+    rms_cfg cc = *c;
+    cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - c->beta) : 1.0;
+    f(0, n, ta + off, g + off, &a.s, &cc, 1);
+    rms_lp_step_ref(0, n, tb + off, g + off, &b.s, &cc, 1);
+    double worst = 0.0;
+    for (size_t i = 0; i < n + off + 8; i++) {
+        double e = rms_ulp_err(ta[i], tb[i], (double)t0[i] - tb[i]);
+        worst = e > worst || isnan(e) ? e : worst;
+    }
+    for (int k = 0; k < 7; k++)   /* 3 and 6: buf (fp32 in q8, else 16-bit) */
+        if (k != 3 && k != 6 && a.base[k] && memcmp(a.base[k], b.base[k], a.bytes[k]) != 0)
+            worst = INFINITY;
+    if (!tstate_guards_ok(&a))
+        worst = INFINITY;
+    free(ta); free(tb); free(t0); free(g);
+    tstate_free(&a); tstate_free(&b);
+    return isnan(worst) ? INFINITY : worst;
+}
+
+/* The fast versions (avx512_fast, avx2_fast with --state): v, m and the
+ * stored state bit-exact, theta within the fast kernel's registry bound,
+ * for every state, rounding, option combination, size and offset. */
+static void test_fast(void)
+{
+    size_t nlp;
+    const rms_lp_version *lv = rms_lp_versions(&nlp);
+    static rms_cfg full[MAX_COMBOS];
+    static char lab[MAX_COMBOS][RMS_COMBO_LABEL];
+    rms_cfg base = rms_cfg_default();
+    base.lr = 0.01;
+    base.v0 = 1e-4;
+    size_t nfull = rms_option_combos(&base, full, lab, MAX_COMBOS);
+    int tested = 0;
+    for (size_t vi = 0; vi < nlp; vi++) {
+        const rms_kernel *k = rms_kernel_find(lv[vi].kernel);
+        if (!lv[vi].fast || !k || (rms_cpu_isa() & lv[vi].isa) != lv[vi].isa)
+            continue;
+        tested++;
+        CHECK(k->flags & RMS_KF_FAST, "%s: a fast state step on a kernel that is not fast",
+              lv[vi].kernel);
+        for (size_t ti = 0; ti < 3; ti++)
+            for (int rnd = 0; rnd < 2; rnd++) {
+                rms_lp_opts o = rms_lp_opts_default();
+                o.type = TYPES[ti];
+                o.rounding = (rms_rounding)rnd;
+                o.seed = 11;
+                o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;
+                double worst = 0.0;
+                int bad = 0;
+                for (size_t si = 0; si < NSIZES; si++)
+                    for (size_t off = 0; off < 2; off++)
+                        for (size_t c = 0; c < nfull && bad < 3; c++) {
+                            double e = fast_vs_ref(lv[vi].fn, &full[c], &o, SIZES[si], off);
+                            worst = e > worst ? e : worst;
+                            if (!(e <= k->ulp_tol))
+                                bad++;
+                            CHECK(e <= k->ulp_tol, "%s %s %s n=%zu off=%zu %s: %s", lv[vi].kernel,
+                                  rms_state_name(o.type), rms_rounding_name(o.rounding),
+                                  SIZES[si], off, lab[c], isinf(e) ? "a state byte differs"
+                                                                   : "theta beyond the bound");
+                        }
+                printf("  %-11s %-4s %-10s theta %.2f ulp of the reference (bound %d), state bits "
+                       "equal\n", lv[vi].kernel, rms_state_name(o.type),
+                       rms_rounding_name(o.rounding), worst, k->ulp_tol);
+            }
+    }
+    if (!tested)
+        printf("  no fast state step runs on this CPU\n");
 }
 
 /* One step from the same decoded state against ref64: theta within the
@@ -535,5 +626,6 @@ int main(void)
     test_adversarial();
     test_ref64();
     test_bits();
+    test_fast();
     return check_summary("test_lp_kernels");
 }
