@@ -137,13 +137,25 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
 
 /* ---- q8 */
 
-static inline __m256 q8_value8(__m128i codes, __m256 scale)
+/* The block's decode multipliers, as rms_avx512_lp_impl.h's q8_mul: the
+ * code's pattern c << 20 is 2^-96 times its E5M3 value (a denormal below
+ * code 8), times 2^96 scale in one multiply when that is a float. */
+typedef struct q8_mul { __m256 m1, m2; int two; } q8_mul;
+
+static inline q8_mul q8_mul_of(float scale)
 {
-    __m256i c = _mm256_cvtepu8_epi32(codes);
-    __m256 norm = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(c, _mm256_set1_epi32(768)), 20));
-    __m256 sub = _mm256_mul_ps(_mm256_cvtepi32_ps(c), _mm256_set1_ps(0x1p-33f));
-    __m256 big = _mm256_castsi256_ps(_mm256_cmpgt_epi32(c, _mm256_set1_epi32(7)));
-    return _mm256_mul_ps(_mm256_blendv_ps(sub, norm, big), scale);
+    q8_mul q;
+    q.two = !(scale <= 0x1p31f);
+    q.m1 = _mm256_set1_ps(q.two ? 0x1p96f : scale * 0x1p96f);
+    q.m2 = _mm256_set1_ps(scale);
+    return q;
+}
+
+static inline __m256 q8_value8(__m128i codes, const q8_mul *q)
+{
+    __m256 x = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu8_epi32(codes), 20));
+    x = _mm256_mul_ps(x, q->m1);
+    return q->two ? _mm256_mul_ps(x, q->m2) : x;
 }
 
 /* lp_q8_code on 8 lanes: 8 codes in the low 8 bytes. */
@@ -157,18 +169,24 @@ static inline __m128i q8_code8(__m256 v, __m256 inv, rms_rounding mode, __m256i 
                            _mm256_and_si256(_mm256_srli_epi32(b, 20), _mm256_set1_epi32(1)));
     __m256i norm = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(b, bias), 20),
                                     _mm256_set1_epi32(768));
-    __m256 q = _mm256_mul_ps(x, _mm256_set1_ps(0x1p33f)), y;
-    y = rint8(q, mode, r);
+    __m256i sub;   /* below 2^-30: nearest by adding 2^-10, as the avx512 body */
+    if (mode != RMS_ROUND_STOCHASTIC) {
+        const __m256 magic = _mm256_set1_ps(0x1p-10f);
+        sub = _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(x, magic)),
+                               _mm256_castps_si256(magic));
+    } else {
+        sub = _mm256_cvttps_epi32(rint8(_mm256_mul_ps(x, _mm256_set1_ps(0x1p33f)), mode, r));
+    }
     __m256 big = _mm256_cmp_ps(x, _mm256_set1_ps(0x1p-30f), _CMP_GE_OQ);
-    __m256i c = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvttps_epi32(y)),
+    __m256i c = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(sub),
                                                      _mm256_castsi256_ps(norm), big));
-    c = _mm256_min_epu32(c, _mm256_set1_epi32(255));
+    /* codes >= 0: the saturating packs clamp at 255 (lp_q8_code's clamp) */
     __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
     return _mm_packus_epi16(w, w);
 }
 
 static inline __m256 vec_q8_update(float *th, const float *g, const uint8_t *q,
-                                   float *m, float *b, __m256 scale, float *nv,
+                                   float *m, float *b, const q8_mul *scale, float *nv,
                                    const rms_cfg *c, const lanes *L)
 {
     __m256 tt = _mm256_loadu_ps(th);
@@ -193,7 +211,8 @@ static void block_q8(size_t b0, size_t len, float *theta, const float *g,
                      rms_state_lp *s, float *scale_p, const rms_cfg *c, const lanes *L)
 {
     float nv[RMS_LP_BLOCK_MAX + W];
-    __m256 scale = _mm256_set1_ps(*scale_p), vmax = L->k.zero;
+    const q8_mul qm = q8_mul_of(*scale_p), *scale = &qm;
+    __m256 vmax = L->k.zero;
     size_t j = 0;
     for (; j + W <= len; j += W) {
         size_t i = b0 + j;

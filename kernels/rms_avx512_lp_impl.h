@@ -142,16 +142,33 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
 
 /* ---- q8 */
 
-static inline __m512 q8_value16(__m128i codes, __m512 scale)
+/* The block's decode multipliers: a code c read as the fp32 pattern c << 20
+ * is 2^((c>>3)-127) (1 + (c&7)/8) for c >= 8 and the denormal c 2^-129
+ * below, exactly 2^-96 times E5M3's value (lp_q8_value) either way, so the
+ * value is that pattern times 2^96 times the scale: one exact product and
+ * one rounding, as the reference's x * 2^ks.  When 2^96 scale is a float
+ * (scale <= 2^31) that is one multiply (m2 = 1 is then not applied). */
+typedef struct q8_mul { __m512 m1, m2; int two; } q8_mul;
+
+static inline q8_mul q8_mul_of(float scale)
 {
-    __m512i c = _mm512_cvtepu8_epi32(codes);
-    __m512 norm = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(c, _mm512_set1_epi32(768)), 20));
-    __m512 sub = _mm512_mul_ps(_mm512_cvtepi32_ps(c), _mm512_set1_ps(0x1p-33f));
-    __mmask16 big = _mm512_cmpge_epi32_mask(c, _mm512_set1_epi32(8));
-    return _mm512_mul_ps(_mm512_mask_blend_ps(big, sub, norm), scale);
+    q8_mul q;
+    q.two = !(scale <= 0x1p31f);
+    q.m1 = _mm512_set1_ps(q.two ? 0x1p96f : scale * 0x1p96f);
+    q.m2 = _mm512_set1_ps(scale);
+    return q;
 }
 
-/* lp_q8_code on 16 lanes. */
+static inline __m512 q8_value16(__m128i codes, const q8_mul *q)
+{
+    __m512 x = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu8_epi32(codes), 20));
+    x = _mm512_mul_ps(x, q->m1);
+    return q->two ? _mm512_mul_ps(x, q->m2) : x;
+}
+
+/* lp_q8_code on 16 lanes.  Below 2^-30, nearest rounds x / 2^-33 by adding 2^-10 (whose ulp is
+ * 2^-33: the sum is 2^-10 + rint(x / 2^-33) 2^-33, ties to even) and
+ * taking the pattern's difference; stochastic as lp_rint. */
 static inline __m128i q8_code16(__m512 v, __m512 inv, rms_rounding mode, __m512i r)
 {
     __m512 x = _mm512_mul_ps(v, inv);
@@ -162,16 +179,22 @@ static inline __m128i q8_code16(__m512 v, __m512 inv, rms_rounding mode, __m512i
                            _mm512_and_si512(_mm512_srli_epi32(b, 20), _mm512_set1_epi32(1)));
     __m512i norm = _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(b, bias), 20),
                                     _mm512_set1_epi32(768));
-    __m512 q = _mm512_mul_ps(x, _mm512_set1_ps(0x1p33f)), y;
-    y = rint16(q, mode, r);
+    __m512i sub;
+    if (mode != RMS_ROUND_STOCHASTIC) {
+        const __m512 magic = _mm512_set1_ps(0x1p-10f);
+        sub = _mm512_sub_epi32(_mm512_castps_si512(_mm512_add_ps(x, magic)),
+                               _mm512_castps_si512(magic));
+    } else {
+        sub = _mm512_cvttps_epi32(rint16(_mm512_mul_ps(x, _mm512_set1_ps(0x1p33f)), mode, r));
+    }
     __mmask16 big = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0x1p-30f), _CMP_GE_OQ);
-    __m512i c = _mm512_mask_blend_epi32(big, _mm512_cvttps_epi32(y), norm);
-    return _mm512_cvtepi32_epi8(_mm512_min_epu32(c, _mm512_set1_epi32(255)));
+    /* codes >= 0; vpmovusdb saturates at 255 (lp_q8_code's clamp) */
+    return _mm512_cvtusepi32_epi8(_mm512_mask_blend_epi32(big, sub, norm));
 }
 
 /* 16 elements: update from codes under `scale`; new clamped v into nv. */
 static inline __m512 vec_q8_update(size_t i, float *th, const float *g, const uint8_t *q,
-                                   float *m, float *b, __m512 scale, float *nv,
+                                   float *m, float *b, const q8_mul *scale, float *nv,
                                    const rms_cfg *c, const lanes *L)
 {
     (void)i;
@@ -200,7 +223,8 @@ static void block_q8(size_t b0, size_t len, float *theta, const float *g,
                      rms_state_lp *s, float *scale_p, const rms_cfg *c, const lanes *L)
 {
     float nv[RMS_LP_BLOCK_MAX + W];
-    __m512 scale = _mm512_set1_ps(*scale_p), vmax = L->k.zero;
+    const q8_mul qm = q8_mul_of(*scale_p), *scale = &qm;
+    __m512 vmax = L->k.zero;
     size_t j = 0;
     for (; j + W <= len; j += W) {
         size_t i = b0 + j;
