@@ -127,6 +127,17 @@ static void tstate_free(tstate *t)
 
 typedef struct version { const char *name; rms_lp_fn fn; int threads; } version;
 
+/* State type TYPES[ti], rounding rnd, seed; q8 with blocks of 32 (many). */
+static rms_lp_opts opts_of(size_t ti, int rnd, uint64_t seed)
+{
+    rms_lp_opts o = rms_lp_opts_default();
+    o.type = TYPES[ti];
+    o.rounding = (rms_rounding)rnd;
+    o.seed = seed;
+    o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;
+    return o;
+}
+
 /* Step version f and the reference 3 times from one state; 1 when theta and
  * every state byte (and the sentinels) agree. */
 static int same_as_ref(rms_lp_fn f, int threads, const rms_cfg *c, const rms_lp_opts *o,
@@ -181,11 +192,7 @@ static void test_bits(void)
     size_t nbrief = rms_option_combos_brief(&base, brief, blab, MAX_COMBOS);
     for (size_t ti = 0; ti < 3; ti++)
         for (int rnd = 0; rnd < 2; rnd++) {
-            rms_lp_opts o = rms_lp_opts_default();
-            o.type = TYPES[ti];
-            o.rounding = (rms_rounding)rnd;
-            o.seed = 7;
-            o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;  /* many blocks */
+            rms_lp_opts o = opts_of(ti, rnd, 7);
             for (size_t vi = 0; vi < nv; vi++) {
                 int bad = 0;
                 for (size_t si = 0; si < NSIZES; si++)
@@ -276,11 +283,7 @@ static void test_fast(void)
               lv[vi].kernel);
         for (size_t ti = 0; ti < 3; ti++)
             for (int rnd = 0; rnd < 2; rnd++) {
-                rms_lp_opts o = rms_lp_opts_default();
-                o.type = TYPES[ti];
-                o.rounding = (rms_rounding)rnd;
-                o.seed = 11;
-                o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;
+                rms_lp_opts o = opts_of(ti, rnd, 11);
                 double worst = 0.0;
                 int bad = 0;
                 for (size_t si = 0; si < NSIZES; si++)
