@@ -93,12 +93,18 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
         [ $want = 1 ] || continue
     elif [ "$tset" != "$set_name" ]; then continue; fi
     ran=$((ran + 1))
+    # "real+P1,P2": the real model with these provers instead of z3,cvc4;
+    # "F1,F2:P1,P2": functions, then the -wp-prop selection (-name excludes).
+    wp_provers=z3,cvc4 props=
+    case "$model" in real+*) wp_provers=${model#real+}; model=real ;; esac
+    case "$fcts" in [!@]*:*) props=${fcts#*:}; fcts=${fcts%%:*} ;; esac
+    [ -n "$prop_override" ] && props=$prop_override
     [ -n "$fct_override" ] && fcts=$fct_override
     [ -n "$timeout_override" ] && timeout=$timeout_override
     dir=$out/$name; rm -rf "$dir"; mkdir -p "$dir"
     args=(-cpp-extra-args="-I$src/kernels -I$src/proofs/logic")
     case "$model" in
-        real) args+=(-wp-model real -wp-prover z3,cvc4) ;;
+        real) args+=(-wp-model real -wp-prover "$wp_provers") ;;
         ieee) args+=(-cpp-extra-args=-DRMS_PROOF_IEEE -wp-model float
                      -warn-special-float none -wp-prover cvc5) ;;
         ieee-default) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
@@ -110,7 +116,7 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
         gappa:*) ;;
         *:@*) args+=(-wp-prop "${fcts#@}") ;;          # lemmas only
         *)  args+=(-wp-rte -wp-fct "$fcts")
-            [ -n "$prop_override" ] && args+=(-wp-prop "$prop_override") ;;
+            [ -n "$props" ] && args+=("-wp-prop=$props") ;;
     esac
     echo "== $name ($model model, $file: $fcts)"
     key= row=
@@ -119,7 +125,7 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
             real) defs= ;; ieee) defs=-DRMS_PROOF_IEEE ;;
             ieee-default) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
         esac
-        key=$(target_digest "$name $model $file $fcts $timeout" "$defs" "${args[@]}")
+        key=$(target_digest "$name $model $wp_provers $file $fcts $props $timeout" "$defs" "${args[@]}")
         # A hit: the same digest, fully proved before; reuse that run's log
         # and row (its wall time is what proving took; "cached" says so).
         entry=$cache/targets/$key
