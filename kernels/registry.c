@@ -53,22 +53,25 @@
  * root and the division by the hardware rsqrt estimate + one Newton-Raphson
  * step + FMA (kernels/rms_fast_impl.h).  Their bound, in the ulp of
  * rms_check.h (u = 2^-24; a relative error of k u is at most 2k ulp there):
- *  - the estimate: rsqrt14 (AVX-512) |e0| <= 2^-14, rsqrtps (AVX2)
- *    |e0| <= 1.5 * 2^-12; one Newton step leaves 1.5 e0^2: 0.09 u and 3.4 u;
- *  - roundings of the step: x r0 (0.5 u), 1 - x r0^2 (scaled by 1/2: 0.25 u,
- *    plus x r0's 0.5 u passed on), r0/2 exact, the FMA (0.5 u): r1 within
- *    1.8 u + the estimate term of 1/sqrt(x);
- *  - eps outside the root: r1 (1 - eps r1) for 1/(1 + eps r1) drops
- *    (eps r1)^2 <= 2^-24 (1 u; only where x >= (2^12 eps)^2, else the exact
- *    path) and rounds twice more (eps r1 is tiny; the FNMA 0.5 u): 3.3 u +
- *    the estimate term, against 1.5 u for the exact kernels (sqrt, +eps,
- *    divide: 0.5 u each); a * that: 0.5 u in both;
+ *  - the estimate r0 = r (1 + d), r = 1/sqrt(x): rsqrt14 (AVX-512)
+ *    |d| <= 2^-14, rsqrtps (AVX2) |d| <= 1.5 * 2^-12;
+ *  - the one step w/2 = (r0/2)(3 - r0 (x r0 + 2 eps)) for r/(1 + eps r)
+ *    (eps outside the root; eps = 0 inside, where x = var + eps) leaves,
+ *    exactly computed, 1.5 d^2 (Newton) + 2 (eps r)|d| (eps r0 for eps r in
+ *    the correction) + (eps r)^2 (the series cut after eps r), with
+ *    eps r <= 2^-12 (only where x >= (2^12 eps)^2, else the exact path):
+ *    0.09 + 0.5 + 1 = 1.6 u (AVX-512), 3.4 + 3 + 1 = 7.4 u (AVX2);
+ *  - its roundings: t = x r0 + 2 eps (0.5 u, halved in 3 - r0 t ~ 2:
+ *    0.25 u), the FNMA (0.5 u), r0 times it (0.5 u), the halving exact:
+ *    1.25 u; so 2.85 u and 8.65 u, against 1.5 u for the exact kernels
+ *    (sqrt, +eps, divide: 0.5 u each); a * that: 0.5 u in both (the plain
+ *    rule's final FNMA does not even round the product);
  *  - everything else is the exact kernels' budget (16 ulp: coefficients,
  *    v, bias factor, momentum; FMA only removes roundings).
- * So the extra is (3.4 - 1.5) u -> 4 ulp (AVX-512) and (6.7 - 1.5) u ->
- * 11 ulp (AVX2), theta and buf alike (the step enters each once).  Rows:
- * 16 + 4 = 20 and 16 + 11 = 27, rounded up to 24 and 32.  Seen
- * (tests/test_kernels_diff.c, 240 option combinations): about 5 ulp. */
+ * So the extra is (2.85 - 1.5) u -> 3 ulp (AVX-512) and (8.65 - 1.5) u ->
+ * 15 ulp (AVX2), theta and buf alike (the step enters each once).  Rows:
+ * 16 + 3 = 19 and 16 + 15 = 31, rounded up to 24 and 32.  Seen
+ * (tests/test_kernels_diff.c, 240 option combinations): at most 5.5 ulp. */
 
 /* K(name, precision, ISA bits, roles, ulp, description), best first. */
 #if defined(__x86_64__)

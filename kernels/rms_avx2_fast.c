@@ -33,11 +33,17 @@
 #define V_FNMA _mm256_fnmadd_ps
 #define V_NEG(x) _mm256_xor_ps(x, _mm256_set1_ps(-0.0f))
 #define V_RSQRT _mm256_rsqrt_ps
-/* x in [lo, FLT_MAX] (ordered compares: NaN fails both) */
-#define NT __m256
-#define V_INRANGE(x, lo) _mm256_and_ps(_mm256_cmp_ps(x, lo, _CMP_GE_OQ),            \
-                                       _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ))
-#define V_ALL(ok) (_mm256_movemask_ps(ok) == 0xff)
-#define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, ok)
+/* x in [lo, FLT_MAX]: the bits minus lo's, unsigned, below the span up to
+ * FLT_MAX (zero, denormals, negatives, inf and NaN all fall outside), as in
+ * rms_avx512_fast.c; AVX2 has no unsigned compare, so both sides are biased
+ * by 2^31 and compared signed: one add and one compare (the constants are
+ * loop-invariant), against two FP compares and an and. */
+#define NT __m256i
+#define V_INRANGE(x, lo) _mm256_cmpgt_epi32(                                        \
+    _mm256_sub_epi32(_mm256_set1_epi32((int)0xff800000u), _mm256_castps_si256(lo)),  \
+    _mm256_add_epi32(_mm256_castps_si256(x),                                        \
+                     _mm256_sub_epi32(_mm256_set1_epi32(INT32_MIN), _mm256_castps_si256(lo))))
+#define V_ALL(ok) (_mm256_movemask_ps(_mm256_castsi256_ps(ok)) == 0xff)
+#define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(ok))
 
 #include "rms_fast_impl.h"

@@ -4,14 +4,18 @@
  *
  * What is fast: the exact kernels spend their time in the divide/sqrt unit
  * (vsqrtps + vdivps per element; 0.95-1.0 of the compute roof in cache).
- * Here both run on the FMA pipes instead:
- *   1/sqrt(x) : r1 = r0 + (r0/2)*(1 - x*r0*r0)  (one Newton-Raphson step
- *               on the hardware estimate r0);
- *   a / (sqrt(x) + eps) = a r1 / (1 + eps r1) ~ a r1 (1 - eps r1), exact to
- *               (eps r1)^2 <= 2^-24 where x >= (2^12 eps)^2 (eps inside the
- *               root: a r1 of x = var + eps);
- * with FMA for the corrections and for v = beta*v + (1-beta)*g^2.  The
- * error bound is derived beside the rows in kernels/registry.c.
+ * Here both run on the FMA pipes instead, in one Newton-Raphson step on the
+ * hardware estimate r0 of 1/sqrt(x) that also takes in eps:
+ *   1/(sqrt(x) + eps) = r/(1 + eps r) ~ r (1 - eps r), r = 1/sqrt(x), and
+ *   one Newton step on r0 gives r ~ (r0/2)(3 - x r0^2); with eps r0 for
+ *   eps r in the correction (2 eps r |r0/r - 1|, counted in the bound):
+ *   w = r0 (3 - r0 (x r0 + 2 eps)) = 2/(sqrt(x) + eps)
+ * in three vector operations after the estimate (FMA, FNMA, multiply),
+ * valid where x >= (2^12 eps)^2 (eps r <= 2^-12; eps inside the root: eps
+ * = 0 here, x = var + eps); the plain rule then ends in one FNMA,
+ * theta - (lr/2 g) w.  FMA also for v = beta*v + (1-beta)*g^2.  The error
+ * bound is derived beside the rows in kernels/registry.c.  Per vector of the
+ * plain rule: 8 FMA-pipe operations, the estimate, 2 for the range check.
  *
  * The estimates are valid for normal positive finite x only (rsqrt(0) = inf;
  * legacy RSQRTPS flushes denormals; rsqrt(inf) = 0), and the eps series
@@ -32,13 +36,16 @@
  *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b,
  *   V_NEG(x), V_RSQRT(x) (the hardware estimate),
  *   NT, V_INRANGE(x, lo) lane mask (type NT): x in [lo, FLT_MAX], lo >= FLT_MIN
+ *                       (lo is loop-invariant: what the macro derives from it
+ *                       is hoisted)
  *   V_ALL(ok)           1 when every lane of the mask is on
  *   V_PICK(ok, a, b)    a where ok, else b
  *   ALIGN               bytes the body's theta loads/stores are aligned to
  *   KERNEL_NAME         the exported step function */
 
 typedef struct {
-    VT lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, half, one;
+    VT lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, half;
+    VT lr_half, two_eps, three;
     VT lo_out, lo_in;   /* the smallest x the estimates take, eps outside/inside */
 } FN(coef);
 
@@ -56,7 +63,9 @@ static FN(coef) FN(coef_of)(const rms_cfg *c)
     q.bc = V_SET1(k.bc_scale);
     q.zero = V_SET1(0.0f);
     q.half = V_SET1(0.5f);
-    q.one = V_SET1(1.0f);
+    q.lr_half = V_SET1(0.5f * k.lr);   /* exact: a power-of-two scaling */
+    q.two_eps = V_SET1(2.0f * k.eps);
+    q.three = V_SET1(3.0f);
     /* eps outside the root: 1/(sqrt(x) + eps) = r/(1 + eps r) with r =
      * 1/sqrt(x) is taken as r (1 - eps r), exact to (eps r)^2 <= 2^-24 when
      * eps r <= 2^-12, i.e. x >= (2^12 eps)^2; below that, the exact path */
@@ -66,38 +75,45 @@ static FN(coef) FN(coef_of)(const rms_cfg *c)
     return q;
 }
 
-/* a / (sqrt(x) + eps), or a / sqrt(x + eps) when eps_in_sqrt (then x is
- * already var + eps), by the estimates: valid where x is in range (above). */
-static inline VT FN(estimate)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
+/* w = 2/(sqrt(x) + eps) with eps2 = 2 eps, or 2/sqrt(x) with eps2 = 0 (eps
+ * inside the root: x is var + eps), from the estimate: valid where x is in
+ * range (above).  The caller halves w (exactly) or folds the 1/2 into a
+ * coefficient. */
+static inline VT FN(recip2)(VT x, VT eps2, const FN(coef) *k)
 {
     VT r0 = V_RSQRT(x);
-    VT e = V_FNMA(V_MUL(x, r0), r0, k->one);                /* 1 - x r0^2 */
-    VT r1 = V_FMA(V_MUL(k->half, r0), e, r0);              /* 1/sqrt(x) */
-    if (!eps_in_sqrt)
-        r1 = V_FNMA(V_MUL(k->eps, r1), r1, r1);            /* r1 (1 - eps r1) */
-    return V_MUL(a, r1);
+    VT t = V_FMA(x, r0, eps2);                  /* x r0 + 2 eps */
+    return V_MUL(r0, V_FNMA(t, r0, k->three));   /* r0 (3 - r0 t) */
 }
 
-/* The same quotient, lane by lane: the estimate where x is normal, the
- * exact sqrt and division elsewhere (a rare vector pays for both).  Each
- * lane depends on its own inputs only, so a step gives the same bits
- * however the array is split or aligned (rms_step_multi relies on it). */
+/* a / (sqrt(x) + eps) (eps_in_sqrt: a / sqrt(x), x = var + eps), lane by
+ * lane: the estimate where x is in range, the exact sqrt and division
+ * elsewhere (a rare vector pays for both).  Each lane depends on its own
+ * inputs only, so a step gives the same bits however the array is split or
+ * aligned (rms_step_multi relies on it). */
 static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
 {
     NT ok = V_INRANGE(x, eps_in_sqrt ? k->lo_in : k->lo_out);
-    VT q = FN(estimate)(a, x, eps_in_sqrt, k);
+    VT q = V_MUL(a, V_MUL(k->half, FN(recip2)(x, eps_in_sqrt ? k->zero : k->two_eps, k)));
     if (V_ALL(ok))
         return q;
     VT den = eps_in_sqrt ? V_SQRT(x) : V_ADD(V_SQRT(x), k->eps);
     return V_PICK(ok, q, V_DIV(a, den));
 }
 
-/* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps). */
+/* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps):
+ * theta - (lr/2 g) w in one FNMA; lanes out of range take the exact
+ * kernels' theta - (lr g)/(sqrt(v) + eps). */
 static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
 {
     VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(g, g)));
     *v = vn;
-    *th = V_SUB(*th, FN(quotient)(V_MUL(k->lr, g), vn, 0, k));
+    NT ok = V_INRANGE(vn, k->lo_out);
+    VT est = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
+    if (!V_ALL(ok))
+        est = V_PICK(ok, est, V_SUB(*th, V_DIV(V_MUL(k->lr, g),
+                                                V_ADD(V_SQRT(vn), k->eps))));
+    *th = est;
 }
 
 /* Every option, in the order of rms.h (and of fused_elem). */

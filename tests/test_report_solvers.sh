@@ -23,6 +23,9 @@ has "keras median and interval" '<td>keras</td><td>grid: lr = 0.01</td><td class
 has "Mann-Whitney U = 5" '<td>Mann-Whitney U, U = 5</td>'
 has "exact p and Cliff's delta" '<td>p = 0.000782 (exact), Cliff&#39;s δ = -0.877</td><td>best is better</td>'
 has "finding names the best solver" 'fix_a: best is torch (grid: lr = 0.01), median final loss 4 [2, 6] over 9 runs; significantly better than 1 of the other 1 solvers'
+# the opening key findings lead with the comparison's verdict, before speed
+has "key findings: verdict per problem" 'Which solver on fix_a: torch (grid: lr = 0.01), median final loss 4 [2, 6] over 9 runs; significantly better (p &lt; 0.05) than 1 of the other 1.'
+check "key findings: the verdict comes before the speed line" bash -c "[ \$(grep -n 'Which solver on fix_a' '$h' | head -1 | cut -d: -f1) -lt \$(grep -n 'Speed: no timings' '$h' | head -1 | cut -d: -f1) ]"
 # fix_b: the same seeds and identical losses: paired, a tie
 has "tie on identical results" '<td>Wilcoxon signed-rank (same seeds), W+ = 0</td><td>p = 1 (exact), rank-biserial r = 0</td><td>tie</td>'
 has "finding says tie" 'ties with torch (identical results)'
@@ -46,6 +49,18 @@ check "sensitivity marks the diverged lr of keras" grep -q '^1 ' <(sed -n '/kera
 "$RMSBENCH" report --db "$T/k.db" --out "$T/k" >/dev/null 2>&1
 check "kernel sweep: report exits 0" [ $? -eq 0 ]
 check "kernel sweep: precisions told apart" grep -qF 'seed (f64)' "$T/k/index.html"
+# a plain sweep beside the tuned solvers (lower loss, chosen and measured on
+# the same seeds) is left out of the ranking, not named best
+cp "$db" "$T/sw.db"
+for s in 1 2; do
+    sqlite3 "$T/sw.db" "INSERT INTO runs (config_hash, sweep, problem, kernel, preset, dim, seed, steps, epochs, lr, beta, eps, v0, momentum, weight_decay, wd_mode, eps_in_sqrt, centered, lr_in_momentum, nesterov, bias_correction, maximize, status, steps_done, final_loss, best_loss, steps_to_target, time_to_target_ns, wall_ns) VALUES ('sweep-$s', 'plain', 'fix_a', 'ref64', 'keras', 10, $s, 400, 0, 0.01, 0.999, 1e-8, 0, 0, 0, 'coupled', 0, 0, 0, 0, 0, 0, 'done', 400, 0.01, 0.01, 100, 100000000, 400000000)"
+done
+"$RMSBENCH" report --db "$T/sw.db" --out "$T/sw" >/dev/null 2>&1
+check "sweep beside tuned: report exits 0" [ $? -eq 0 ]
+check "sweep beside tuned: left out, and said so" grep -qF 'Left out of this ranking: 1 solver seen only in plain sweeps of fix_a' "$T/sw/index.html"
+check "sweep beside tuned: the tuned best is still best" grep -qF 'fix_a: best is torch (grid: lr = 0.01)' "$T/sw/index.html"
+check "sweep beside tuned: not in the ranking" bash -c "! grep -qF 'best of sweep' '$T/sw/index.html'"
+
 "$RMSBENCH" sweep --problems rosenbrock --kernels ref64 --lr 1e-2 --seeds 1,2 --steps 200 --db "$T/one.db" 2>/dev/null
 "$RMSBENCH" report --db "$T/one.db" --out "$T/one" >/dev/null 2>&1
 check "one solver: report exits 0" [ $? -eq 0 ]

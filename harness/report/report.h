@@ -227,6 +227,9 @@ void section_compare(report *r, const rep_data *a, const rep_data *b);
 /* The comparison of solvers (report_solvers.c): ranking with intervals and
  * tests, convergence bands, sensitivity, divergence, profiles and score. */
 void section_solvers(report *r, const rep_data *d);
+/* One line per compared problem: its best solver and against how many it is
+ * significantly better (report_solvers_section.c). */
+void solver_headline(report *r, const rep_data *d);
 /* Low-precision optimizer state (--state): accuracy per epoch, final loss,
  * memory, speed-up over f32 (report_lowprec.c); nothing without such runs. */
 void section_state_precision(report *r, sqlite3 *db);

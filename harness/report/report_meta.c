@@ -75,9 +75,10 @@ static void proof_exploratory_item(report *r, sqlite3 *db, int strong)
                     "open goals there are expected and listed under Proofs.", p, n);
 }
 
-void section_headline(report *r, const rep_data *d, sqlite3 *db)
+/* The fastest kernel at the largest size, per thread count (1 and the most
+ * recorded), against naive and PyTorch. */
+static void headline_speed(report *r, const rep_data *d)
 {
-    rep_heading(r, 2, "Key findings");
     char a[32], b[32], c[32], e[32];
     int th[2] = { 1, 0 };
     for (size_t i = 0; i < d->nperf; i++)
@@ -111,6 +112,12 @@ void section_headline(report *r, const rep_data *d, sqlite3 *db)
     }
     if (!d->nperf)
         rep_item(r, "Speed: no timings recorded yet (rmsbench perf).");
+}
+
+/* The best learning rate of up to six problems swept over lr. */
+static void headline_lr(report *r, const rep_data *d)
+{
+    char a[32], b[32], c[32];
     size_t lr_items = 0;
     for (size_t p = 0; p < d->nproblems && lr_items < 6; p++) {
         size_t ng;
@@ -137,6 +144,15 @@ void section_headline(report *r, const rep_data *d, sqlite3 *db)
     if (!lr_items)
         rep_item(r, "Learning rate: no problem was run with more than one learning rate yet "
                     "(rmsbench sweep).");
+}
+
+void section_headline(report *r, const rep_data *d, sqlite3 *db)
+{
+    rep_heading(r, 2, "Key findings");
+    /* the research question first: which variant wins, and how sure */
+    solver_headline(r, d);
+    headline_speed(r, d);
+    headline_lr(r, d);
     long long targets, failing, proved, total;
     proof_totals(db, &targets, &failing, &proved, &total);
     if (targets == 0)

@@ -74,9 +74,12 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Runs of one problem that a study marked final, per (solver, precision),
- * the kernel with the most of them; then, for solvers no study tuned, the
- * configuration (group) with the lowest median final loss of the sweeps. */
-sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count)
+ * the kernel with the most of them; only when no study tuned any solver of
+ * the problem, per solver the configuration (group) with the lowest median
+ * final loss of the sweeps.  *left_out (may be NULL): the solvers seen only
+ * in sweeps that were left out because tuned ones exist. */
+sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
+                         size_t *left_out)
 {
     sv_entry *e = xcalloc(d->nruns + d->ngroups + 1, sizeof *e);
     size_t n = 0;
@@ -132,6 +135,15 @@ sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count)
             e[k].group = g;
         }
     }
+    /* A study's final runs were chosen on other seeds than they are measured
+     * on; a sweep's best is chosen and measured on the same ones, which
+     * flatters it.  Ranked together, a sweep (say the state-precision stage's
+     * beta=0.999 runs) could be named "best" over the tuned solvers: when
+     * any solver of this problem is tuned, the sweeps are left out. */
+    if (left_out)
+        *left_out = tuned ? n - tuned : 0;
+    if (tuned)
+        n = tuned;
     for (size_t k = tuned; k < n; k++) {
         e[k].runs = xcalloc(e[k].group->nruns, sizeof *e[k].runs);
         memcpy(e[k].runs, e[k].group->runs, e[k].group->nruns * sizeof *e[k].runs);

@@ -23,8 +23,11 @@ typedef struct sv_entry {
     size_t ndiv;
 } sv_entry;
 
-/* The entries of one problem, best first (lowest median final loss). */
-sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count);
+/* The entries of one problem, best first (lowest median final loss): the
+ * tuned solvers, or the sweeps' best when nothing was tuned; *left_out (may
+ * be NULL) counts the sweep-only solvers left out beside tuned ones. */
+sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
+                         size_t *left_out);
 void solver_entries_free(sv_entry *e, size_t n);
 
 typedef struct sv_versus {

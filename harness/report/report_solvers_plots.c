@@ -358,7 +358,7 @@ static size_t solver_costs(const rep_data *d, char (*names)[300], double *cost[2
     size_t ns = 0;
     for (size_t p = 0; p < d->nproblems; p++) {
         size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n);
+        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
         for (size_t i = 0; i < n; i++) {
             size_t s;
             for (s = 0; s < ns && strcmp(names[s], e[i].label); s++)

@@ -149,6 +149,30 @@ static void ranking(report *r, const rep_data *d, const sv_entry *e, size_t n)
     }
 }
 
+/* The comparison's verdict per problem, one line each, for the report's
+ * opening "Key findings" (the full sentences are in the section). */
+void solver_headline(report *r, const rep_data *d)
+{
+    for (size_t p = 0; p < d->nproblems; p++) {
+        size_t n;
+        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
+        if (n > 1 && isfinite(e[0].med[0])) {
+            size_t beaten = 0;
+            for (size_t i = 1; i < n; i++)
+                beaten += solver_versus(d, &e[0], &e[i]).significant;
+            char ci[96], how[96];
+            const char *shown;
+            loss_shown(d->problems[p], 1, &shown);
+            rep_item(r, "Which solver on %s: %s (%s), median final %s %s over %zu runs; "
+                        "significantly better (p < %.2g) than %zu of the other %zu%s.",
+                     d->problems[p], e[0].label, tuned_by(how, sizeof how, &e[0]), shown,
+                     with_ci(ci, sizeof ci, &e[0], 0), e[0].n, SOLVER_ALPHA, beaten, n - 1,
+                     beaten < n - 1 ? "; the rest are not significantly different or tie" : "");
+        }
+        solver_entries_free(e, n);
+    }
+}
+
 void section_solvers(report *r, const rep_data *d)
 {
     rep_heading(r, 2, "Which solver: the comparison");
@@ -160,8 +184,9 @@ void section_solvers(report *r, const rep_data *d)
                 "keras+momentum=0.9). Each solver appears at its tuned configuration: the final "
                 "runs of a `rmsbench tune` study (grid: the lr with the lowest median final "
                 "loss over the tuning seeds, re-run with fresh seeds; quasirandom: the best "
-                "trial of each study), or else the lr with the lowest median final loss among "
-                "a sweep's runs (then the same seeds chose and measure it, which flatters it). "
+                "trial of each study). Only for a problem no study tuned, the lr with the lowest "
+                "median final loss among a sweep's runs stands in (then the same seeds chose "
+                "and measure it, which flatters it); beside tuned solvers, sweeps are left out. "
                 "Intervals: 95 %% percentile bootstrap of the median (%d resamples, fixed seed "
                 "%u). Tests: the best solver against each other one, Wilcoxon signed-rank when "
                 "both ran the same seeds, else Mann-Whitney U; two-sided, significant when "
@@ -171,20 +196,24 @@ void section_solvers(report *r, const rep_data *d)
     rep_heading(r, 3, "Key findings");
     for (size_t p = 0; p < d->nproblems; p++) {
         size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n);
+        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
         if (n)
             finding(r, d, d->problems[p], e, n);
         solver_entries_free(e, n);
     }
     for (size_t p = 0; p < d->nproblems; p++) {
-        size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n);
+        size_t n, left_out;
+        sv_entry *e = solver_entries(d, d->problems[p], &n, &left_out);
         if (!n) {
             solver_entries_free(e, n);
             continue;
         }
         rep_heading(r, 3, "%s", d->problems[p]);
         ranking(r, d, e, n);
+        if (left_out)
+            rep_para(r, "Left out of this ranking: %zu solver%s seen only in plain sweeps of %s "
+                        "(not tuned by a study, so not comparable with the tuned ones).",
+                     left_out, left_out == 1 ? "" : "s", d->problems[p]);
         solver_convergence(r, d, d->problems[p], p, e, n);
         solver_heldout(r, d, d->problems[p], p, e, n);
         solver_sensitivity(r, d, d->problems[p], p);
