@@ -5,9 +5,11 @@
 # (1 - 2^-24) gives y <= 2^-12 (1 + 2^-23)), newton_link.c proves
 #   W (sqrt(x) + eps) / 2 = N = s (3 - s^2 - 2 y s) (1 + y) / 2,
 #   1 - x r0^2 = 1 - s^2,  eps r0 = y s,
-# so Q / (a / (sqrt(x) + eps)) = N, and the hypotheses of fast_round14.g on
+# so Q / (a / (sqrt(x) + eps)) = N, and the hypotheses of fast_round.g on
 # E and eps r0 follow from the first two claims below.  rw, rq are the
-# relative rounding errors fast_round14.g proves (w against W, q against Q).
+# relative rounding errors fast_round.g proves (w against W, q against Q).
+# The estimate it assumes (prove.sh checks the quoted line verbatim):
+# C kernels/rms_avx512_fast.c:#define V_RSQRT _mm512_rsqrt14_ps
 # Claims, u = 2^-24: N - 1 in [-0x1.9cp-24, 0x0.81p-24]; w/2 against 1/(sqrt(x) + eps):
 # |rel. error| <= 0x4.2p-24; q against a / (sqrt(x) + eps): <= 0x5.2p-24.
 d = s - 1;

@@ -1,6 +1,8 @@
-# proofs/gappa-fast/fast_round12.g -- the roundings of the fast kernels'
+# proofs/gappa-fast/fast_round.g -- the roundings of the fast kernels'
 # quotient (kernels/rms_fast_impl.h, FN(recip2) and FN(quotient)), binary32,
-# round to nearest even, with FMA, for the estimate of AVX2 rsqrtps (|r0 sqrt(x) - 1| <= 1.5 * 2^-12).
+# round to nearest even, with FMA, for both estimates (the hypotheses on E
+# and eps r0 below are AVX2 rsqrtps's, |r0 sqrt(x) - 1| <= 1.5 * 2^-12, which
+# contain AVX-512 rsqrt14's).
 # The C it models (prove.sh checks each quoted line is in the file verbatim,
 # so an edit of these lines fails this goal until the script is re-derived):
 # C kernels/rms_fast_impl.h:    VT t = V_FMA(x, r0, eps2);                  /* x r0 + 2 eps */
@@ -11,7 +13,6 @@
 # C kernels/rms_fast_impl.h:    VT q = V_MUL(a, V_MUL(k->half, FN(recip2)(x, eps_in_sqrt ? k->zero : k->two_eps, k)));
 # C kernels/rms_fast_impl.h:    q.lr_half = V_SET1(0.5f * k.lr);   /* exact: a power-of-two scaling */
 # C kernels/rms_fast_impl.h:    VT est = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
-# C kernels/rms_avx2_fast.c:#define V_RSQRT _mm256_rsqrt_ps
 #   t = rnd(x r0 + 2 eps), f = rnd(3 - t r0), w = rnd(r0 f),
 #   hw = rnd(w / 2) (exact), q = rnd(a hw)            (general path),
 # and the plain rule's product (lr/2 g) w, not rounded before the FNMA,
@@ -20,8 +21,9 @@
 # Claims: |w - W| <= 0x2.808p-24 |W| and |q - Q| <= 0x3.808p-24 |Q|.
 # Hypotheses: x in [2^-126, FLT_MAX] (normal: other lanes take the exact
 # path), E = 1 - x r0^2 and eps r0 as implied by the estimate and the range
-# check (newton_link.c and fast_alg12.g: E = 1 - s^2, eps r0 = y s with
-# s = r0 sqrt(x) in [1 - 1.5 * 2^-12, 1 + 1.5 * 2^-12], y = eps/sqrt(x) <= 2^-12 (1 + 2^-23)),
+# check (newton_link.c and fast_alg*.g: E = 1 - s^2, eps r0 = y s with
+# s = r0 sqrt(x) in [1 - 1.5 * 2^-12, 1 + 1.5 * 2^-12] (or 2^-14),
+# y = eps/sqrt(x) <= 2^-12 (1 + 2^-23)),
 # r0 in [2^-65, 2^64] (r0 = s/sqrt(x)), eps in [0, 1] (0: eps inside the
 # root), |a| in [2^-60, 2^62] (q stays normal).  u = 2^-24.
 @rnd = float<ieee_32, ne>;
