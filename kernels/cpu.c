@@ -26,7 +26,8 @@ static unsigned detect(void)
     unsigned a, b, c, d, isa = RMS_ISA_NONE;
     if (!__get_cpuid(1, &a, &b, &c, &d))
         return isa;
-    int osxsave = (c >> 27) & 1, fma = (c >> 12) & 1, avx = (c >> 28) & 1;
+    int osxsave = (c >> 27) & 1, fma = (c >> 12) & 1, avx = (c >> 28) & 1,
+        f16c = (c >> 29) & 1;
     if (!osxsave || !avx)
         return isa;
     unsigned long long xcr0 = xgetbv0();
@@ -38,6 +39,8 @@ static unsigned detect(void)
         isa |= RMS_ISA_AVX2;
     if (os_ymm && fma)
         isa |= RMS_ISA_FMA;
+    if (os_ymm && f16c)
+        isa |= RMS_ISA_F16C;
     if (os_zmm && ((b >> 16) & 1))
         isa |= RMS_ISA_AVX512F;
     if (os_zmm && ((b >> 31) & 1))
@@ -72,7 +75,7 @@ static const rms_vec VEC_LEVELS[] = { { "scalar", 0, 1 } };
 static const struct { unsigned bit; const char *name; } ISA_NAMES[] = {
     { RMS_ISA_AVX2, "avx2" }, { RMS_ISA_FMA, "fma" },
     { RMS_ISA_AVX512F, "avx512f" }, { RMS_ISA_AVX512VL, "avx512vl" },
-    { RMS_ISA_NEON, "neon" }, { RMS_ISA_OPENMP, "openmp" },
+    { RMS_ISA_NEON, "neon" }, { RMS_ISA_OPENMP, "openmp" }, { RMS_ISA_F16C, "f16c" },
 };
 #define N_ISA_NAMES (sizeof ISA_NAMES / sizeof ISA_NAMES[0])
 

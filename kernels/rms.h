@@ -334,7 +334,9 @@ enum {
     RMS_ISA_AVX512F = 1u << 2,
     RMS_ISA_OPENMP = 1u << 3,  /* built with OpenMP (not a CPU feature) */
     RMS_ISA_AVX512VL = 1u << 4, /* rms_avx512.c is built with -mavx512vl */
-    RMS_ISA_NEON   = 1u << 5   /* aarch64 Advanced SIMD (baseline there) */
+    RMS_ISA_NEON   = 1u << 5,  /* aarch64 Advanced SIMD (baseline there) */
+    RMS_ISA_F16C   = 1u << 6   /* x86 half-float conversions (the avx2
+                                  low-precision state step, rms_lp.h) */
 };
 
 /* Roles a row may play besides being asked for by name (rms_kernel.flags). */

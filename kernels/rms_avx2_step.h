@@ -9,8 +9,24 @@
 #include <stdint.h>
 #include "rms.h"
 
+/* The quotient a / (sqrt(x) + eps), or a / sqrt(x) when eps_in_sqrt (then x
+ * is var + eps already): exact here.  A file may define STEP8_QUOT(a, x,
+ * ein, k) before including this header to put another quotient into the
+ * same update (rms_avx2_fast.c: its rsqrt + Newton quotient, for the
+ * low-precision state step), with STEP8_COEF_EXTRA (members added to
+ * coef8) and STEP8_COEF_EXTRA_OF(q, c) (setting them). */
+#ifndef STEP8_QUOT
+#define STEP8_QUOT(a, x, ein, k)                                              \
+    ((ein) ? _mm256_div_ps(a, _mm256_sqrt_ps(x)) : _mm256_div_ps(a, _mm256_add_ps(_mm256_sqrt_ps(x), (k)->eps)))
+#endif
+#ifndef STEP8_COEF_EXTRA
+#define STEP8_COEF_EXTRA
+#define STEP8_COEF_EXTRA_OF(q, c) ((void)0)
+#endif
+
 typedef struct {
     __m256 lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, sign;
+    STEP8_COEF_EXTRA
 } coef8;
 
 static inline coef8 coef8_of(const rms_cfg *c)
@@ -27,6 +43,7 @@ static inline coef8 coef8_of(const rms_cfg *c)
     q.bc = _mm256_set1_ps(k.bc_scale);
     q.zero = _mm256_setzero_ps();
     q.sign = _mm256_set1_ps(-0.0f);
+    STEP8_COEF_EXTRA_OF(q, c);
     return q;
 }
 
@@ -35,9 +52,8 @@ static inline void step8_plain(__m256 *th, __m256 *v, __m256 g, const coef8 *k)
 {
     __m256 vn = _mm256_add_ps(_mm256_mul_ps(k->beta, *v),
                               _mm256_mul_ps(k->omb, _mm256_mul_ps(g, g)));
-    __m256 den = _mm256_add_ps(_mm256_sqrt_ps(vn), k->eps);
     *v = vn;
-    *th = _mm256_sub_ps(*th, _mm256_div_ps(_mm256_mul_ps(k->lr, g), den));
+    *th = _mm256_sub_ps(*th, STEP8_QUOT(_mm256_mul_ps(k->lr, g), vn, 0, k));
 }
 
 /* Every option, in the order of rms.h (and of fused_elem). */
@@ -62,9 +78,8 @@ static inline void step8_general(__m256 *th, __m256 *v, __m256 *m, __m256 *b,
     }
     if (c->bias_correction)
         var = _mm256_mul_ps(var, k->bc);
-    __m256 den = c->eps_in_sqrt ? _mm256_sqrt_ps(_mm256_add_ps(var, k->eps))
-                                : _mm256_add_ps(_mm256_sqrt_ps(var), k->eps);
-    __m256 step = _mm256_div_ps(gi, den);
+    __m256 step = c->eps_in_sqrt ? STEP8_QUOT(gi, _mm256_add_ps(var, k->eps), 1, k)
+                               : STEP8_QUOT(gi, var, 0, k);
     if (c->momentum > 0.0) {
         __m256 s = c->lr_in_momentum ? _mm256_mul_ps(k->lr, step) : step;
         __m256 bn = _mm256_add_ps(_mm256_mul_ps(k->mu, *b), s);

@@ -42,3 +42,14 @@
 #define V_PICK(ok, a, b) _mm512_mask_blend_ps(ok, b, a)
 
 #include "rms_fast_impl.h"
+
+/* The low-precision state step (rms_lp.h, `--kernel avx512_fast --state ...`)
+ * on this kernel's quotient: v, m and their stored bits are the scalar
+ * reference's (the lp body keeps its order, no FMA there), theta is within
+ * this kernel's bound (docs/lowprec.md says why the state's own rounding
+ * makes that the right trade). */
+#define STEP16_COEF_EXTRA FN(coef) fast;
+#define STEP16_COEF_EXTRA_OF(q, c) ((q).fast = FN(coef_of)(c))
+#define STEP16_QUOT(a, x, ein, k) FN(quotient)(a, x, ein, &(k)->fast)
+#define LP_STEP_NAME rms_lp_step_avx512_fast
+#include "rms_avx512_lp_impl.h"

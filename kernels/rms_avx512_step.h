@@ -9,9 +9,25 @@
 #include <stdint.h>
 #include "rms.h"
 
+/* The quotient a / (sqrt(x) + eps), or a / sqrt(x) when eps_in_sqrt (then x
+ * is var + eps already): exact here.  A file may define STEP16_QUOT(a, x,
+ * ein, k) before including this header to put another quotient into the
+ * same update (rms_avx512_fast.c: its rsqrt + Newton quotient, for the
+ * low-precision state step), with STEP16_COEF_EXTRA (members added to
+ * coef16) and STEP16_COEF_EXTRA_OF(q, c) (setting them). */
+#ifndef STEP16_QUOT
+#define STEP16_QUOT(a, x, ein, k)                                              \
+    ((ein) ? _mm512_div_ps(a, _mm512_sqrt_ps(x)) : _mm512_div_ps(a, _mm512_add_ps(_mm512_sqrt_ps(x), (k)->eps)))
+#endif
+#ifndef STEP16_COEF_EXTRA
+#define STEP16_COEF_EXTRA
+#define STEP16_COEF_EXTRA_OF(q, c) ((void)0)
+#endif
+
 typedef struct {
     __m512 lr, beta, omb, eps, mu, wd, lr_wd, bc, zero;
     __m512i sign;
+    STEP16_COEF_EXTRA
 } coef16;
 
 static inline coef16 coef16_of(const rms_cfg *c)
@@ -28,6 +44,7 @@ static inline coef16 coef16_of(const rms_cfg *c)
     q.bc = _mm512_set1_ps(k.bc_scale);
     q.zero = _mm512_setzero_ps();
     q.sign = _mm512_set1_epi32(INT32_MIN);
+    STEP16_COEF_EXTRA_OF(q, c);
     return q;
 }
 
@@ -36,9 +53,8 @@ static inline void step16_plain(__m512 *th, __m512 *v, __m512 g, const coef16 *k
 {
     __m512 vn = _mm512_add_ps(_mm512_mul_ps(k->beta, *v),
                               _mm512_mul_ps(k->omb, _mm512_mul_ps(g, g)));
-    __m512 den = _mm512_add_ps(_mm512_sqrt_ps(vn), k->eps);
     *v = vn;
-    *th = _mm512_sub_ps(*th, _mm512_div_ps(_mm512_mul_ps(k->lr, g), den));
+    *th = _mm512_sub_ps(*th, STEP16_QUOT(_mm512_mul_ps(k->lr, g), vn, 0, k));
 }
 
 /* Every option, in the order of rms.h (and of fused_elem). */
@@ -65,9 +81,8 @@ static inline void step16_general(__m512 *th, __m512 *v, __m512 *m, __m512 *b,
     }
     if (c->bias_correction)
         var = _mm512_mul_ps(var, k->bc);
-    __m512 den = c->eps_in_sqrt ? _mm512_sqrt_ps(_mm512_add_ps(var, k->eps))
-                                : _mm512_add_ps(_mm512_sqrt_ps(var), k->eps);
-    __m512 step = _mm512_div_ps(gi, den);
+    __m512 step = c->eps_in_sqrt ? STEP16_QUOT(gi, _mm512_add_ps(var, k->eps), 1, k)
+                               : STEP16_QUOT(gi, var, 0, k);
     if (c->momentum > 0.0) {
         __m512 s = c->lr_in_momentum ? _mm512_mul_ps(k->lr, step) : step;
         __m512 bn = _mm512_add_ps(_mm512_mul_ps(k->mu, *b), s);

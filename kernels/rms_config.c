@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rms.h"
+#include "rms_lp.h"
 #include "rms_opt.h"
 
 rms_cfg rms_cfg_default(void)
@@ -38,12 +39,29 @@ int rms_cfg_validate(const rms_cfg *c, char *err, size_t len)
                          ? name : (snprintf(name, sizeof name, "%g", v), name), why);
         return -1;
     }
-    if (c->nesterov && c->momentum == 0.0) {
-        if (err && len)
-            snprintf(err, len, "nesterov needs momentum > 0 (momentum = %g)", c->momentum);
-        return -1;
-    }
-    return 0;
+    return rms_cfg_validate_joint(c, err, len);
+}
+
+/* The rules that join options, each valid alone (a sweep leaves a grid
+ * point that breaks one of these out instead of failing). */
+int rms_cfg_validate_joint(const rms_cfg *c, char *err, size_t len)
+{
+    const char *why = NULL;
+    char buf[160];
+    if (c->nesterov && c->momentum == 0.0)
+        why = (snprintf(buf, sizeof buf, "nesterov needs momentum > 0 (momentum = %g)",
+                        c->momentum), buf);
+    else if (c->state == RMS_STATE_F32 && c->state_rounding != RMS_ROUND_NEAREST)
+        why = "state_rounding = stochastic needs state bf16, f16 or q8 (f32 state is not "
+              "rounded)";
+    else if (c->state != RMS_STATE_Q8 && c->state_block != RMS_Q8_BLOCK_DEFAULT)
+        why = (snprintf(buf, sizeof buf, "state_block = %d needs state q8 (only q8 has "
+                        "blocks; the others keep 256)", c->state_block), buf);
+    if (!why)
+        return 0;
+    if (err && len)
+        snprintf(err, len, "%s", why);
+    return -1;
 }
 
 void *rms_alloc(size_t n, size_t sz)

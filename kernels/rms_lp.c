@@ -50,30 +50,11 @@ int rms_rounding_parse(const char *name)
     return -1;
 }
 
-int rms_lp_validate(const rms_lp_opts *o, const rms_cfg *c, char *err, size_t len)
+rms_lp_opts rms_lp_opts_of(const rms_cfg *c, uint64_t seed)
 {
-    (void)c;   /* every option works with every state type (m, buf: see rms_lp.h) */
-    if ((unsigned)o->type >= RMS_STATE_NTYPES) {
-        snprintf(err, len, "--state: bad value '%d' (expected f32, bf16, f16 or q8)", (int)o->type);
-        return -1;
-    }
-    if (o->type == RMS_STATE_F32 && o->rounding != RMS_ROUND_NEAREST) {
-        snprintf(err, len, "--state-rounding: bad value 'stochastic' (f32 state is not "
-                 "rounded; use --state bf16, f16 or q8)");
-        return -1;
-    }
-    if (o->type != RMS_STATE_Q8 && o->block != RMS_Q8_BLOCK_DEFAULT) {
-        snprintf(err, len, "--state-block: bad value '%zu' (only --state q8 has blocks)",
-                 o->block);
-        return -1;
-    }
-    if (o->block == 0 || o->block % RMS_LP_BLOCK_ALIGN || o->block > RMS_LP_BLOCK_MAX) {
-        snprintf(err, len, "--state-block: bad value '%zu' (must be a multiple of %d, "
-                 "the widest vector, from %d to %d)", o->block, RMS_LP_BLOCK_ALIGN,
-                 RMS_LP_BLOCK_ALIGN, RMS_LP_BLOCK_MAX);
-        return -1;
-    }
-    return 0;
+    rms_lp_opts o = { (rms_state_type)c->state, (rms_rounding)c->state_rounding,
+                      (size_t)c->state_block, seed };
+    return o;
 }
 
 double rms_lp_state_bytes_per_param(const rms_lp_opts *o, const rms_cfg *c)
@@ -176,28 +157,37 @@ void rms_lp_set(rms_state_lp *s, size_t i, float v, float m, float buf)
 
 /* ---- versions */
 
+/* The SIMD versions, best first, each with the float kernel it goes with
+ * and the ISA bits it needs (F16C: avx2's vcvtps2ph / vcvtph2ps; avx512
+ * converts with AVX512F's own forms).  omp and the rest: see
+ * rms_lp_for_kernel. */
+static const rms_lp_version LP_VERSIONS[] = {
 #if defined(__x86_64__)
-static int avx2_ok(void)
+    { "avx512", rms_lp_step_avx512, RMS_ISA_AVX512F | RMS_ISA_AVX512VL, 0 },
+    { "avx2", rms_lp_step_avx2, RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C, 0 },
+    { "avx512_fast", rms_lp_step_avx512_fast, RMS_ISA_AVX512F | RMS_ISA_AVX512VL, 1 },
+    { "avx2_fast", rms_lp_step_avx2_fast, RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C, 1 },
+#endif
+    { "ref", rms_lp_step_ref, 0, 0 },
+};
+#define N_LP_VERSIONS (sizeof LP_VERSIONS / sizeof LP_VERSIONS[0])
+
+const rms_lp_version *rms_lp_versions(size_t *count)
 {
-    unsigned need = RMS_ISA_AVX2 | RMS_ISA_FMA;
-    return (rms_cpu_isa() & need) == need && __builtin_cpu_supports("f16c");
+    *count = N_LP_VERSIONS;
+    return LP_VERSIONS;
 }
 
-static int avx512_ok(void)
+static int lp_supported(const rms_lp_version *v)
 {
-    unsigned need = RMS_ISA_AVX512F | RMS_ISA_AVX512VL;
-    return (rms_cpu_isa() & need) == need;
+    return (rms_cpu_isa() & v->isa) == v->isa;
 }
-#endif
 
 rms_lp_fn rms_lp_best(void)
 {
-#if defined(__x86_64__)
-    if (avx512_ok())
-        return rms_lp_step_avx512;
-    if (avx2_ok())
-        return rms_lp_step_avx2;
-#endif
+    for (size_t i = 0; i < N_LP_VERSIONS; i++)
+        if (!LP_VERSIONS[i].fast && lp_supported(&LP_VERSIONS[i]))
+            return LP_VERSIONS[i].fn;
     return rms_lp_step_ref;
 }
 
@@ -208,17 +198,18 @@ rms_lp_fn rms_lp_for_kernel(const rms_kernel *k, char *err, size_t len)
                  "needs a float kernel (avx512, avx2, omp, fused, naive)", k->name);
         return NULL;
     }
-#if defined(__x86_64__)
-    if (strcmp(k->name, "avx512") == 0 && avx512_ok())
-        return rms_lp_step_avx512;
-    if (strcmp(k->name, "avx2") == 0) {
-        if (avx2_ok())
-            return rms_lp_step_avx2;
-        snprintf(err, len, "--state: kernel 'avx2' with 16-bit or q8 state needs AVX2, FMA "
-                 "and F16C, which this CPU lacks");
+    for (size_t i = 0; i < N_LP_VERSIONS; i++) {
+        const rms_lp_version *v = &LP_VERSIONS[i];
+        if (strcmp(k->name, v->kernel))
+            continue;
+        if (lp_supported(v))
+            return v->fn;
+        char need[64];
+        snprintf(err, len, "--state: kernel '%s' with 16-bit or q8 state needs %s, which "
+                 "this CPU lacks (or RMS_CPU_DISABLE hides)", k->name,
+                 rms_isa_names(v->isa, need, sizeof need));
         return NULL;
     }
-#endif
     if (strcmp(k->name, "omp") == 0)
         return rms_lp_step_omp;
     return rms_lp_step_ref;   /* fused, naive and any portable kernel: the reference */

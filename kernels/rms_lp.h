@@ -74,9 +74,9 @@ int rms_state_parse(const char *name);
 const char *rms_rounding_name(rms_rounding r);
 int rms_rounding_parse(const char *name);
 
-/* 0 if o may be used with c; else -1 and one line in err naming the
- * option (e.g. "--state-block: bad value '100' (must be a multiple of 16)"). */
-int rms_lp_validate(const rms_lp_opts *o, const rms_cfg *c, char *err, size_t errlen);
+/* The state options of c (its rows state, state_rounding, state_block of
+ * rms_options.def, checked by rms_cfg_validate) with the stream's seed. */
+rms_lp_opts rms_lp_opts_of(const rms_cfg *c, uint64_t seed);
 
 /* State bytes per parameter: v, plus m and buf when c turns them on (q8:
  * 1 + 4/block for v; m and buf 4 each). */
@@ -118,17 +118,38 @@ void rms_lp_step_avx2(size_t lo, size_t hi, float *theta, const float *g,
                       rms_state_lp *s, const rms_cfg *c, long t);
 void rms_lp_step_avx512(size_t lo, size_t hi, float *theta, const float *g,
                         rms_state_lp *s, const rms_cfg *c, long t);
+/* The same steps on the fast kernels' quotient (rsqrt estimate + one
+ * Newton step, kernels/rms_fast_impl.h): v, m and the stored state are the
+ * reference's bits; theta (and buf) within avx512_fast's / avx2_fast's ulp
+ * bound of the reference's (registry.c). */
+void rms_lp_step_avx2_fast(size_t lo, size_t hi, float *theta, const float *g,
+                           rms_state_lp *s, const rms_cfg *c, long t);
+void rms_lp_step_avx512_fast(size_t lo, size_t hi, float *theta, const float *g,
+                             rms_state_lp *s, const rms_cfg *c, long t);
 /* [lo, hi) split across OpenMP threads (rms_set_threads) on block / 64-byte
  * boundaries, each slice stepped by the best SIMD version: same bits. */
 void rms_lp_step_omp(size_t lo, size_t hi, float *theta, const float *g,
                      rms_state_lp *s, const rms_cfg *c, long t);
 
-/* The low-precision step for float kernel k: avx512 -> avx512, avx2 ->
- * avx2, omp -> omp, any other float kernel (fused, naive, portable ones)
- * -> ref.  NULL with one line in err for ref64 (double state) or avx2 on a
- * CPU without F16C. */
+/* The SIMD versions, best first: the float kernel each goes with, its
+ * step, the RMS_ISA_* bits it needs (`rmsbench list kernels` shows them;
+ * RMS_CPU_DISABLE hides them); the last row is ref (needs nothing). */
+typedef struct rms_lp_version {
+    const char *kernel;
+    rms_lp_fn fn;
+    unsigned isa;
+    int fast;              /* the fast kernels' quotient: theta within their bound */
+} rms_lp_version;
+const rms_lp_version *rms_lp_versions(size_t *count);
+
+/* The low-precision step for float kernel k: its row of rms_lp_versions
+ * (avx512 -> avx512, avx512_fast -> avx512_fast, ...), omp -> omp, any other float kernel
+ * (fused, naive, portable ones) -> ref.  NULL with one line in err for
+ * ref64 (double state) or a row whose ISA bits this CPU lacks (avx2
+ * without F16C). */
 rms_lp_fn rms_lp_for_kernel(const rms_kernel *k, char *err, size_t errlen);
-/* The best version this CPU runs (avx512, avx2, else ref). */
+/* The first exact row of rms_lp_versions this CPU runs (avx512, avx2, else
+ * ref): the bits of the reference. */
 rms_lp_fn rms_lp_best(void);
 
 /* Advance t, set bc_scale, run f over all n elements. */

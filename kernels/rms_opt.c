@@ -76,11 +76,14 @@ const char *rms_opt_enum_name(const rms_opt *o, int i, char *buf, size_t len)
 /* "must be in [0, 1)", "must be > 0" (no upper bound), ... */
 static void range_text(const rms_opt *o, char *why, size_t len)
 {
+    char mult[48] = "";
+    if (o->kind == RMS_INT && o->multiple > 1)
+        snprintf(mult, sizeof mult, "a multiple of %d ", o->multiple);
     if (isinf(o->hi))
-        snprintf(why, len, "must be %s %g", o->lo_open ? ">" : ">=", o->lo);
+        snprintf(why, len, "must be %s%s %g", mult, o->lo_open ? ">" : ">=", o->lo);
     else
-        snprintf(why, len, "must be in %s%g, %g%s", o->lo_open ? "(" : "[", o->lo, o->hi,
-                 o->hi_open ? ")" : "]");
+        snprintf(why, len, "must be %sin %s%g, %g%s", mult, o->lo_open ? "(" : "[", o->lo,
+                 o->hi, o->hi_open ? ")" : "]");
 }
 
 int rms_opt_check(const rms_opt *o, double v, char *why, size_t len)
@@ -99,7 +102,8 @@ int rms_opt_check(const rms_opt *o, double v, char *why, size_t len)
     case RMS_INT:
     case RMS_REAL:
         if (isfinite(v) && v >= o->lo && v <= o->hi && !(o->lo_open && v == o->lo) &&
-            !(o->hi_open && v == o->hi) && (o->kind == RMS_REAL || v == floor(v)))
+            !(o->hi_open && v == o->hi) && (o->kind == RMS_REAL || v == floor(v)) &&
+            (o->kind == RMS_REAL || o->multiple <= 1 || fmod(v, o->multiple) == 0.0))
             return 0;
         range_text(o, why, len);
         return -1;

@@ -29,6 +29,7 @@ typedef struct rms_opt {
     const char *names;     /* RMS_ENUM: "a|b|c" */
     double lo, hi;         /* RMS_REAL, RMS_INT: admissible range */
     int lo_open, hi_open;
+    int multiple;          /* RMS_INT: the value is a multiple of this (0: any) */
     int since;             /* schema version that added the `runs` column */
     const char *label;     /* words for listings and reports */
     const char *tag;       /* short tag in `check` labels, or NULL */
@@ -72,6 +73,11 @@ int rms_opt_is_default(const rms_cfg *c, const rms_opt *o);
 int rms_opt_in_hash(const rms_cfg *c, const rms_opt *o);
 /* The SQL type of o's `runs` column: REAL, INTEGER or TEXT (enum names). */
 const char *rms_opt_sql_type(const rms_opt *o);
+
+/* The part of rms_cfg_validate that joins options each valid alone
+ * (nesterov needs momentum > 0; stochastic rounding needs a rounded state;
+ * a q8 block needs q8).  0, or -1 with one line in err. */
+int rms_cfg_validate_joint(const rms_cfg *c, char *err, size_t len);
 
 /* Strict decimal number: the whole text, finite, no hex, no leading space
  * (the harness's parse_double is this).  0, or -1 with *out untouched. */

@@ -87,6 +87,25 @@ check "report: final loss rows for f32, bf16 nearest and stochastic" \
 check "report: the nearest-vs-stochastic verdict for bf16" grep -q "quadratic, β = 0.9, bf16: nearest" "$md"
 check "report: bytes per parameter table (q8 1.016)" grep -q "q8 (block 256) | 1.016" "$md"
 
+# ---- the state columns (schema 7): new runs fill them; a database from
+# before them (state only in config_json) reads the same, in a read-only
+# report and after the migration that copies the JSON into the columns
+check "runs.state holds each run's state" \
+    test "$(sqlite3 "$tmp/r.db" "SELECT group_concat(DISTINCT state || '/' || state_rounding) FROM (SELECT state, state_rounding FROM runs ORDER BY 1, 2)")" = "bf16/nearest,bf16/stochastic,f32/nearest"
+cp "$tmp/r.db" "$tmp/old.db"
+sqlite3 "$tmp/old.db" "ALTER TABLE runs DROP COLUMN state; ALTER TABLE runs DROP COLUMN state_rounding;
+    ALTER TABLE runs DROP COLUMN state_block; PRAGMA user_version = 6;
+    UPDATE runs SET config_json = json_remove(config_json, '\$.state', '\$.state_rounding', '\$.state_block')
+     WHERE json_extract(config_json, '\$.state') = 'f32'"
+"$RMSBENCH" report --db "$tmp/old.db" --out "$tmp/rep-old" >/dev/null 2>&1
+check "report of a schema-6 database: the same final-loss rows" \
+    test "$(grep -cE '^\| quadratic \| 0.9 \| (f32|bf16 nearest|bf16 stochastic) \| 2 \|' "$tmp/rep-old/README.md")" = 3
+$R --db "$tmp/old.db" --seed 9 >/dev/null 2>&1   # a write migrates to 7
+check "the migration copies the state from the JSON (f32 rows: the default)" \
+    test "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM runs WHERE state = ifnull(json_extract(config_json, '\$.state'), 'f32') AND state_rounding = ifnull(json_extract(config_json, '\$.state_rounding'), 'nearest')")" = "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM runs")"
+check "after the migration: 2 bf16 stochastic runs by column" \
+    test "$(sqlite3 "$tmp/old.db" "SELECT count(*) FROM runs WHERE state = 'bf16' AND state_rounding = 'stochastic'")" = 2
+
 # ---- sweep: the state options are grid axes; refused pairs are left out
 out=$("$RMSBENCH" sweep --problems quadratic --steps 10 --state f32,bf16,q8 \
       --state-rounding nearest,stochastic --dry-run 2>&1)
@@ -104,8 +123,30 @@ out=$($RMSBENCH perf --kernel fused --sizes 1000 --threads 1 --reps 1 --state f3
 check "perf --state prints the state table" grep -q "^# state precision" <<<"$out"
 check "perf q8 row: 14.03 bytes per element" grep -Eq "^fused/q8 .* 14.03 " <<<"$out"
 check "perf bf16 row validated" grep -Eq "^fused/bf16 .* yes " <<<"$out"
+if "$RMSBENCH" list kernels | grep -Eq "^  avx512_fast +yes"; then
+    out=$($RMSBENCH perf --kernel avx512_fast --sizes 1000 --threads 1,2 --reps 1 --state bf16,q8 --no-db --peer none 2>/dev/null)
+    check "perf avx512_fast/q8: its fast state step, validated (state bits, theta within 24 ulp)" \
+        grep -Eq "^avx512_fast/q8 .* yes " <<<"$out"
+    check "perf avx512_fast/bf16 validated" grep -Eq "^avx512_fast/bf16 .* yes " <<<"$out"
+    a=$($R --no-db --state q8 --kernel avx512_fast --print-params 2>/dev/null | md5sum)
+    b=$($R --no-db --state q8 --kernel avx512 --print-params 2>/dev/null | md5sum)
+    check "run --kernel avx512_fast --state q8 runs (not the exact step's bits)" test "$a" != "$b"
+fi
 expect_fail 2 "perf --state q8 --state-block 24" \
     "$RMSBENCH" perf --kernel fused --sizes 1000 --state q8 --state-block 24 --no-db
+# ---- f16c is a registry ISA bit: list kernels shows it, RMS_CPU_DISABLE hides it
+if grep -qw f16c /proc/cpuinfo 2>/dev/null && grep -qw avx2 /proc/cpuinfo; then
+    out=$("$RMSBENCH" list kernels)
+    check "list kernels: this CPU has f16c" grep -q "^this CPU: .*f16c" <<<"$out"
+    check "list kernels: the avx2 state step needs f16c" grep -Eq "^  avx2 +yes +avx2 fma f16c" <<<"$out"
+    out=$(RMS_CPU_DISABLE=f16c "$RMSBENCH" list kernels)
+    check "RMS_CPU_DISABLE=f16c: the avx2 state step does not run" grep -Eq "^  avx2 +no " <<<"$out"
+    expect_fail 2 "RMS_CPU_DISABLE=f16c run --kernel avx2 --state bf16" \
+        env RMS_CPU_DISABLE=f16c $R --kernel avx2 --state bf16 --db "$tmp/bad.db"
+    check "... and names f16c" bash -c "RMS_CPU_DISABLE=f16c $R --kernel avx2 --state bf16 --no-db 2>&1 | grep -q f16c"
+    check "RMS_CPU_DISABLE=f16c: the avx2 kernel with f32 state still runs" \
+        env RMS_CPU_DISABLE=f16c $R --kernel avx2 --no-db
+fi
 # run --help names the state options (make study looks for --state there)
 for c in run perf; do
     check "$c --help names --state" grep -q -- "--state " <<<"$("$RMSBENCH" $c --help)"

@@ -300,7 +300,7 @@ static void test_options(void)
     CHECK(strcmp(rc.hash, rc_b.hash) != 0, "seed changes the hash");
     /* combinations that only the merged config shows */
     config_set(&o, OPT_RMS(RMS_OPT_nesterov), NULL, err, sizeof err);
-    CHECK(config_resolve(&o, &rc, err, sizeof err) == -1 && strstr(err, "nesterov"),
+    CHECK(config_resolve(&o, &rc, err, sizeof err) == CONFIG_REFUSED_PAIR && strstr(err, "nesterov"),
           "nesterov without momentum: %s", err);
     run_opts_init(&o);
     config_set(&o, OPT_PROBLEM, "nosuch", err, sizeof err);

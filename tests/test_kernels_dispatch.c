@@ -90,6 +90,8 @@ int main(void)
           "gcc's resolver and rms_cpu_isa agree on avx512f");
     CHECK(!!__builtin_cpu_supports("avx2") == !!(have & RMS_ISA_AVX2),
           "gcc's resolver and rms_cpu_isa agree on avx2");
+    CHECK(!!__builtin_cpu_supports("f16c") == !!(have & RMS_ISA_F16C),
+          "gcc's resolver and rms_cpu_isa agree on f16c");
 #endif
     /* fake a CPU without AVX-512, then without AVX2 as well */
     setenv("RMS_CPU_DISABLE", "avx512f", 1);

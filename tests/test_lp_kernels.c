@@ -6,7 +6,9 @@
  * against ref64 within the quantization's error model; stochastic rounding
  * unbiased (5-sigma bound on the mean of 2^17 roundings) and reproducible;
  * f16 nearest equals F16C's conversion; q8 round trip within its bound;
- * v >= 0 (and not NaN) after every step for adversarial gradients. */
+ * v >= 0 (and not NaN) after every step for adversarial gradients; the fast
+ * versions (avx512_fast, avx2_fast) give the reference's state bits and
+ * theta within their kernel's bound. */
 #include <float.h>
 #include <immintrin.h>
 #include <math.h>
@@ -125,6 +127,17 @@ static void tstate_free(tstate *t)
 
 typedef struct version { const char *name; rms_lp_fn fn; int threads; } version;
 
+/* State type TYPES[ti], rounding rnd, seed; q8 with blocks of 32 (many). */
+static rms_lp_opts opts_of(size_t ti, int rnd, uint64_t seed)
+{
+    rms_lp_opts o = rms_lp_opts_default();
+    o.type = TYPES[ti];
+    o.rounding = (rms_rounding)rnd;
+    o.seed = seed;
+    o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;
+    return o;
+}
+
 /* Step version f and the reference 3 times from one state; 1 when theta and
  * every state byte (and the sentinels) agree. */
 static int same_as_ref(rms_lp_fn f, int threads, const rms_cfg *c, const rms_lp_opts *o,
@@ -163,7 +176,8 @@ static void test_bits(void)
     unsigned isa = rms_cpu_isa();
     if ((isa & (RMS_ISA_AVX512F | RMS_ISA_AVX512VL)) == (RMS_ISA_AVX512F | RMS_ISA_AVX512VL))
         vs[nv++] = (version){ "avx512", rms_lp_step_avx512, 1 };
-    if ((isa & RMS_ISA_AVX2) && __builtin_cpu_supports("f16c"))
+    if ((isa & (RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C)) ==
+        (RMS_ISA_AVX2 | RMS_ISA_FMA | RMS_ISA_F16C))
         vs[nv++] = (version){ "avx2", rms_lp_step_avx2, 1 };
     vs[nv++] = (version){ "omp1", rms_lp_step_omp, 1 };
     vs[nv++] = (version){ "omp2", rms_lp_step_omp, 2 };
@@ -178,11 +192,7 @@ static void test_bits(void)
     size_t nbrief = rms_option_combos_brief(&base, brief, blab, MAX_COMBOS);
     for (size_t ti = 0; ti < 3; ti++)
         for (int rnd = 0; rnd < 2; rnd++) {
-            rms_lp_opts o = rms_lp_opts_default();
-            o.type = TYPES[ti];
-            o.rounding = (rms_rounding)rnd;
-            o.seed = 7;
-            o.block = o.type == RMS_STATE_Q8 ? 32 : RMS_Q8_BLOCK_DEFAULT;  /* many blocks */
+            rms_lp_opts o = opts_of(ti, rnd, 7);
             for (size_t vi = 0; vi < nv; vi++) {
                 int bad = 0;
                 for (size_t si = 0; si < NSIZES; si++)
@@ -210,6 +220,91 @@ static void test_bits(void)
             }
         }
     rms_omp_force_min_n(0, 0);
+}
+
+/* One step of a fast version (the fast kernels' quotient) and of the
+ * reference from one state: every state byte but buf's (buf carries the
+ * approximate quotient) the reference's, the sentinels untouched, theta
+ * within tol ulp (rms_check.h's measure, scaled by the reference's step).
+ * Returns the worst theta error, or INFINITY when a byte differs. */
+static double fast_vs_ref(rms_lp_fn f, const rms_cfg *c, const rms_lp_opts *o, size_t n,
+                          size_t off)
+{
+    tstate a, b;
+    tstate_make(&a, n, c, o, off);
+    tstate_copy(&b, &a);
+    float *ta = malloc((n + off + 8) * 4), *tb = malloc((n + off + 8) * 4);
+    float *t0 = malloc((n + off + 8) * 4), *g = malloc((n + off + 8) * 4);
+    if (!ta || !tb || !t0 || !g)
+        abort();
+    for (size_t i = 0; i < n + off + 8; i++) {
+        t0[i] = ta[i] = tb[i] = (float)(2.0 * urand() - 1.0);
+        g[i] = (float)((2.0 * urand() - 1.0) * pow(10.0, -4.0 * urand()));
+    }
+    rms_cfg cc = *c;
+    cc.bc_scale = c->bias_correction ? 1.0 / (1.0 - c->beta) : 1.0;
+    f(0, n, ta + off, g + off, &a.s, &cc, 1);
+    rms_lp_step_ref(0, n, tb + off, g + off, &b.s, &cc, 1);
+    double worst = 0.0;
+    for (size_t i = 0; i < n + off + 8; i++) {
+        double e = rms_ulp_err(ta[i], tb[i], (double)t0[i] - tb[i]);
+        worst = e > worst || isnan(e) ? e : worst;
+    }
+    for (int k = 0; k < 7; k++)   /* 3 and 6: buf (fp32 in q8, else 16-bit) */
+        if (k != 3 && k != 6 && a.base[k] && memcmp(a.base[k], b.base[k], a.bytes[k]) != 0)
+            worst = INFINITY;
+    if (!tstate_guards_ok(&a))
+        worst = INFINITY;
+    free(ta); free(tb); free(t0); free(g);
+    tstate_free(&a); tstate_free(&b);
+    return isnan(worst) ? INFINITY : worst;
+}
+
+/* The fast versions (avx512_fast, avx2_fast with --state): v, m and the
+ * stored state bit-exact, theta within the fast kernel's registry bound,
+ * for every state, rounding, option combination, size and offset. */
+static void test_fast(void)
+{
+    size_t nlp;
+    const rms_lp_version *lv = rms_lp_versions(&nlp);
+    static rms_cfg full[MAX_COMBOS];
+    static char lab[MAX_COMBOS][RMS_COMBO_LABEL];
+    rms_cfg base = rms_cfg_default();
+    base.lr = 0.01;
+    base.v0 = 1e-4;
+    size_t nfull = rms_option_combos(&base, full, lab, MAX_COMBOS);
+    int tested = 0;
+    for (size_t vi = 0; vi < nlp; vi++) {
+        const rms_kernel *k = rms_kernel_find(lv[vi].kernel);
+        if (!lv[vi].fast || !k || (rms_cpu_isa() & lv[vi].isa) != lv[vi].isa)
+            continue;
+        tested++;
+        CHECK(k->flags & RMS_KF_FAST, "%s: a fast state step on a kernel that is not fast",
+              lv[vi].kernel);
+        for (size_t ti = 0; ti < 3; ti++)
+            for (int rnd = 0; rnd < 2; rnd++) {
+                rms_lp_opts o = opts_of(ti, rnd, 11);
+                double worst = 0.0;
+                int bad = 0;
+                for (size_t si = 0; si < NSIZES; si++)
+                    for (size_t off = 0; off < 2; off++)
+                        for (size_t c = 0; c < nfull && bad < 3; c++) {
+                            double e = fast_vs_ref(lv[vi].fn, &full[c], &o, SIZES[si], off);
+                            worst = e > worst ? e : worst;
+                            if (!(e <= k->ulp_tol))
+                                bad++;
+                            CHECK(e <= k->ulp_tol, "%s %s %s n=%zu off=%zu %s: %s", lv[vi].kernel,
+                                  rms_state_name(o.type), rms_rounding_name(o.rounding),
+                                  SIZES[si], off, lab[c], isinf(e) ? "a state byte differs"
+                                                                   : "theta beyond the bound");
+                        }
+                printf("  %-11s %-4s %-10s theta %.2f ulp of the reference (bound %d), state bits "
+                       "equal\n", lv[vi].kernel, rms_state_name(o.type),
+                       rms_rounding_name(o.rounding), worst, k->ulp_tol);
+            }
+    }
+    if (!tested)
+        printf("  no fast state step runs on this CPU\n");
 }
 
 /* One step from the same decoded state against ref64: theta within the
@@ -482,28 +577,38 @@ static void test_adversarial(void)
             }
 }
 
+/* o's state options laid on c, checked as run checks them (rms_cfg_validate). */
+static int lpv(const rms_lp_opts *o, const rms_cfg *c, char *err, size_t len)
+{
+    rms_cfg x = *c;
+    x.state = (int)o->type;
+    x.state_rounding = (int)o->rounding;
+    x.state_block = (int)o->block;
+    return rms_cfg_validate(&x, err, len);
+}
+
 static void test_validate(void)
 {
     char err[256];
     rms_cfg c = rms_cfg_default();
     rms_lp_opts o = rms_lp_opts_default();
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) == 0, "default refused: %s", err);
+    CHECK(lpv(&o, &c, err, sizeof err) == 0, "default refused: %s", err);
     o.type = RMS_STATE_Q8;
     o.block = 0;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0 && strstr(err, "--state-block"),
+    CHECK(lpv(&o, &c, err, sizeof err) != 0 && strstr(err, "state_block"),
           "block 0 accepted");
     o.block = 24;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "block 24 accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "block 24 accepted");
     o.block = 4096 + 16;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "block 4112 accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "block 4112 accepted");
     o = rms_lp_opts_default();
     o.rounding = RMS_ROUND_STOCHASTIC;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0 && strstr(err, "--state-rounding"),
+    CHECK(lpv(&o, &c, err, sizeof err) != 0 && strstr(err, "state_rounding"),
           "f32 with stochastic rounding accepted");
     o = rms_lp_opts_default();
     o.type = RMS_STATE_BF16;
     o.block = 64;
-    CHECK(rms_lp_validate(&o, &c, err, sizeof err) != 0, "bf16 with a block accepted");
+    CHECK(lpv(&o, &c, err, sizeof err) != 0, "bf16 with a block accepted");
     CHECK(rms_state_parse("bf16") == RMS_STATE_BF16 && rms_state_parse("q4") == -1,
           "state names");
     c.centered = 1;
@@ -524,5 +629,6 @@ int main(void)
     test_adversarial();
     test_ref64();
     test_bits();
+    test_fast();
     return check_summary("test_lp_kernels");
 }

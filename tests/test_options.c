@@ -131,8 +131,11 @@ static void hash_text(void)
     size_t n;
     const rms_opt *r = rms_opts(&n);
     for (size_t i = 0; i < n; i++) {
-        const char *arg = r[i].kind == RMS_FLAG ? NULL : r[i].kind == RMS_ENUM ? "decoupled"
-                                                                             : "0.5";
+        char second[64], top[32];   /* a value other than the default */
+        snprintf(top, sizeof top, "%.0f", r[i].hi);
+        const char *arg = r[i].kind == RMS_FLAG ? NULL
+                        : r[i].kind == RMS_ENUM ? rms_opt_enum_name(&r[i], 1, second, sizeof second)
+                        : r[i].kind == RMS_INT ? top : "0.5";
         CHECK(config_set(&o, OPT_RMS((int)i), arg, err, sizeof err) == 0, "%s: %s",
               r[i].flag, err);
         CHECK(o.set & CONFIG_SET(i), "%s: not marked set", r[i].flag);

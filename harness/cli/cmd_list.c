@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "problem.h"
 #include "rms.h"
+#include "rms_lp.h"
 #include "rms_opt.h"
 
 static void list_kernels(void)
@@ -17,6 +18,14 @@ static void list_kernels(void)
         printf("%-11s %-9s %-20s %-4d %s\n", k[i].name,
                rms_kernel_supported(&k[i]) ? "yes" : "no",
                rms_isa_names(k[i].isa, need, sizeof need), k[i].ulp_tol, k[i].desc);
+    size_t nlp;
+    const rms_lp_version *lp = rms_lp_versions(&nlp);
+    printf("\nlow-precision state (--state bf16, f16, q8): its own step for\n");
+    for (size_t i = 0; i + 1 < nlp; i++)   /* the last row is ref: every other kernel */
+        printf("  %-11s %-9s %s\n", lp[i].kernel,
+               (rms_cpu_isa() & lp[i].isa) == lp[i].isa ? "yes" : "no",
+               rms_isa_names(lp[i].isa, need, sizeof need));
+    printf("  (omp: the best of these per thread; other float kernels: the scalar reference)\n");
     printf("\nthis CPU: %s; auto picks: ", rms_isa_names(rms_cpu_isa(), have, sizeof have));
     char err[256];
     const rms_kernel *a = rms_kernel_select("auto", err, sizeof err);

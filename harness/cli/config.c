@@ -23,9 +23,6 @@ static const struct option FIXED_OPTIONS[] = {
     { "no-db",        no_argument,       0, OPT_NO_DB },
     { "print-params", no_argument,       0, OPT_PRINT_PARAMS },
     { "threads",      required_argument, 0, OPT_THREADS },
-    { "state",        required_argument, 0, OPT_STATE },
-    { "state-rounding", required_argument, 0, OPT_STATE_ROUNDING },
-    { "state-block",  required_argument, 0, OPT_STATE_BLOCK },
 };
 #define NFIXED (sizeof FIXED_OPTIONS / sizeof FIXED_OPTIONS[0])
 
@@ -83,12 +80,7 @@ const char *config_options_help(void)
         "  --db FILE             results database (default results/rmsbench.db)\n"
         "  --no-db               record nothing\n"
         "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
-        "                        one process per core; peers are timed on one thread)\n"
-        "  --state f32|bf16|f16|q8\n"
-        "                        how v (and m, buf) are stored (default f32; docs/lowprec.md)\n"
-        "  --state-rounding nearest|stochastic\n"
-        "                        rounding of 16-bit and q8 state (default nearest)\n"
-        "  --state-block N       q8: elements per fp32 scale, a multiple of 16 (default 256)\n");
+        "                        one process per core; peers are timed on one thread)\n");
     return help;
 }
 
@@ -98,7 +90,6 @@ void run_opts_init(run_opts *o)
     o->over = rms_cfg_default();
     o->seed = 1;
     o->threads = 1;
-    o->lp = rms_lp_opts_default();
 }
 
 static int bad(char *err, size_t len, const char *opt, const char *arg, const char *why)
@@ -181,27 +172,6 @@ int config_set(run_opts *o, int id, const char *arg, char *err, size_t len)
         return 0;
     case OPT_NO_DB:        o->no_db = 1;        return 0;
     case OPT_PRINT_PARAMS: o->print_params = 1; return 0;
-    case OPT_STATE: {
-        int t = rms_state_parse(arg);
-        if (t < 0)
-            return bad(err, len, "state", arg, "expected f32, bf16, f16 or q8");
-        o->lp.type = (rms_state_type)t;
-        return 0;
-    }
-    case OPT_STATE_ROUNDING: {
-        int r = rms_rounding_parse(arg);
-        if (r < 0)
-            return bad(err, len, "state-rounding", arg, "expected nearest or stochastic");
-        o->lp.rounding = (rms_rounding)r;
-        return 0;
-    }
-    case OPT_STATE_BLOCK: {
-        long b;
-        if (set_count(&b, "state-block", arg, 1, RMS_LP_BLOCK_MAX, err, len))
-            return -1;
-        o->lp.block = (size_t)b;
-        return 0;
-    }
     case OPT_THREADS: {
         long t;
         if (set_count(&t, "threads", arg, 1, 1024, err, len))
@@ -255,14 +225,13 @@ long config_auto_every(long steps)
     return k < 1 ? 1 : k;
 }
 
-/* --state and friends: checked against the options and the kernel; the
- * random stream of stochastic rounding is keyed by the run's seed. */
-static int resolve_state(const run_opts *o, run_config *rc, char *err, size_t len)
+/* The state options (rows of the table, checked with the others by
+ * rms_cfg_validate) as the low-precision kernels take them, with the random
+ * stream of stochastic rounding keyed by the run's seed; the kernel must
+ * have a low-precision version. */
+static int resolve_state(run_config *rc, char *err, size_t len)
 {
-    rc->lp = o->lp;
-    rc->lp.seed = rc->seed;
-    if (rms_lp_validate(&rc->lp, &rc->cfg, err, len))
-        return -1;
+    rc->lp = rms_lp_opts_of(&rc->cfg, rc->seed);
     if (rc->lp.type == RMS_STATE_F32)
         return 0;
     if (rc->dim > RMS_LP_N_MAX) {
@@ -304,7 +273,9 @@ static int resolve_names(const run_opts *o, run_config *rc, char *err, size_t le
     char why[200];
     if (rms_cfg_validate(&rc->cfg, why, sizeof why)) {
         snprintf(err, len, "invalid configuration: %s", why);
-        return -1;
+        /* every option valid alone, a rule joining two broken: a grid
+         * point the sweep leaves out */
+        return rms_cfg_validate_joint(&rc->cfg, NULL, 0) ? CONFIG_REFUSED_PAIR : -1;
     }
     return 0;
 }
@@ -363,15 +334,6 @@ static void config_hash(run_config *rc)
     if (rc->threads > 1 && used < sizeof rc->text) {
         snprintf(rc->text + used, sizeof rc->text - used, " threads=%d", rc->threads);
     }
-    /* f32 state (the default) adds nothing: every older config keeps its hash */
-    if (rc->lp.type != RMS_STATE_F32) {
-        size_t used = strlen(rc->text);
-        snprintf(rc->text + used, sizeof rc->text - used, " state=%s state_rounding=%s",
-                 rms_state_name(rc->lp.type), rms_rounding_name(rc->lp.rounding));
-        used = strlen(rc->text);
-        if (rc->lp.type == RMS_STATE_Q8)
-            snprintf(rc->text + used, sizeof rc->text - used, " state_block=%zu", rc->lp.block);
-    }
     snprintf(rc->hash, sizeof rc->hash, "%016llx",
              (unsigned long long)XXH3_64bits(rc->text, strlen(rc->text)));
 }
@@ -379,8 +341,9 @@ static void config_hash(run_config *rc)
 int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
 {
     memset(rc, 0, sizeof *rc);
-    if (resolve_names(o, rc, err, len))
-        return -1;
+    int named = resolve_names(o, rc, err, len);
+    if (named)
+        return named;
     const problem_def *d = rc->problem;
     if (o->dim && !d->dim_settable && o->dim != d->dim_default) {
         snprintf(err, len, "--dim: bad value '%zu' (problem '%s' has fixed dimension %zu)",
@@ -394,7 +357,7 @@ int config_resolve(const run_opts *o, run_config *rc, char *err, size_t len)
         return -1;
     }
     rc->threads = o->threads > 0 ? o->threads : 1;
-    if (resolve_state(o, rc, err, len) || resolve_length(o, rc, err, len))
+    if (resolve_state(rc, err, len) || resolve_length(o, rc, err, len))
         return -1;
     config_hash(rc);
     return 0;
@@ -429,14 +392,9 @@ char *config_json(const run_config *rc)
         json_object_set_new(j, rows[i].key, opt_json(&rc->cfg, &rows[i]));
     json_object_set_new(j, "config_hash", json_string(rc->hash));
     json_object_set_new(j, "config_text", json_string(rc->text));
-    if (rc->lp.type != RMS_STATE_F32) {   /* f32 rows keep their JSON */
-        json_object_set_new(j, "state", json_string(rms_state_name(rc->lp.type)));
-        json_object_set_new(j, "state_rounding", json_string(rms_rounding_name(rc->lp.rounding)));
-        if (rc->lp.type == RMS_STATE_Q8)
-            json_object_set_new(j, "state_block", json_integer((json_int_t)rc->lp.block));
+    if (rc->lp.type != RMS_STATE_F32)   /* the state options are rows, above */
         json_object_set_new(j, "state_bytes_per_param",
                             json_real(rms_lp_state_bytes_per_param(&rc->lp, &rc->cfg)));
-    }
     char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(j);
     return s;

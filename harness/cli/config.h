@@ -21,7 +21,6 @@
 enum opt_id {
     OPT_PROBLEM = 256, OPT_KERNEL, OPT_PRESET, OPT_STEPS, OPT_EPOCHS, OPT_SEED,
     OPT_DIM, OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS,
-    OPT_STATE, OPT_STATE_ROUNDING, OPT_STATE_BLOCK,
     OPT_RMS_FIRST,
     OPT_LAST_SHARED = OPT_RMS_FIRST + 2 * RMS_OPT_COUNT
 };
@@ -46,7 +45,6 @@ typedef struct run_opts {
     const char *db;                          /* NULL: RMS_DB_DEFAULT */
     int no_db, print_params;
     int threads;                             /* BLAS/OpenMP threads, default 1 */
-    rms_lp_opts lp;                          /* --state, --state-rounding, --state-block */
 } run_opts;
 
 typedef struct run_config {
@@ -58,7 +56,7 @@ typedef struct run_config {
     uint64_t seed;
     long steps, epochs, every;   /* steps 0 with epochs: set at run time */
     int threads;             /* BLAS and OpenMP threads (hashed when > 1) */
-    rms_lp_opts lp;          /* optimizer state precision (f32: rms.h kernels) */
+    rms_lp_opts lp;          /* cfg's state options and the seed (f32: rms.h kernels) */
     rms_lp_fn lp_fn;         /* its step for this kernel; NULL for f32 */
     char text[768];          /* canonical text: what the hash covers */
     char hash[17];           /* XXH3_64bits of text, 16 hex digits */
@@ -82,7 +80,10 @@ int config_set_opt(run_opts *o, const rms_opt *opt, int negated, const char *arg
 
 /* Resolve opts into a config: problem, kernel (auto/RMS_KERNEL), preset,
  * overrides, steps (--epochs or the problem's default), curve interval,
- * rms_cfg_validate, canonical text and hash.  0, or -1 with message. */
+ * rms_cfg_validate, canonical text and hash.  0, or -1 with message, or
+ * CONFIG_REFUSED_PAIR (with message) when every option is valid alone but
+ * a rule joining two refuses them (a sweep leaves such a point out). */
+#define CONFIG_REFUSED_PAIR (-2)
 int config_resolve(const run_opts *o, run_config *rc, char *err, size_t errlen);
 
 /* Default curve interval for a run of this many steps. */

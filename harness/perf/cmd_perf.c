@@ -1,5 +1,6 @@
 /* cmd_perf.c -- `rmsbench perf`: options, the loop over kernels x sizes x
  * threads around perf_measure(), the PyTorch peer, output and recording. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,22 +58,21 @@ static void parse_states(perf_args *a)
         a->states[a->nstates++] = (rms_state_type)t;
     }
     free_list(names, n);
-    rms_lp_opts o = rms_lp_opts_default();
-    o.rounding = (rms_rounding)a->state_rounding;
-    o.block = (size_t)a->state_block;
+    /* each state with the rounding and (q8) the block, checked as run checks them */
+    rms_cfg c = rms_preset_find(a->preset)->cfg;
     char err[256];
     if (a->state_block != RMS_Q8_BLOCK_DEFAULT) {   /* the block, whatever the states */
-        rms_lp_opts q = o;
-        q.type = RMS_STATE_Q8;
-        if (rms_lp_validate(&q, &rms_preset_find(a->preset)->cfg, err, sizeof err))
-            cli_die("%s", err);
+        c.state = RMS_STATE_Q8;
+        c.state_block = (int)(a->state_block < INT_MAX ? a->state_block : INT_MAX);
+        if (rms_cfg_validate(&c, err, sizeof err))
+            cli_die("--state-block: %s", err);
     }
     for (size_t i = 0; i < a->nstates; i++) {
-        o.type = a->states[i];
-        o.block = o.type == RMS_STATE_Q8 ? (size_t)a->state_block : RMS_Q8_BLOCK_DEFAULT;
-        if (o.type != RMS_STATE_F32 &&
-            rms_lp_validate(&o, &rms_preset_find(a->preset)->cfg, err, sizeof err))
-            cli_die("%s", err);
+        c.state = (int)a->states[i];
+        c.state_rounding = a->states[i] == RMS_STATE_F32 ? 0 : a->state_rounding;
+        c.state_block = a->states[i] == RMS_STATE_Q8 ? (int)a->state_block : RMS_Q8_BLOCK_DEFAULT;
+        if (rms_cfg_validate(&c, err, sizeof err))
+            cli_die("--state: %s", err);
     }
 }
 enum { PEER_AUTO, PEER_TORCH, PEER_NONE };

@@ -376,8 +376,10 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     if (low) {
         fill(n, theta, v, m, buf, g, o->seed + 0x5eed);
         perf_lp_fill(&lp, v, m, buf);
-        rc = perf_lp_validate(lp_fn, threads, n, theta, g, &lp, &c, err, errlen);
-        r->max_ulp = rc == 0 ? 0.0 : INFINITY;   /* bits of the reference, or not */
+        /* the bits of the reference, or (fast kernels) theta within their bound */
+        rc = perf_lp_validate(lp_fn, threads, n, theta, g, &lp, &c,
+                              (k->flags & RMS_KF_FAST) ? k->ulp_tol : 0, &r->max_ulp, err,
+                              errlen);
     } else {
         rc = validate(k, n, threads, &c, o->seed + 0x5eed, theta, v, m, buf, g,
                       &r->max_ulp, err, errlen);

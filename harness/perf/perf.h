@@ -120,9 +120,12 @@ void perf_roof_memory_lp(int threads, size_t n, float *theta, const float *g,
 /* Fill s from v (and m, buf when on), rounded to nearest. */
 void perf_lp_fill(rms_state_lp *s, const float *v, const float *m, const float *buf);
 /* One step of f through the threaded path against the scalar reference on
- * the same inputs: 0 when every byte of theta and the state agrees, 1 (err
- * says where) when not, -1 on OOM. */
+ * the same inputs: 0 when every byte of theta and the state agrees (ulp_tol
+ * 0), or when the state but buf agrees and theta is within ulp_tol (a fast
+ * kernel's step, rms_lp.h); *max_ulp the worst theta error (0 or inf when
+ * exact); 1 (err says where) when not, -1 on OOM. */
 int perf_lp_validate(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
-                     rms_state_lp *s, const rms_cfg *c, char *err, size_t errlen);
+                     rms_state_lp *s, const rms_cfg *c, int ulp_tol, double *max_ulp,
+                     char *err, size_t errlen);
 
 #endif

@@ -169,6 +169,13 @@ enum { CNT_DONE, CNT_DIVERGED, CNT_FAILED, CNT_RUNNING, CNT_CURVE, CNT_PERF,
 
 /* machine < 0: every machine's runs, the latest machine's timings;
  * otherwise only that machine's runs and timings. */
+/* SQL expressions (unqualified columns of runs) for a run's state ('f32',
+ * 'bf16', ...) and its rounding ('nearest', 'stochastic'): the `runs`
+ * columns when the schema has them (7 on), else the run's JSON (absent:
+ * f32, nearest), so a report reads an older database as it is. */
+const char *rep_state_sql(sqlite3 *db);
+const char *rep_rounding_sql(sqlite3 *db);
+
 int  rep_data_load(sqlite3 *db, long long machine, rep_data *d, char *err, size_t errlen);
 void rep_data_free(rep_data *d);
 

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "store/db.h"
 #include "rms_opt.h"
 #include "run/solver.h"
 #include "stats/stats.h"
@@ -94,6 +95,18 @@ static char *label_of_row(sqlite3_stmt *st, const rep_run *u)
     return s;
 }
 
+const char *rep_state_sql(sqlite3 *db)
+{
+    return db_has_column(db, "runs", "state") ? "state"
+         : "ifnull(json_extract(config_json, '$.state'), 'f32')";
+}
+
+const char *rep_rounding_sql(sqlite3 *db)
+{
+    return db_has_column(db, "runs", "state_rounding") ? "state_rounding"
+         : "ifnull(json_extract(config_json, '$.state_rounding'), 'nearest')";
+}
+
 static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
 {
     /* The key is every option but the seed: runs that differ only in their
@@ -107,7 +120,8 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
     const rms_opt *o = rms_opts(&nopt);
     for (size_t i = 0; i < nopt; i++) {
         uf += (size_t)snprintf(fmt + uf, sizeof fmt - uf, "|%%s");
-        uc += (size_t)snprintf(cols + uc, sizeof cols - uc, ", %s", o[i].key);
+        uc += (size_t)snprintf(cols + uc, sizeof cols - uc, ", %s",   /* older schema: */
+                               db_has_column(d->db, "runs", o[i].key) ? o[i].key : "NULL");
     }
     snprintf(sql, sizeof sql,
         "SELECT id, problem, kernel, ifnull(preset,''), lr, beta, eps, status,"
@@ -115,13 +129,13 @@ static int load_runs(rep_data *d, long long machine, char *err, size_t errlen)
         "       printf('%s', problem, kernel, preset, dim, steps, epochs%s),"
         "       seed, %s%s"
         "  FROM runs %s WHERE status IN ('done','diverged') AND (?1 < 0 OR machine_id = ?1)"
-        "   AND json_extract(runs.config_json, '$.state') IS NULL"   /* f32 state only: report_lowprec.c */
+        "   AND %s = 'f32'"   /* f32 state only: report_lowprec.c */
         " ORDER BY problem, kernel, preset, lr, beta, id", fmt, cols,
         studies ? "tr.fin, tr.solver, tr.quasi" : "NULL, NULL, NULL", cols,
         studies ? "LEFT JOIN (SELECT t.config_hash AS h, max(t.phase = 'final') AS fin,"
                   " min(s.solver) AS solver, max(s.protocol = 'quasirandom') AS quasi"
                   " FROM trials t JOIN studies s ON s.id = t.study_id GROUP BY t.config_hash) tr"
-                  " ON tr.h = runs.config_hash" : "");
+                  " ON tr.h = runs.config_hash" : "", rep_state_sql(d->db));
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(d->db));

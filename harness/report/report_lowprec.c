@@ -21,11 +21,15 @@
 #define MAX_SEEDS 64
 #define FLOOR 1e-6      /* final loss - f* counted as "at the minimum" */
 
-/* "f32", "bf16 nearest", "q8 stochastic" ... of a run, from its JSON. */
-static const char LABEL_SQL[] =
-    "CASE WHEN json_extract(config_json,'$.state') IS NULL THEN 'f32'"
-    " ELSE json_extract(config_json,'$.state') || ' ' ||"
-    "      json_extract(config_json,'$.state_rounding') END";
+/* SQL of "f32", "bf16 nearest", "q8 stochastic" ... of a run: its state
+ * columns, or its JSON in a database from before them (rep_state_sql). */
+static const char *label_sql(sqlite3 *db)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf, "CASE WHEN %s = 'f32' THEN 'f32' ELSE %s || ' ' || %s END",
+             rep_state_sql(db), rep_state_sql(db), rep_rounding_sql(db));
+    return buf;
+}
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -72,8 +76,8 @@ static int acc_rows(sqlite3 *db, acc_row *rows, size_t *nrows, size_t *epochs, c
              "  FROM runs r JOIN curves c ON c.run_id = r.id"
              " WHERE r.problem = 'mlp_fmnist' AND r.status = 'done' AND c.test_acc IS NOT NULL"
              "   AND r.epochs = (SELECT max(epochs) FROM runs WHERE problem = 'mlp_fmnist'"
-             "                   AND json_extract(config_json,'$.state') IS NOT NULL)"
-             " ORDER BY 1, r.seed, r.id, c.step", LABEL_SQL);
+             "                   AND %s != 'f32')"
+             " ORDER BY 1, r.seed, r.id, c.step", label_sql(db), rep_state_sql(db));
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -187,10 +191,9 @@ static loss_cell *loss_cells(sqlite3 *db, size_t *count)
              "SELECT problem, beta, %s, status, final_loss FROM runs"
              " WHERE problem IN ('quadratic','rosenbrock_nd') AND status IN ('done','diverged')"
              "   AND preset = 'seed' AND momentum = 0 AND centered = 0"
-             "   AND (problem, beta) IN (SELECT problem, beta FROM runs WHERE"
-             "        json_extract(config_json,'$.state') IS NOT NULL)"
+             "   AND (problem, beta) IN (SELECT problem, beta FROM runs WHERE %s != 'f32')"
              "   AND lr = 0.001 AND ifnull(epochs, 0) = 0"
-             " ORDER BY problem, beta, 3, seed", LABEL_SQL);
+             " ORDER BY problem, beta, 3, seed", label_sql(db), rep_state_sql(db));
     sqlite3_stmt *st;
     *count = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -366,8 +369,9 @@ void section_state_precision(report *r, sqlite3 *db)
 {
     sqlite3_stmt *st;
     long long nlp = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs WHERE json_extract(config_json,"
-                               "'$.state') IS NOT NULL", -1, &st, NULL) == SQLITE_OK) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE %s != 'f32'", rep_state_sql(db));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             nlp = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);

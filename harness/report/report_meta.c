@@ -327,12 +327,14 @@ void section_hyperfine(report *r, sqlite3 *db)
 void section_metrics(report *r, sqlite3 *db)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
+    char sql[1024];
+    snprintf(sql, sizeof sql,
             "SELECT problem, kernel, ifnull(preset,''), lr, beta, seed, ifnull(epochs,''),"
             "       steps_done, metric_name, metric_value, final_loss, wall_ns / 1e9"
             "  FROM runs WHERE status = 'done' AND metric_name IS NOT NULL"
-            "   AND json_extract(config_json, '$.state') IS NULL"
-            " ORDER BY problem, metric_value DESC LIMIT 30", -1, &st, NULL) != SQLITE_OK)
+            "   AND %s = 'f32'"
+            " ORDER BY problem, metric_value DESC LIMIT 30", rep_state_sql(db));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return;
     int rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {

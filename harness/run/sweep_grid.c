@@ -64,11 +64,6 @@ static int sweep_apply(void *target, int id, const char *arg, char *err, size_t 
         *list = arg;
         return 0;
     }
-    if (id == OPT_STATE || id == OPT_STATE_ROUNDING || id == OPT_STATE_BLOCK) {   /* axes */
-        *(id == OPT_STATE ? &sp->state : id == OPT_STATE_ROUNDING ? &sp->state_rounding
-                                                                : &sp->state_block) = arg;
-        return 0;
-    }
     switch (id) {
     case OPT_PRINT_PARAMS:
         snprintf(err, len, "--print-params is for rmsbench run only");
@@ -97,7 +92,8 @@ static void sweep_help(FILE *f)
           "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
           "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
           "  --state f32,bf16,f16,q8 --state-rounding nearest,stochastic\n"
-          "  --state-block 64,256 (pairs run refuses, e.g. stochastic f32, are left out)\n"
+          "  --state-block 64,256; a point that breaks a rule joining two options\n"
+          "  (stochastic f32, nesterov without momentum) is left out of the grid\n"
           "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
           "run options, applied to every config:\n", f);
     config_group_help(f);
@@ -237,83 +233,10 @@ static int axis_values(const opt_axis *a, const char *s, names *out, char *err, 
     return 0;
 }
 
-/* The state axes (--state, --state-rounding, --state-block as lists): each
- * value checked as run checks it; a combination rms_lp_validate refuses
- * (stochastic f32, a block without q8) is left out of a grid of several
- * combinations, and is an error when it is the only one. */
-typedef struct state_axes {
-    names st, sr, sb;
-    unsigned char *ok;     /* st.n x sr.n x sb.n */
-    size_t nok;
-} state_axes;
-
-static void state_apply(run_opts *o, const state_axes *x, size_t i, size_t j, size_t k)
-{
-    char e[256];
-    if (x->st.n) config_set(o, OPT_STATE, x->st.v[i], e, sizeof e);
-    if (x->sr.n) config_set(o, OPT_STATE_ROUNDING, x->sr.v[j], e, sizeof e);
-    if (x->sb.n) config_set(o, OPT_STATE_BLOCK, x->sb.v[k], e, sizeof e);
-}
-
-static int state_axes_parse(const sweep_spec *sp, state_axes *x, char *err, size_t len)
-{
-    const char *lists[3] = { sp->state, sp->state_rounding, sp->state_block };
-    static const char *const opts[3] = { "state", "state-rounding", "state-block" };
-    static const int ids[3] = { OPT_STATE, OPT_STATE_ROUNDING, OPT_STATE_BLOCK };
-    names *nm[3] = { &x->st, &x->sr, &x->sb };
-    memset(x, 0, sizeof *x);
-    for (int a = 0; a < 3; a++) {
-        if (!lists[a])
-            continue;
-        if (split_names(opts[a], lists[a], "", nm[a], err, len))
-            return -1;
-        for (size_t i = 0; i < nm[a]->n; i++) {
-            run_opts scratch;
-            run_opts_init(&scratch);
-            if (config_set(&scratch, ids[a], nm[a]->v[i], err, len))
-                return -1;
-        }
-    }
-    size_t n0 = x->st.n ? x->st.n : 1, n1 = x->sr.n ? x->sr.n : 1, n2 = x->sb.n ? x->sb.n : 1;
-    x->ok = calloc(n0 * n1 * n2, 1);
-    if (!x->ok) {
-        snprintf(err, len, "out of memory");
-        return -1;
-    }
-    char first[256] = "";
-    for (size_t i = 0; i < n0; i++)
-        for (size_t j = 0; j < n1; j++)
-            for (size_t k = 0; k < n2; k++) {
-                run_opts o = sp->base;
-                state_apply(&o, x, i, j, k);
-                rms_cfg c = rms_cfg_default();
-                char e[256];
-                int ok = rms_lp_validate(&o.lp, &c, e, sizeof e) == 0;
-                x->ok[(i * n1 + j) * n2 + k] = (unsigned char)ok;
-                x->nok += (size_t)ok;
-                if (!ok && !first[0])
-                    snprintf(first, sizeof first, "%s", e);
-            }
-    if (x->nok == 0 || (n0 * n1 * n2 == 1 && first[0])) {
-        snprintf(err, len, "%s", first);
-        return -1;
-    }
-    return 0;
-}
-
-static void state_axes_free(state_axes *x)
-{
-    free_names(&x->st);
-    free_names(&x->sr);
-    free_names(&x->sb);
-    free(x->ok);
-}
-
-/* The grid's lists, parsed and checked: problems, kernels, solvers, the
- * state axes, one value list per set solver axis, and the seeds. */
+/* The grid's lists, parsed and checked: problems, kernels, solvers, one
+ * value list per set solver axis, and the seeds. */
 typedef struct grid_lists {
     names pr, ke, so, ax[SWEEP_MAX_AXES];
-    state_axes sx;
     size_t nax;
     uint64_t *seeds;       /* NULL: the base options' seed */
     size_t nseeds;
@@ -324,7 +247,6 @@ static void grid_lists_free(grid_lists *g)
     free_names(&g->pr);
     free_names(&g->ke);
     free_names(&g->so);
-    state_axes_free(&g->sx);
     for (size_t i = 0; i < g->nax; i++)
         free_names(&g->ax[i]);
     free(g->seeds);
@@ -344,9 +266,7 @@ static int grid_lists_parse(const sweep_spec *sp, grid_lists *g, double *total, 
         split_names("kernels", sp->kernels, "auto", &g->ke, err, len) ||
         split_names("solvers", sp->solvers, "seed", &g->so, err, len))
         return -1;
-    if (state_axes_parse(sp, &g->sx, err, len))
-        return -1;
-    *total = (double)g->pr.n * g->ke.n * g->so.n * (double)g->sx.nok;
+    *total = (double)g->pr.n * g->ke.n * g->so.n;
     for (size_t i = 0; i < g->nax; i++) {
         if (sp->axis[i] && axis_values(solver_axis(i), sp->axis[i], &g->ax[i], err, len))
             return -1;
@@ -372,12 +292,14 @@ static int grid_lists_parse(const sweep_spec *sp, grid_lists *g, double *total, 
     return 0;
 }
 
-/* One grid point (problem a, kernel b, solver c, state si/sj/sk, axes at
- * pos) for every seed, appended to cfgs[*n..]; the same config twice (e.g.
- * kernels auto,fused) runs once. */
+/* One grid point (problem a, kernel b, solver c, axes at pos) for every
+ * seed, appended to cfgs[*n..]; the same config twice (e.g. kernels
+ * auto,fused) runs once.  A point that breaks a rule joining two options
+ * (stochastic f32, a block without q8, nesterov without momentum) is left
+ * out, its message kept in refused (the error if nothing is left). */
 static int grid_point_add(const sweep_spec *sp, const grid_lists *g, size_t a, size_t b,
-                          size_t c, size_t si, size_t sj, size_t sk, const size_t *pos,
-                          run_config *cfgs, size_t *n, char *err, size_t len)
+                          size_t c, const size_t *pos, run_config *cfgs, size_t *n,
+                          char *refused, char *err, size_t len)
 {
     char why[256];
     for (size_t h = 0; h < g->nseeds; h++) {
@@ -386,12 +308,17 @@ static int grid_point_add(const sweep_spec *sp, const grid_lists *g, size_t a, s
         o.kernel = g->ke.v[b];
         if (solver_parse(g->so.v[c], &o, err, len))
             return -1;
-        state_apply(&o, &g->sx, si, sj, sk);
         for (size_t i = 0; i < g->nax; i++)
             if (sp->axis[i] && solver_axis_set(&o, solver_axis(i), g->ax[i].v[pos[i]], err, len))
                 return -1;
         if (g->seeds) o.seed = g->seeds[h];
-        if (config_resolve(&o, &cfgs[*n], why, sizeof why)) {
+        int rc = config_resolve(&o, &cfgs[*n], why, sizeof why);
+        if (rc == CONFIG_REFUSED_PAIR) {
+            if (!refused[0])
+                snprintf(refused, sizeof why, "%s", why);
+            continue;
+        }
+        if (rc) {
             snprintf(err, len, "%s", why);
             return -1;
         }
@@ -439,22 +366,19 @@ int sweep_expand(const sweep_spec *sp, run_config **out, size_t *count, char *er
         goto done;
     }
     size_t n = 0;
-    const state_axes *sx = &g.sx;
+    char refused[256] = "";   /* the size of grid_point_add's why */
     /* nesting order = order of execution: seeds innermost, so the first
      * finished runs already show spread over seeds; the axes form an
      * odometer in table order (lr first) */
     for (size_t a = 0; a < g.pr.n; a++)
     for (size_t b = 0; b < g.ke.n; b++)
     for (size_t c = 0; c < g.so.n; c++)
-    for (size_t si = 0; si < (sx->st.n ? sx->st.n : 1); si++)
-    for (size_t sj = 0; sj < (sx->sr.n ? sx->sr.n : 1); sj++)
-    for (size_t sk = 0; sk < (sx->sb.n ? sx->sb.n : 1); sk++)
-    for (int more = 1; more; more = axes_next(sp, &g, pos)) {
-        size_t n1 = sx->sr.n ? sx->sr.n : 1, n2 = sx->sb.n ? sx->sb.n : 1;
-        if (!sx->ok[(si * n1 + sj) * n2 + sk])
-            break;
-        if (grid_point_add(sp, &g, a, b, c, si, sj, sk, pos, cfgs, &n, err, len))
+    for (int more = 1; more; more = axes_next(sp, &g, pos))
+        if (grid_point_add(sp, &g, a, b, c, pos, cfgs, &n, refused, err, len))
             goto done;
+    if (n == 0 && refused[0]) {
+        snprintf(err, len, "%s", refused);
+        goto done;
     }
     *out = cfgs;
     *count = n;

@@ -19,7 +19,6 @@ typedef struct sweep_spec {
     const char *axis[SWEEP_MAX_AXES];           /* per option row: a list, a
                                                    log range for real options, or NULL */
     const char *seeds;                          /* S: list or a..b */
-    const char *state, *state_rounding, *state_block;   /* lists: grid axes */
 } sweep_spec;
 
 /* getopt ids of the grid's own options (after run's). */

@@ -37,6 +37,10 @@ int db_check_version(sqlite3 *db, char *err, size_t errlen);
 /* Migrate only up to version target (tests build older databases). */
 int db_migrate_to(sqlite3 *db, int target, char *err, size_t errlen);
 
+/* Whether table has the column (a read-only report of an older schema
+ * reads what exists).  0 also when the query fails. */
+int db_has_column(sqlite3 *db, const char *table, const char *column);
+
 /* Run SQL without results (BEGIN, COMMIT, ...).  0 or -1 with message. */
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 

@@ -2,7 +2,8 @@
  * from i to i+1 inside one transaction; never edit a released migration,
  * append a new one.  The `runs` column of an RMSProp option added after the
  * first schema is not written here: its row in kernels/rms_options.def says
- * `.since = V`, and the migration to version V adds it (option_columns). */
+ * `.since = V`, and the migration to version V adds it (option_columns),
+ * before the written migration of V, which may fill it. */
 #include <stdio.h>
 #include <string.h>
 #include "rms_opt.h"
@@ -183,6 +184,15 @@ static const char *const MIGRATIONS[] = {
     "  ms_per_step REAL, ms_min REAL, ms_max REAL, ns_per_elem REAL,"
     "  roof_ms REAL, roof_ratio REAL, validated INTEGER,"
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
+
+    /* 6 -> 7: the state options became rows of rms_options.def (.since = 7:
+     * columns state, state_rounding, state_block, added before this runs).
+     * Runs recorded with low-precision state before that kept it only in
+     * their JSON; copy it into the columns. */
+    "UPDATE runs SET state = json_extract(config_json, '$.state'),"
+    "  state_rounding = ifnull(json_extract(config_json, '$.state_rounding'), 'nearest'),"
+    "  state_block = ifnull(json_extract(config_json, '$.state_block'), 256)"
+    " WHERE json_valid(config_json) AND json_extract(config_json, '$.state') IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
@@ -275,8 +285,10 @@ int db_migrate_to(sqlite3 *db, int target, char *err, size_t errlen)
         if (v < target) {
             char pragma[64];
             snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-            if ((v < NMIGRATIONS && db_exec(db, MIGRATIONS[v], err, errlen)) ||
-                option_columns(db, v + 1, err, errlen) || db_exec(db, pragma, err, errlen))
+            /* the option columns first: a written migration may fill them */
+            if (option_columns(db, v + 1, err, errlen) ||
+                (v < NMIGRATIONS && db_exec(db, MIGRATIONS[v], err, errlen)) ||
+                db_exec(db, pragma, err, errlen))
                 goto fail;
         }
         if (db_exec(db, "COMMIT", err, errlen))
