@@ -18,6 +18,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include "rms.h"
+#include "rms_prefetch.h"
 #include "rms_avx2_step.h"
 
 #define W 8
@@ -55,6 +56,16 @@ static void edge(size_t i, size_t r, float *theta, float *v, float *m,
     _mm256_maskstore_ps(v + i, mk, vv);
 }
 
+/* The plain rule on the aligned vector at i. */
+static inline void plain_at(size_t i, float *theta, float *v, const float *g, const coef8 *k)
+{
+    __m256 th = _mm256_load_ps(theta + i);
+    __m256 vv = _mm256_loadu_ps(v + i);
+    step8_plain(&th, &vv, _mm256_loadu_ps(g + i), k);
+    _mm256_store_ps(theta + i, th);
+    _mm256_storeu_ps(v + i, vv);
+}
+
 void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
                    const float *g, const rms_cfg *c)
 {
@@ -68,12 +79,17 @@ void rms_step_avx2(size_t n, float *theta, float *v, float *m, float *buf,
     size_t i = head;
     const size_t body_end = head + (n - head) / W * W;
     if (plain) {
-        for (; i < body_end; i += W) {
-            __m256 th = _mm256_load_ps(theta + i);
-            __m256 vv = _mm256_loadu_ps(v + i);
-            step8_plain(&th, &vv, _mm256_loadu_ps(g + i), &k);
-            _mm256_store_ps(theta + i, th);
-            _mm256_storeu_ps(v + i, vv);
+        /* two vectors (one 64-byte line per stream) per prefetch */
+        for (; i + 2 * W <= body_end; i += 2 * W) {
+            rms_prefetch(theta + i);
+            rms_prefetch(v + i);
+            rms_prefetch(g + i);
+            plain_at(i, theta, v, g, &k);
+            plain_at(i + W, theta, v, g, &k);
+        }
+        if (i < body_end) {
+            plain_at(i, theta, v, g, &k);
+            i += W;
         }
     } else {
         for (; i < body_end; i += W) {

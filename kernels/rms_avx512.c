@@ -7,6 +7,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include "rms.h"
+#include "rms_prefetch.h"
 #include "rms_avx512_step.h"
 
 #define W 16
@@ -57,6 +58,9 @@ void rms_step_avx512(size_t n, float *theta, float *v, float *m, float *buf,
     const size_t body_end = head + (n - head) / W * W;
     if (plain) {
         for (; i < body_end; i += W) {
+            rms_prefetch(theta + i);
+            rms_prefetch(v + i);
+            rms_prefetch(g + i);
             __m512 th = _mm512_load_ps(theta + i);
             __m512 vv = _mm512_loadu_ps(v + i);
             step16_plain(&th, &vv, _mm512_loadu_ps(g + i), &k);

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include "rms.h"
+#include "rms_prefetch.h"
 
 #define VT __m512
 #define W 16

@@ -116,6 +116,16 @@ static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
     *th = est;
 }
 
+/* The plain rule on the aligned vector at i. */
+static inline void FN(plain_at)(size_t i, float *theta, float *v, const float *g,
+                                const FN(coef) *k)
+{
+    VT th = V_LOAD(theta + i), vv = V_LOADU(v + i);
+    FN(plain)(&th, &vv, V_LOADU(g + i), k);
+    V_STORE(theta + i, th);
+    V_STOREU(v + i, vv);
+}
+
 /* Every option, in the order of rms.h (and of fused_elem). */
 static inline void FN(general)(VT *th, VT *v, VT *m, VT *b, VT g, const rms_cfg *c,
                                const FN(coef) *k)
@@ -185,12 +195,17 @@ void KERNEL_NAME(size_t n, float *theta, float *v, float *m, float *buf, const f
     size_t i = head;
     const size_t body_end = head + (n - head) / W * W;
     if (plain) {
-        for (; i < body_end; i += W) {
-            VT th = V_LOAD(theta + i), vv = V_LOADU(v + i);
-            FN(plain)(&th, &vv, V_LOADU(g + i), &k);
-            V_STORE(theta + i, th);
-            V_STOREU(v + i, vv);
+        /* LINE_VECS vectors (one 64-byte line per stream) per prefetch */
+        enum { LINE_VECS = 64 / (W * sizeof(float)) };
+        for (; i + LINE_VECS * W <= body_end; i += LINE_VECS * W) {
+            rms_prefetch(theta + i);
+            rms_prefetch(v + i);
+            rms_prefetch(g + i);
+            for (size_t j = i; j < i + LINE_VECS * W; j += W)
+                FN(plain_at)(j, theta, v, g, &k);
         }
+        for (; i < body_end; i += W)
+            FN(plain_at)(i, theta, v, g, &k);
     } else {
         for (; i < body_end; i += W) {
             VT th = V_LOAD(theta + i), vv = V_LOADU(v + i);

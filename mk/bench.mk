@@ -15,3 +15,9 @@ perf-study: $(BIN)
 	$(BIN) perf --kernel all --sizes 1e4,1e5,1e6,1e7,2^24 --reps 15 --peer auto $(PERF_ARGS)
 
 .PHONY: perf-study
+
+## perf-figures: issue 16's ratio tables in one go (roofs at 2^24/2^26, fast/exact, vs PyTorch per n and per model, scaling; 1 and 2 threads; ~5-8 min)
+perf-figures: $(BIN)
+	@scripts/perf-figures.sh $(BIN)
+
+.PHONY: perf-figures

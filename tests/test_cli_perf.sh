@@ -90,7 +90,7 @@ check "db gbps = 20/ns" test "$(q "$db" 'SELECT count(*) FROM perf WHERE abs(gbp
 # lands one row per size x thread count, consistent, with a known loop
 check "csv has column roof_variant" bash -c "head -n 1 '$tmp/p.csv' | tr ',' '\n' | grep -qx roof_variant"
 check "csv roof_variant is a known loop" test "$(q "$tmp/csv.db" \
-    "SELECT count(*) FROM perf WHERE roof_variant NOT IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt')")" = 0
+    "SELECT count(*) FROM perf WHERE roof_variant NOT IN ('c','avx2x1','avx2x4','avx2x4pf','avx512x1','avx512x4','avx512x4pf','avx512nt')")" = 0
 check "db perf rows carry roof_variant" test "$(q "$db" \
     "SELECT count(*) FROM perf WHERE roof_variant IS NOT NULL AND roof_variant != ''")" = 4
 "$RMSBENCH" perf --kernel fused --sizes 1000 --threads 1 --reps 1 --peer none --profile 1000,5000,20000 \
@@ -102,7 +102,7 @@ check "profile rows recorded (3 sizes, 1 thread)" test "$(q "$db" \
     "SELECT count(DISTINCT n || ':' || threads) FROM perf_roof_profile WHERE n IN (1000, 5000, 20000) AND machine_id IS NOT NULL")" = 3
 check "profile gbps = 20/ns, known loop" test "$(q "$db" \
     "SELECT count(*) FROM perf_roof_profile WHERE NOT (ns_per_elem > 0 AND abs(gbps - 20.0/ns_per_elem) <= 1e-9*gbps
-       AND variant IN ('c','avx2x1','avx2x4','avx512x1','avx512x4','avx512nt'))")" = 0
+       AND variant IN ('c','avx2x1','avx2x4','avx2x4pf','avx512x1','avx512x4','avx512x4pf','avx512nt'))")" = 0
 
 # --- whole-model step over a small shape list: rows in perf_models with the
 # list's counts, validated, roof_ratio = roof_ms / ms_per_step

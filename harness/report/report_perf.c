@@ -124,108 +124,145 @@ int perf_fastest(const rep_data *d, int threads, long long *n, const char **kern
     return 0;
 }
 
+/* One time-per-element plot being written: its data file (one gnuplot
+ * index block per line), the plot command so far and the sizes on its axis. */
+typedef struct {
+    const rep_data *d;
+    int threads;
+    const char *name;
+    FILE *f;
+    sbuf body;
+    size_t block;                 /* the next index block of the data file */
+    long long sizes[MAX_SIZES];
+    size_t nsz;
+} time_fig;
+
+/* Rows "n ns min max" of one kernel (source NULL: ours) as the next block
+ * under the comment line head; the number of rows. */
+static size_t time_block(time_fig *t, const char *source, const char *kernel, const char *head)
+{
+    fprintf(t->f, "%s\n", head);
+    size_t rows = 0;
+    for (size_t i = 0; i < t->nsz; i++) {
+        const rep_perf *p = perf_find(t->d, source, kernel, t->sizes[i], t->threads);
+        if (p) {
+            fprintf(t->f, "%lld %.9g %.9g %.9g\n", p->n, p->ns, p->ns_min, p->ns_max);
+            rows++;
+        }
+    }
+    fprintf(t->f, "\n\n");
+    t->block++;
+    return rows;
+}
+
+/* Each of our kernels, with its spread as error bars. */
+static void time_kernel_lines(time_fig *t, const char **kern, size_t nk)
+{
+    char q[256], head[128];
+    for (size_t k = 0; k < nk; k++) {
+        snprintf(head, sizeof head, "# %s, threads %d: n ns min max", kern[k], t->threads);
+        if (time_block(t, NULL, kern[k], head))
+            sb_printf(&t->body,
+                      "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title %s, \\\n",
+                      t->name, t->block - 1, k + 1, gp_quote(q, sizeof q, kern[k]));
+    }
+}
+
+/* The roof: a copy with the same 20 bytes/element of traffic, timed in the
+ * same run; each kernel row carries the roof timed beside it, averaged per
+ * size.  The number of sizes that have one. */
+static size_t time_roof_line(time_fig *t)
+{
+    fprintf(t->f, "# roof: n mean-roof-ns\n");
+    size_t roof_rows = 0;
+    for (size_t i = 0; i < t->nsz; i++) {
+        double s = 0;
+        int c = 0;
+        for (size_t j = 0; j < t->d->nperf; j++) {
+            const rep_perf *p = &t->d->perf[j];
+            if (is_rms(p) && p->n == t->sizes[i] && p->threads == t->threads &&
+                isfinite(p->roof_ns) && p->roof_ns > 0)
+                s += p->roof_ns, c++;
+        }
+        if (c) {
+            fprintf(t->f, "%lld %.9g\n", t->sizes[i], s / c);
+            roof_rows++;
+        }
+    }
+    fprintf(t->f, "\n\n");
+    if (roof_rows)
+        sb_printf(&t->body,
+                  "  '%s.dat' index %zu using 1:2 with lines lw 3 dt 2 lc rgb '#000000' "
+                  "title 'roof (copy, 20 B/elem)', \\\n", t->name, t->block);
+    t->block++;
+    return roof_rows;
+}
+
+/* Each PyTorch implementation (at most 4) as its own grey line; the number
+ * of rows. */
+static size_t time_pytorch_lines(time_fig *t)
+{
+    const char *py[4];
+    size_t npy = 0, py_rows = 0;
+    char q[256], title[128], head[128];
+    for (size_t j = 0; j < t->d->nperf && npy < 4; j++) {
+        const rep_perf *p = &t->d->perf[j];
+        if (is_rms(p) || p->threads != t->threads)
+            continue;
+        size_t k;
+        for (k = 0; k < npy && strcmp(py[k], p->kernel); k++)
+            ;
+        if (k == npy)
+            py[npy++] = p->kernel;
+    }
+    for (size_t k = 0; k < npy; k++) {
+        snprintf(head, sizeof head, "# pytorch %s: n ns min max", py[k]);
+        py_rows += time_block(t, "pytorch", py[k], head);
+        snprintf(title, sizeof title, "PyTorch RMSprop (%s)", py[k]);
+        sb_printf(&t->body,
+                  "  '%s.dat' index %zu using 1:2 with linespoints lw 3 dt %zu pt %zu lc rgb '%s' "
+                  "title %s, \\\n", t->name, t->block - 1, k + 3, 4 + 2 * k,
+                  k ? "#bcbd22" : "#7f7f7f", gp_quote(q, sizeof q, title));
+    }
+    return py_rows;
+}
+
+/* Time per element against n on one thread count: our kernels, the memory
+ * roof and PyTorch, in one plot. */
 static void time_plot(report *r, const rep_data *d, int threads, const char **kern, size_t nk)
 {
     char name[64];
     snprintf(name, sizeof name, "perf_time_t%d", threads);
-    FILE *f = plot_data(r, name);
-    if (!f) {
+    time_fig t = { .d = d, .threads = threads, .name = name, .f = plot_data(r, name) };
+    if (!t.f) {
         r->plot_failures++;
         return;
     }
-    long long sizes[MAX_SIZES];
-    size_t nsz = sizes_of(d, threads, sizes);
-    sbuf body = { 0 };
-    char q[256], title[128];
-    sb_printf(&body,
-                     "set title 'Time per element, %d thread%s (lower is better)'\n"
-                     "set xlabel 'n, elements per step (log scale)'\n"
-                     "set ylabel 'time per element (ns, log scale)'\n"
-                     "set logscale xy\nset format x '%%.0e'\nplot \\\n",
-                     threads, threads == 1 ? "" : "s");
-    size_t block = 0;
-    for (size_t k = 0; k < nk; k++) {
-        fprintf(f, "# %s, threads %d: n ns min max\n", kern[k], threads);
-        size_t rows = 0;
-        for (size_t i = 0; i < nsz; i++) {
-            const rep_perf *p = perf_find(d, NULL, kern[k], sizes[i], threads);
-            if (p) {
-                fprintf(f, "%lld %.9g %.9g %.9g\n", p->n, p->ns, p->ns_min, p->ns_max);
-                rows++;
-            }
-        }
-        fprintf(f, "\n\n");
-        if (rows)
-            sb_printf(&body,
-                          "  '%s.dat' index %zu using 1:2:3:4 with yerrorlines lt %zu title %s, \\\n",
-                          name, block, k + 1, gp_quote(q, sizeof q, kern[k]));
-        block++;
-    }
-    /* the roof: a copy with the same 20 bytes/element of traffic, timed in
-     * the same run; each kernel row carries the roof timed beside it */
-    fprintf(f, "# roof: n mean-roof-ns\n");
-    size_t roof_rows = 0;
-    for (size_t i = 0; i < nsz; i++) {
-        double s = 0;
-        int c = 0;
-        for (size_t j = 0; j < d->nperf; j++)
-            if (is_rms(&d->perf[j]) && d->perf[j].n == sizes[i] && d->perf[j].threads == threads &&
-                isfinite(d->perf[j].roof_ns) && d->perf[j].roof_ns > 0)
-                s += d->perf[j].roof_ns, c++;
-        if (c) {
-            fprintf(f, "%lld %.9g\n", sizes[i], s / c);
-            roof_rows++;
-        }
-    }
-    fprintf(f, "\n\n");
-    if (roof_rows)
-        sb_printf(&body,
-                      "  '%s.dat' index %zu using 1:2 with lines lw 3 dt 2 lc rgb '#000000' "
-                      "title 'roof (copy, 20 B/elem)', \\\n", name, block);
-    block++;
-    /* each PyTorch implementation as its own grey line */
-    const char *py[4];
-    size_t npy = 0, py_rows = 0;
-    for (size_t j = 0; j < d->nperf && npy < 4; j++) {
-        if (is_rms(&d->perf[j]) || d->perf[j].threads != threads)
-            continue;
-        size_t k;
-        for (k = 0; k < npy && strcmp(py[k], d->perf[j].kernel); k++)
-            ;
-        if (k == npy)
-            py[npy++] = d->perf[j].kernel;
-    }
-    for (size_t k = 0; k < npy; k++) {
-        fprintf(f, "# pytorch %s: n ns min max\n", py[k]);
-        for (size_t i = 0; i < nsz; i++) {
-            const rep_perf *p = perf_find(d, "pytorch", py[k], sizes[i], threads);
-            if (p) {
-                fprintf(f, "%lld %.9g %.9g %.9g\n", p->n, p->ns, p->ns_min, p->ns_max);
-                py_rows++;
-            }
-        }
-        fprintf(f, "\n\n");
-        snprintf(title, sizeof title, "PyTorch RMSprop (%s)", py[k]);
-        sb_printf(&body,
-                      "  '%s.dat' index %zu using 1:2 with linespoints lw 3 dt %zu pt %zu lc rgb '%s' "
-                      "title %s, \\\n", name, block + k, k + 3, 4 + 2 * k,
-                      k ? "#bcbd22" : "#7f7f7f", gp_quote(q, sizeof q, title));
-    }
-    fclose(f);
+    t.nsz = sizes_of(d, threads, t.sizes);
+    sb_printf(&t.body,
+              "set title 'Time per element, %d thread%s (lower is better)'\n"
+              "set xlabel 'n, elements per step (log scale)'\n"
+              "set ylabel 'time per element (ns, log scale)'\n"
+              "set logscale xy\nset format x '%%.0e'\nplot \\\n",
+              threads, threads == 1 ? "" : "s");
+    time_kernel_lines(&t, kern, nk);
+    size_t roof_rows = time_roof_line(&t);
+    size_t py_rows = time_pytorch_lines(&t);
+    fclose(t.f);
     /* drop the trailing ", \" */
-    if (body.n >= 4) {
-        body.n -= 4;
-        sb_printf(&body, "\n");
+    if (t.body.n >= 4) {
+        t.body.n -= 4;
+        sb_printf(&t.body, "\n");
     }
+    char title[128], cap[512];
     snprintf(title, sizeof title, "Time per element against n, %d thread%s", threads,
              threads == 1 ? "" : "s");
-    char cap[512];
     snprintf(cap, sizeof cap, "%s: each kernel (bars: fastest to slowest repetition)%s%s. "
              "Lower is better; a kernel on the roof line moves memory as fast as a plain copy.",
              title, roof_rows ? ", the memory roof (dashed black)" : " (no roof recorded)",
              py_rows ? " and PyTorch's RMSprop (grey/olive, dotted)" : "");
-    plot_render(r, name, 440, body.s, cap);
-    free(body.s);
+    plot_render(r, name, 440, t.body.s, cap);
+    free(t.body.s);
 }
 
 /* Clustered bars from NAME.dat (column 1: size label, then one column per
