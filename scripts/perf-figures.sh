@@ -47,8 +47,9 @@ if [ "${avail_kib:-0}" -lt $((6 * 1024 * 1024)) ] && [ -z "${FIG_SIZES:-}" ]; th
     sizes=1e4,1e5,1e6,1e7,2^24
     echo "perf-figures: less than 6 GiB available: 2^26 left out" >&2
 fi
-# every float kernel this CPU runs, but naive (two passes, not a contender)
-kernels=$("$bin" list kernels | awk 'NR > 1 && $2 == "yes" && $1 != "ref64" && $1 != "naive" {print $1}' |
+# every float kernel this CPU runs, but naive (two passes, not a contender):
+# the first block of `list kernels` (the low-precision block follows a blank line)
+kernels=$("$bin" list kernels | awk 'NF == 0 {exit} NR > 1 && $2 == "yes" && $1 != "ref64" && $1 != "naive" {print $1}' |
           paste -sd, -)
 [ -n "$kernels" ] || { echo "perf-figures: no kernel runs here" >&2; exit 1; }
 
