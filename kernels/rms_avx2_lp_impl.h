@@ -123,9 +123,11 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
                       rms_state_lp *s, const rms_cfg *c, const lanes *L)
 {
     size_t i = lo;
-    for (; i + W <= hi; i += W)
+    for (; i + W <= hi; i += W) {
+        lp_prefetch(i, hi, theta, g, s);
         vec16bit(i, theta + i, g + i, s->v16 + i, L->cent ? s->m16 + i : NULL,
                  L->mom ? s->buf16 + i : NULL, c, L);
+    }
     size_t r = hi - i;
     if (r == 0)
         return;
@@ -238,6 +240,7 @@ static void block_q8(size_t b0, size_t len, float *theta, const float *g,
     __m256 inv = _mm256_set1_ps(lp_pow2(-ks));
     int sr = L->mode == RMS_ROUND_STOCHASTIC;
     for (j = 0; j < len; j += W) {
+        lp_prefetch(b0 + j, s->n, theta, g, s);   /* this pass loads nothing */
         __m256i idx = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)(b0 + j)), L->iota);
         __m128i codes = q8_code8(_mm256_loadu_ps(nv + j), inv, L->mode,
                                  sr ? hash8(L->kv, idx) : idx);

@@ -158,6 +158,25 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
     ensures v_nonneg: *vp >= 0.0;
     ensures v_lower: *vp >= vlow(c, gv, \old(*tp));
 */
+#else
+/*@ // IEEE model: the sqrt argument without momentum (momentum acts after the
+    // sqrt and leaves its argument alone; its goals would make cvc5 bit-blast
+    // the whole update as context).  valid_r is implied by valid; stated, it
+    // lets Qed close the last read of *tp, whose context makes cvc5 run out
+    // of memory (std::bad_alloc).
+    requires valid: \valid(tp) && \valid(vp);
+    requires valid_r: \valid_read(tp);
+    requires valid_m: c.centered != 0 ==> \valid(mp);
+    requires sep: \separated(tp, vp, &__fc_errno);
+    requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp, &__fc_errno);
+    requires cfg: cfg64(c);
+    requires no_momentum: !\lt_double((double)0.0, c.momentum);
+    requires g_in: !\is_NaN(gv);
+    requires v_in: vin64(*vp);
+    requires t_in: \is_finite(*tp);
+    requires m_in: c.centered != 0 ==> \is_finite(*mp);
+    assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+*/
 #endif
 static void ref64_elem(double *tp, double *vp, double *mp, double *bp,
                        double gv, rms_cfg c)
@@ -165,19 +184,32 @@ static void ref64_elem(double *tp, double *vp, double *mp, double *bp,
     double gi = c.maximize ? -gv : gv;
     if (c.weight_decay > 0.0 && !c.wd_decoupled)
         gi += c.weight_decay * *tp;
+#ifndef RMS_PROOF_IEEE
     //@ assert gi_def: gi == geff(c, gv, \at(*tp, Pre));
+#endif
     if (c.weight_decay > 0.0 && c.wd_decoupled)
         *tp -= c.lr * c.weight_decay * *tp;
     *vp = c.beta * *vp + (1.0 - c.beta) * gi * gi;
+#ifndef RMS_PROOF_IEEE
     //@ assert step_v: *vp == vnext(c.beta, \at(*vp, Pre), gi);
     //@ assert step_lower: *vp >= (1.0 - c.beta) * gi * gi;
     //@ assert step_nonneg: *vp >= 0.0;
+#endif
     double var;
     if (c.centered) {
         *mp = c.beta * *mp + (1.0 - c.beta) * gi;
+#ifdef RMS_PROOF_IEEE
+        //@ assert m_ok: \is_finite(*vp) ==> !\is_NaN(*mp);
+#endif
         var = *vp - *mp * *mp;
         if (var < 0.0)
             var = 0.0;   /* rounding can make v - m^2 negative: never sqrt it */
+#ifdef RMS_PROOF_IEEE
+        /* IEEE: never negative; a NaN only from +inf - +inf (v' overflowed):
+         * for a finite v' the clamped variance is a finite number >= 0. */
+        //@ assert clamp_nonneg: \is_NaN(var) || \le_double((double)0.0, var);
+        //@ assert clamp_finite: \is_finite(*vp) ==> \is_finite(var) && \le_double((double)0.0, var);
+#endif
     } else {
         var = *vp;
     }

@@ -5,7 +5,7 @@
 PROOFS_DB ?= $(RMS_DB)
 RMS_DB    ?= results/rmsbench.db
 
-.PHONY: prove prove-float
+.PHONY: prove prove-float prove-seed
 
 ## prove: Frama-C WP (-wp-rte) on ref64/fused, real + IEEE models, Gappa rounding-error bound; fails unless 100% proved; cached by content (build/proofs-cache); recorded in the DB
 prove: $(BIN)
@@ -13,6 +13,11 @@ prove: $(BIN)
 	@proofs/prove.sh --set prove --out $(BUILD)/proofs; rc=$$?; \
 	 [ -f $(BUILD)/proofs/summary.tsv ] && { $(BIN) import-proofs $(BUILD)/proofs/summary.tsv --db $(PROOFS_DB) || rc=2; }; \
 	 exit $$rc
+
+## prove-seed: prove every target with an empty cache and save the valid per-goal results to proofs/wp-cache (commit it with the kernel change)
+prove-seed: $(BIN)
+	@rm -rf $(BUILD)/proofs-seed-cache
+	@proofs/prove.sh --set prove --out $(BUILD)/proofs-seed --cache $(BUILD)/proofs-seed-cache --save-seed
 
 ## prove-float: IEEE default mode (no overflow under input bounds), as far as it goes; open goals allowed (proofs/RESULTS.md)
 prove-float: $(BIN)

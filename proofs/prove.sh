@@ -14,6 +14,11 @@
 #   --timeout S    prover timeout per goal instead of the table's
 #   --no-cache     prove every goal afresh (the mutation test always does)
 #   --cache DIR    proof cache (default build/proofs-cache; see below)
+#   --jobs N       targets proved at the same time (default 2)
+#   --no-seed      do not seed WP's per-goal cache from proofs/wp-cache/
+#   --save-seed    after a run where every goal is proved, replace
+#                  proofs/wp-cache/ by the valid entries of this run's
+#                  per-goal cache (make prove-seed: run with an empty cache)
 # Exit 0 only if every goal of every selected target is proved.
 #
 # The cache has two levels, both keyed by content, never by time or name:
@@ -28,10 +33,18 @@
 #    whose content changed; a goal whose content changed is always proved.
 # Only fully proved targets are stored at the first level: a failure is
 # always recomputed.
+# The per-goal level is seeded from proofs/wp-cache/ (committed, written by
+# `make prove-seed` from a run with an empty cache; only "valid" verdicts,
+# only used when its `versions` file matches the installed provers), so a
+# fresh clone (CI) replays the proved goals instead of proving them again.
+# Frama-C still generates every goal from the current sources; a goal whose
+# text differs from every seeded one is proved.  The seed is copied in
+# without overwriting; `--no-seed` or `--no-cache` skips it.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 set_name=prove src=$root out=$root/build/proofs fct_override= timeout_override=
-prop_override= cache=$root/build/proofs-cache use_cache=1
+prop_override= cache=$root/build/proofs-cache use_cache=1 use_seed=1 save_seed=0
+seed=$root/proofs/wp-cache jobs=2
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -42,8 +55,11 @@ while [ $# -gt 0 ]; do
         --prop) prop_override=$2; shift 2 ;;
         --timeout) timeout_override=$2; shift 2 ;;
         --no-cache) use_cache=0; shift ;;
+        --no-seed) use_seed=0; shift ;;
+        --jobs) jobs=$2; shift 2 ;;
+        --save-seed) save_seed=1 use_seed=0; shift ;;
         --cache) cache=$2; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "prove.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -53,6 +69,18 @@ mkdir -p "$out"; out=$(cd "$out" && pwd)
 export WHY3CONFIG=$out/why3.conf
 "$root/proofs/why3/setup.sh" "$WHY3CONFIG" || exit 2
 [ $use_cache = 1 ] && { mkdir -p "$cache/wp" "$cache/targets"; cache=$(cd "$cache" && pwd); }
+# The versions the seed's verdicts were obtained with.
+prover_versions() {
+    { frama-c -version; why3 --version; z3 --version; cvc4 --version | head -n 1
+      cvc5 --version | head -n 1; } 2>&1
+}
+if [ $use_cache = 1 ] && [ $use_seed = 1 ] && [ -f "$seed/versions" ]; then
+    if [ "$(prover_versions)" = "$(cat "$seed/versions")" ]; then
+        cp -n "$seed"/*.json "$cache/wp/" 2>/dev/null
+    else
+        echo "prove.sh: proofs/wp-cache was made with other prover versions: not used" >&2
+    fi
+fi
 
 # Everything a result depends on besides the sources: tool versions, this
 # script and the why3 set-up (drivers, prover command lines).
@@ -84,15 +112,13 @@ fc_libc=$(frama-c -print-share-path)/libc
 [ $use_cache = 1 ] && tools=$(tools_digest)
 
 summary=$out/summary.tsv
-printf 'target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals\n' > "$summary"
+printf 'target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals\tproperties\n' > "$summary"
 tot_p=0 tot_n=0 status=0 ran=0 hits=0 t_all=$(date +%s)
-while IFS=$'\t' read -r name tset model file fcts timeout; do
-    case "$name" in ''|'#'*) continue ;; esac
-    if [ ${#targets[@]} -gt 0 ]; then
-        want=0; for t in "${targets[@]}"; do [ "$t" = "$name" ] && want=1; done
-        [ $want = 1 ] || continue
-    elif [ "$tset" != "$set_name" ]; then continue; fi
-    ran=$((ran + 1))
+# One target (its row's fields) -> $out/NAME/: stdout (what it printed),
+# row (its summary line), status ("proved total cached" or "2" on a bad row).
+run_target() {
+    local name=$1 model=$2 file=$3 fcts=$4 timeout=$5
+    local dir args key row defs entry p n wall provers open t0 rc line wpcache base
     [ -n "$fct_override" ] && fcts=$fct_override
     [ -n "$timeout_override" ] && timeout=$timeout_override
     dir=$out/$name; rm -rf "$dir"; mkdir -p "$dir"
@@ -104,7 +130,7 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
         ieee-default) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
                      -wp-model float -wp-prover cvc5) ;;
         gappa) args=() ;;
-        *) echo "prove.sh: $name: unknown model '$model'" >&2; exit 2 ;;
+        *) echo "prove.sh: $name: unknown model '$model'" >&2; echo 2 > "$dir/status"; return ;;
     esac
     case "$model:$fcts" in
         gappa:*) ;;
@@ -130,16 +156,14 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
     fi
     if [ -n "$row" ]; then
         IFS=$'\t' read -r _ _ p n wall provers open <<<"$row"
-        hits=$((hits + 1))
         sed -n '/^\[wp\] Proved goals/,/^\[wp\] [^P]/p' "$dir/log" | grep -E '^(\[wp\] Proved|  )'
         printf '%s: %s / %s (cached: same digest %.12s as a run that took %.0f s)\n' \
             "$name" "$p" "$n" "$key" "$wall"
         # The row says where the result came from: provers "... (cached)".
         printf '%s\t%s\t%s\t%s\t%s\t%s (cached)\t%s\n' "$name" "$model" "$p" "$n" "$wall" \
-            "$provers" "$open" >> "$summary"
-        tot_p=$((tot_p + p)); tot_n=$((tot_n + n))
-        [ "$p" -eq "$n" ] || status=1
-        continue
+            "$provers" "$open" > "$dir/row"
+        echo "$p $n 1" > "$dir/status"
+        return
     fi
     t0=$(date +%s%N)
     if [ "$model" = gappa ]; then
@@ -190,15 +214,58 @@ while IFS=$'\t' read -r name tset model file fcts timeout; do
     [ -n "$open" ] && echo "   open: $open"
     printf '%s: %s / %s in %.0f s\n' "$name" "$p" "$n" "$wall"
     row=$(printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s' "$name" "$model" "$p" "$n" "$wall" "$provers" "$open")
-    printf '%s\n' "$row" >> "$summary"
+    printf '%s\n' "$row" > "$dir/row"
     if [ $use_cache = 1 ] && [ "$p" -eq "$n" ] && [ "$n" -gt 0 ]; then
         cp "$dir/log" "$entry.log"
         printf '%s\n' "$row" > "$entry.row.tmp" && mv "$entry.row.tmp" "$entry.row"   # last: complete
     fi
-    tot_p=$((tot_p + p)); tot_n=$((tot_n + n))
-    [ "$p" -eq "$n" ] || status=1
+    echo "$p $n 0" > "$dir/status"
+}
+
+# The selected rows, in table order.
+rows=()
+while IFS=$'\t' read -r name tset model file fcts timeout props; do
+    case "$name" in ''|'#'*) continue ;; esac
+    if [ ${#targets[@]} -gt 0 ]; then
+        want=0; for t in "${targets[@]}"; do [ "$t" = "$name" ] && want=1; done
+        [ $want = 1 ] || continue
+    elif [ "$tset" != "$set_name" ]; then continue; fi
+    rows+=("$name"$'\t'"$model"$'\t'"$file"$'\t'"$fcts"$'\t'"$timeout"$'\t'"$props")
 done < "$root/proofs/targets.tsv"
+# Two targets at a time (--jobs): with the goals cached, a target is one
+# single-threaded Frama-C process; with provers running, 2 x -wp-par 2 on 2
+# cores only lengthens waits, and the time limits are generous.  Output is
+# printed per target in table order once all have finished.
+running=0
+for r in "${rows[@]}"; do
+    IFS=$'\t' read -r name model file fcts timeout _ <<<"$r"
+    run_target "$name" "$model" "$file" "$fcts" "$timeout" > "$out/$name.stdout" 2>&1 &
+    running=$((running + 1))
+    [ $running -ge "$jobs" ] && { wait -n; running=$((running - 1)); }
+done
+wait
+for r in "${rows[@]}"; do
+    name=${r%%$'\t'*}; ran=$((ran + 1))
+    cat "$out/$name.stdout"; rm -f "$out/$name.stdout"
+    read -r p n c < "$out/$name/status" 2>/dev/null || { p=0 n=1 c=0; }
+    [ "$p" = 2 ] && [ -z "$n" ] && exit 2
+    [ -f "$out/$name/row" ] && printf '%s\t%s\n' "$(cat "$out/$name/row")" "${r##*$'\t'}" >> "$summary"
+    tot_p=$((tot_p + p)); tot_n=$((tot_n + n)); hits=$((hits + c))
+    [ "$p" -eq "$n" ] || status=1
+done
 [ $ran -gt 0 ] || { echo "prove.sh: no target selected" >&2; exit 2; }
 cached=; [ $use_cache = 1 ] && cached=", $hits of them from the cache"
 echo "== total: Proved goals: $tot_p / $tot_n ($ran targets$cached, $(( $(date +%s) - t_all )) s); summary in $summary"
+if [ $save_seed = 1 ]; then
+    if [ $status = 0 ] && [ $use_cache = 1 ]; then
+        rm -rf "$seed.new"; mkdir -p "$seed.new"
+        grep -l '"verdict": "valid"' "$cache"/wp/*.json | xargs -r cp -t "$seed.new"
+        prover_versions > "$seed.new/versions"
+        cp "$seed/README.md" "$seed.new/" 2>/dev/null
+        rm -rf "$seed"; mv "$seed.new" "$seed"
+        echo "prove.sh: proofs/wp-cache: $(ls "$seed"/*.json | wc -l) valid goal results saved"
+    else
+        echo "prove.sh: --save-seed: not every goal proved (or --no-cache): seed unchanged" >&2
+    fi
+fi
 exit $status

@@ -6,7 +6,7 @@
 #  3. the proof cache cannot hide an edit: on a scratch copy, an unchanged
 #     kernel is proved then found in the cache, an edited one is proved
 #     again and fails;
-#  4. mutation self-test: each mutant is applied to a TEMPORARY copy of
+#  4. mutation self-test (two at a time, alongside steps 1-3): each mutant is applied to a TEMPORARY copy of
 #     kernels/ and proofs/, the relevant proof target runs on the copy
 #     WITHOUT the cache, restricted to the function and properties the
 #     mutant breaks, and the mutant passes only if the proof then FAILS; the
@@ -18,6 +18,66 @@ passed=0 failed=0 t_start=$(date +%s)
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+# ---- 4. mutants (run from here on, reported in step 4): name | target | function | properties | file | sed expression
+# Only the mutated function is proved, and only the properties the mutant
+# breaks (step 1 proves them on the unmutated code, in the same target), with
+# shorter timeouts (a false goal costs a full timeout per prover): 10 s real,
+# 40 s IEEE, against a slowest proved goal of about 3 s real and 18 s IEEE in
+# step 1 on a loaded machine.  Never the cache.  The goals that caught each
+# mutant are printed, so a catch by a merely slow goal would show.
+mutants=(
+  "v-update-sign|ref64-plain|ref64_elem_plain|step_v|kernels/rms_ref64.c|s/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp - (1.0 - beta) * gv * gv;/"
+  "loop-bound-le|ref64-plain|ref64_step_plain|idx|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
+  "write-wrong-index|ref64-plain|ref64_step_plain|done_t|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
+  "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
+  "no-centered-clamp-ieee|ref64-options-ieee|ref64_elem|clamp_nonneg|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "lemma-theta-constant|lemmas-real|@theta_err_f|-|proofs/logic/rms_logic.acsl|s/(6.0 + 5.0 \* u32)/(5.0 + 5.0 * u32)/"
+  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
+  "gappa-v-bound-2u|fused-error-gappa|fused_step_v|-|proofs/gappa/fused_step_v.g|s/0x3.0001p-24/0x2p-24/g"
+  "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
+  "gappa-coef-unrounded|fused-error-gappa|fused_step_cfg|-|proofs/gappa/fused_step_cfg.g|s/^b = rnd(beta); w = rnd(rnd64(1 - beta));/b = rnd(beta); w = rnd(rnd64(1 - beta + 0x1p-20));/"
+)
+# Two mutants at a time (each one WP job, -wp-par 2), started in the
+# background before step 1 so that they overlap make prove (whose goals come
+# mostly from the cache: single-threaded Frama-C) instead of following it.
+# A false goal costs its full (wall-clock) timeout whatever the load.  Each
+# mutant writes its verdict to $work/<name>/verdict; they are reported in
+# table order in step 4.
+run_mutant() {   # the mutant's row -> $work/<name>/verdict ("PASS ..." or "FAIL ...")
+    local name target fct prop file expr copy t0 to rc total caught
+    IFS='|' read -r name target fct prop file expr <<<"$1"
+    copy=$work/$name; mkdir -p "$copy/proofs"
+    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
+    sed -i -e "$expr" "$copy/$file"
+    if cmp -s "$file" "$copy/$file"; then
+        echo "FAIL mutant $name: the mutation did not apply to $file" > "$copy/verdict"; return
+    fi
+    echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')" > "$copy/verdict"
+    t0=$(date +%s)
+    case "$target" in *-ieee) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
+    popt=(); [ "$prop" != - ] && popt=(--prop "$prop")
+    proofs/prove.sh --no-cache --src "$copy" --out "$copy/out" --fct "$fct" "${popt[@]}" \
+        --timeout "$to" "$target" > "$copy/log" 2>&1
+    rc=$?
+    total=$(grep -E '^== total' "$copy/log" | sed 's/^== total: //; s/ (.*//')
+    caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |
+             tr ',' '\n' | sed -E 's/^typed_(real_)?//' | paste -sd' ')
+    if [ "$rc" -eq 1 ] && [ -n "$caught" ]; then
+        echo "PASS mutant $name caught ($total, $(( $(date +%s) - t0 )) s) by: $caught" >> "$copy/verdict"
+    else
+        { echo "FAIL mutant $name NOT caught (exit $rc, $total)"; tail -n 5 "$copy/log"; } >> "$copy/verdict"
+    fi
+}
+t_mut=$(date +%s)
+( running=0
+  for m in "${mutants[@]}"; do
+      run_mutant "$m" & running=$((running + 1))
+      [ $running -ge 2 ] && { wait -n; running=$((running - 1)); }
+  done
+  wait ) &
+mutants_pid=$!
 
 # ---- 1. make prove
 echo "-- make prove"
@@ -71,48 +131,19 @@ else
     fail "cache: the edited kernel was not caught (exit $rc3)"; tail -n 3 "$copy/edited.log"
 fi
 
-# ---- 4. mutants: name | target | function | properties | file | sed expression
-# Only the mutated function is proved, and only the properties the mutant
-# breaks (step 1 proves them on the unmutated code, in the same target), with
-# shorter timeouts (a false goal costs a full timeout per prover): 10 s real,
-# 40 s IEEE, against a slowest proved goal of about 3 s real and 18 s IEEE in
-# step 1 on a loaded machine.  Never the cache.  The goals that caught each
-# mutant are printed, so a catch by a merely slow goal would show.
-mutants=(
-  "v-update-sign|ref64-plain|ref64_elem_plain|step_v|kernels/rms_ref64.c|s/double vn = beta \* \*vp + (1.0 - beta) \* gv \* gv;/double vn = beta * *vp - (1.0 - beta) * gv * gv;/"
-  "loop-bound-le|ref64-plain|ref64_step_plain|idx|kernels/rms_ref64.c|/ref64_step_plain(size_t n/,/^}/s/i < n; i++/i <= n; i++/"
-  "write-wrong-index|ref64-plain|ref64_step_plain|done_t|kernels/rms_ref64.c|s/ref64_elem_plain(&theta\[i\], &v\[i\]/ref64_elem_plain(\&theta[i + 1], \&v[i]/"
-  "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
-  "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
-  "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
-  "gappa-v-bound-2u|fused-error-gappa|fused_step_v|-|proofs/gappa/fused_step_v.g|s/0x3.0001p-24/0x2p-24/g"
-  "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
-  "gappa-coef-unrounded|fused-error-gappa|fused_step_cfg|-|proofs/gappa/fused_step_cfg.g|s/^b = rnd(beta); w = rnd(rnd64(1 - beta));/b = rnd(beta); w = rnd(rnd64(1 - beta + 0x1p-20));/"
-)
+# ---- 4. the mutants' verdicts
+wait "$mutants_pid"
 for m in "${mutants[@]}"; do
-    IFS='|' read -r name target fct prop file expr <<<"$m"
-    copy=$work/$name; mkdir -p "$copy/proofs"
-    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
-    sed -i -e "$expr" "$copy/$file"
-    if cmp -s "$file" "$copy/$file"; then
-        fail "mutant $name: the mutation did not apply to $file"; continue
-    fi
-    echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')"
-    t0=$(date +%s)
-    case "$target" in *-ieee) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
-    popt=(); [ "$prop" != - ] && popt=(--prop "$prop")
-    proofs/prove.sh --no-cache --src "$copy" --out "$copy/out" --fct "$fct" "${popt[@]}" \
-        --timeout "$to" "$target" > "$copy/log" 2>&1
-    rc=$?
-    total=$(grep -E '^== total' "$copy/log" | sed 's/^== total: //; s/ (.*//')
-    caught=$(awk -F'\t' 'NR > 1 && $7 != "" {print $7}' "$copy/out/summary.tsv" 2>/dev/null |
-             tr ',' '\n' | sed -E 's/^typed_(real_)?//' | paste -sd' ')
-    if [ "$rc" -eq 1 ] && [ -n "$caught" ]; then
-        pass "mutant $name caught ($total, $(( $(date +%s) - t0 )) s) by: $caught"
-    else
-        fail "mutant $name NOT caught (exit $rc, $total)"; tail -n 5 "$copy/log"
-    fi
+    name=${m%%|*}
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) pass "${line#PASS }" ;;
+            "FAIL "*) fail "${line#FAIL }" ;;
+            *) echo "$line" ;;
+        esac
+    done < "$work/$name/verdict"
 done
+echo "mutants took $(( $(date +%s) - t_mut )) s"
 
 echo "proof stage took $(( $(date +%s) - t_start )) s"
 echo "$passed passed, $failed failed"

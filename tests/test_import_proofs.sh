@@ -22,6 +22,19 @@ got=$(sqlite3 -separator ' ' "$d/r.db" "SELECT target, model, proved, total, wal
 want="ref64-plain real 62 62 21.5 - 1|fused-plain-ieee ieee 31 33 40.0 typed_a,typed_b 1"
 [ "$got" = "$want" ]; ok $? "rows: got '$got', want '$want'"
 
+# The current header has a properties column (what the target proves).
+printf '%s\n%s\n' "$hdr${tab}properties" \
+  "ref64-options-ieee${tab}ieee${tab}57${tab}57${tab}18.0${tab}CVC5:5${tab}${tab}centered clamp: sqrt argument >= 0" > "$d/props.tsv"
+"$RMSBENCH" import-proofs "$d/props.tsv" --db "$d/p.db" > "$d/out" 2>&1; rc=$?
+got=$(sqlite3 -separator ' ' "$d/p.db" "SELECT target, model, proved, properties FROM proofs" 2>&1)
+[ $rc = 0 ] && [ "$got" = "ref64-options-ieee ieee 57 centered clamp: sqrt argument >= 0" ]
+ok $? "properties column: exit $rc, row '$got'"
+got=$(sqlite3 "$d/r.db" "SELECT count(*) FROM proofs WHERE properties IS NULL")
+[ "$got" = 2 ]; ok $? "an old 7-column summary gets NULL properties ($got rows)"
+printf '%s\n%s\n' "$hdr${tab}properties" "x${tab}real${tab}1${tab}1${tab}1.0${tab}Qed:1${tab}" > "$d/short8.tsv"
+"$RMSBENCH" import-proofs "$d/short8.tsv" --db "$d/p.db" > /dev/null 2> "$d/err"; rc=$?
+[ $rc = 2 ] && grep -q 'expected 8' "$d/err"; ok $? "a 7-field row under the 8-column header: exit $rc"
+
 bad() {   # name, file content (without header unless given)
     local name=$1 content=$2
     printf '%s\n' "$content" > "$d/$name.tsv"

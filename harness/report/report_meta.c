@@ -252,17 +252,19 @@ void section_proofs(report *r, sqlite3 *db)
         rep_strong(r, "FAIL: %lld target%s with unproved goals; %lld of %lld goals proved.",
                    failing, failing == 1 ? "" : "s", proved, total);
     proof_exploratory_item(r, db, 1);
-    rep_table(r, 8, "target", "model", "result", "goals proved", "time (s)", "provers",
-              "open goals", "commit, date");
+    rep_table(r, 9, "target", "properties", "model", "result", "goals proved", "time (s)",
+              "provers", "open goals", "commit, date");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-            "SELECT target, model, proved, total, wall_s, provers, open_goals, git_commit, created_at"
+            "SELECT target, model, proved, total, wall_s, provers, open_goals, git_commit, created_at,"
+            "       properties"
             " FROM proofs WHERE id IN (SELECT max(id) FROM proofs GROUP BY target, model)"
             " ORDER BY target, model", -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             long long p = sqlite3_column_int64(st, 2), t = sqlite3_column_int64(st, 3);
             char w[32];
             rep_cell(r, "%s", col(st, 0));
+            rep_cell(r, "%s", *col(st, 9) ? col(st, 9) : "-");
             rep_cell(r, "%s: %s", col(st, 1), proof_model_words(col(st, 1)));
             int explore = strlen(col(st, 1)) >= 8 && !strcmp(col(st, 1) + strlen(col(st, 1)) - 8, "-default");
             rep_cell(r, "%s", p == t && t > 0 ? "PASS" : explore ? "open goals (exploratory)" : "FAIL");
@@ -284,7 +286,8 @@ void section_proofs(report *r, sqlite3 *db)
                 "Model 'ieee' (WP's float model): every operation rounds as IEEE-754 does on "
                 "this machine, with infinities and NaN allowed as values, so the properties hold "
                 "for the arithmetic the machine really does (v is never NaN and >= 0 for any "
-                "non-NaN gradient). Model 'ieee-default' also requires that no operation "
+                "non-NaN gradient; the centered clamp keeps sqrt's argument >= 0, and finite while v "
+                "is). Model 'ieee-default' also requires that no operation "
                 "overflows under the stated input bounds; it is exploratory (make prove-float) "
                 "and its open goals are listed rather than hidden. Model 'gappa': the "
                 "rounding-error bound of the float plain step (binary32, round to nearest), "
@@ -292,7 +295,9 @@ void section_proofs(report *r, sqlite3 *db)
                 "one goal per script in proofs/gappa. A time marked 'cached' in the provers "
                 "column is the time of the run whose result was reused: make prove reuses a "
                 "result only when the kernel, contract, logic files, tool versions and flags "
-                "hash to the same digest. Only the kernels listed as "
+                "hash to the same digest; below that, single goals are replayed from WP's cache "
+                "(seeded from proofs/wp-cache) only when their full prover input is unchanged. "
+                "Only the kernels listed as "
                 "targets are proved; the other kernels are checked against ref64 by tests.");
 }
 

@@ -9,21 +9,24 @@
 #include "cli/command.h"
 #include "store/db.h"
 
-#define PROOF_HEADER "target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals"
-enum { PROOF_FIELDS = 7, MAX_ROWS = 1000 };
+/* The header of prove.sh's summary; files written before the properties
+ * column (7 fields) are still accepted and get a NULL properties. */
+#define PROOF_HEADER_7 "target\tmodel\tproved\ttotal\twall_s\tprovers\topen_goals"
+#define PROOF_HEADER PROOF_HEADER_7 "\tproperties"
+enum { PROOF_FIELDS = 8, MAX_ROWS = 1000 };
 
 typedef struct proof_row {
-    char *field[PROOF_FIELDS];   /* pointers into the line buffer */
+    char *field[PROOF_FIELDS];   /* pointers into the line buffer; [7] NULL if absent */
     long proved, total;
     double wall_s;
 } proof_row;
 
-/* Split line in place on tabs into exactly PROOF_FIELDS fields. */
-static int split_tabs(char *line, char **field)
+/* Split line in place on tabs into exactly nfields fields. */
+static int split_tabs(char *line, char **field, int nfields)
 {
     int n = 0;
     for (char *p = line;; ) {
-        if (n == PROOF_FIELDS)
+        if (n == nfields)
             return -1;
         field[n++] = p;
         char *tab = strchr(p, '\t');
@@ -32,13 +35,14 @@ static int split_tabs(char *line, char **field)
         *tab = '\0';
         p = tab + 1;
     }
-    return n == PROOF_FIELDS ? 0 : -1;
+    return n == nfields ? 0 : -1;
 }
 
-static void parse_row(proof_row *r, char *line, const char *path, int lineno)
+static void parse_row(proof_row *r, char *line, int nfields, const char *path, int lineno)
 {
-    if (split_tabs(line, r->field))
-        cli_die("%s:%d: expected %d tab-separated fields", path, lineno, PROOF_FIELDS);
+    r->field[PROOF_FIELDS - 1] = NULL;
+    if (split_tabs(line, r->field, nfields))
+        cli_die("%s:%d: expected %d tab-separated fields", path, lineno, nfields);
     if (!*r->field[0] || !*r->field[1])
         cli_die("%s:%d: empty target or model", path, lineno);
     if (parse_long(r->field[2], &r->proved) || r->proved < 0)
@@ -64,7 +68,7 @@ static int insert_rows(sqlite3 *db, const proof_row *rows, int nrows,
         goto fail;
     if (sqlite3_prepare_v2(db,
             "INSERT INTO proofs (machine_id, target, model, proved, total, wall_s,"
-            " provers, open_goals, git_commit) VALUES (?,?,?,?,?,?,?,?,?)",
+            " provers, open_goals, git_commit, properties) VALUES (?,?,?,?,?,?,?,?,?,?)",
             -1, &st, NULL) != SQLITE_OK)
         goto sqlfail;
     for (int i = 0; i < nrows; i++) {
@@ -82,6 +86,10 @@ static int insert_rows(sqlite3 *db, const proof_row *rows, int nrows,
         else
             sqlite3_bind_null(st, 8);
         sqlite3_bind_text(st, 9, mi.git_commit, -1, SQLITE_STATIC);
+        if (r->field[7] && *r->field[7])
+            sqlite3_bind_text(st, 10, r->field[7], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 10);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto sqlfail;
     }
@@ -105,8 +113,9 @@ const cli_command cmd_import_proofs = {
     CLI_DB_FILE_COMMAND, .main = import_main,
     .epilogue =
         "Record the goal counts of a proof run (build/proofs/summary.tsv, written\n"
-        "by `make prove`) in the proofs table, one row per target, tagged with\n"
-        "this machine and the git commit.  Nothing is written if any line is bad.\n"
+        "by `make prove`) in the proofs table, one row per target (its model, goal\n"
+        "counts, time, provers, open goals and the properties it proves, in words),\n"
+        "tagged with this machine and the git commit.  Nothing is written if any line is bad.\n"
         "Exit status: 0 imported; 1 the database could not take the rows (a full\n"
         "disk, an I/O error: nothing imported); 2 a bad file or database (nothing\n"
         "written).\n",
@@ -121,7 +130,7 @@ static int import_main(void *args)
         cli_die("cannot read '%s'", path);
     static proof_row rows[MAX_ROWS];
     char *lines[MAX_ROWS];
-    int nrows = 0, lineno = 0;
+    int nrows = 0, lineno = 0, nfields = PROOF_FIELDS;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -130,7 +139,9 @@ static int import_main(void *args)
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         if (lineno == 1) {
-            if (strcmp(line, PROOF_HEADER))
+            if (!strcmp(line, PROOF_HEADER_7))
+                nfields = PROOF_FIELDS - 1;
+            else if (strcmp(line, PROOF_HEADER))
                 cli_die("%s: not a proof summary (first line is not the header '%s')",
                         path, "target\\tmodel\\tproved...");
             continue;
@@ -142,7 +153,7 @@ static int import_main(void *args)
         lines[nrows] = strdup(line);
         if (!lines[nrows])
             cli_die("out of memory");
-        parse_row(&rows[nrows], lines[nrows], path, lineno);
+        parse_row(&rows[nrows], lines[nrows], nfields, path, lineno);
         nrows++;
     }
     free(line);

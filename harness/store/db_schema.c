@@ -193,6 +193,11 @@ static const char *const MIGRATIONS[] = {
     "  state_rounding = ifnull(json_extract(config_json, '$.state_rounding'), 'nearest'),"
     "  state_block = ifnull(json_extract(config_json, '$.state_block'), 256)"
     " WHERE json_valid(config_json) AND json_extract(config_json, '$.state') IS NOT NULL;",
+
+    /* 7 -> 8: proofs.properties: what a proof target proves, in words (the
+     * properties column of proofs/targets.tsv), for the report's table of
+     * property x model x status x time. */
+    "ALTER TABLE proofs ADD COLUMN properties TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
