@@ -16,7 +16,7 @@ perf-study: $(BIN)
 
 .PHONY: perf-study
 
-## perf-figures: issue 16's ratio tables in one go (roofs at 2^24/2^26, fast/exact, vs PyTorch per n and per model, scaling; 1 and 2 threads; ~5-8 min)
+## perf-figures: issue 16's ratio tables in one go (roofs at 2^24/2^26, fast/exact, vs PyTorch per n and per model, scaling; 1 and 2 threads; ~8 min)
 perf-figures: $(BIN)
 	@scripts/perf-figures.sh $(BIN)
 

@@ -17,14 +17,15 @@
 # after is printed with them (a busy machine shows up in the roof ratios
 # less than in the times, and in the 2-thread figures most).
 #
-# About 5-8 minutes on a 2-core Xeon.  Environment:
+# About 8 minutes on a 2-core Xeon (11 under load 6-9 with 7 and 5 reps:
+# hence 5 and 3).  Environment:
 #   FIG_DIR      where the database, the perf tables and logs go
 #                (default results/perf-figures-UTCSTAMP)
 #   FIG_SIZES    default 1e4,1e5,1e6,1e7,2^24,2^26 (2^26 dropped, and said so,
 #                when less than 6 GiB of memory is available)
-#   FIG_THREADS  default 1,2          FIG_REPS    default 7 (sizes)
+#   FIG_THREADS  default 1,2          FIG_REPS    default 5 (sizes)
 #   FIG_MODELS   default resnet50,bert_base,gpt2_small
-#   FIG_MREPS    default 5 (models)   FIG_PEER    auto|torch|none (default auto)
+#   FIG_MREPS    default 3 (models)   FIG_PEER    auto|torch|none (default auto)
 # Exit status: that of the perf runs (1 if a kernel failed validation or the
 # peer failed), 2 on bad use.
 set -eu
@@ -34,9 +35,9 @@ command -v sqlite3 >/dev/null || { echo "perf-figures: sqlite3 is not installed"
 out=${FIG_DIR:-results/perf-figures-$(date -u +%Y%m%dT%H%M%SZ)}
 sizes=${FIG_SIZES:-1e4,1e5,1e6,1e7,2^24,2^26}
 threads=${FIG_THREADS:-1,2}
-reps=${FIG_REPS:-7}
+reps=${FIG_REPS:-5}
 models=${FIG_MODELS:-resnet50,bert_base,gpt2_small}
-mreps=${FIG_MREPS:-5}
+mreps=${FIG_MREPS:-3}
 peer=${FIG_PEER:-auto}
 mkdir -p "$out"
 db=$out/perf.db
@@ -47,8 +48,9 @@ if [ "${avail_kib:-0}" -lt $((6 * 1024 * 1024)) ] && [ -z "${FIG_SIZES:-}" ]; th
     sizes=1e4,1e5,1e6,1e7,2^24
     echo "perf-figures: less than 6 GiB available: 2^26 left out" >&2
 fi
-# every float kernel this CPU runs, but naive (two passes, not a contender)
-kernels=$("$bin" list kernels | awk 'NR > 1 && $2 == "yes" && $1 != "ref64" && $1 != "naive" {print $1}' |
+# every float kernel this CPU runs, but naive (two passes, not a contender):
+# the first block of `list kernels` (the low-precision block follows a blank line)
+kernels=$("$bin" list kernels | awk 'NF == 0 {exit} NR > 1 && $2 == "yes" && $1 != "ref64" && $1 != "naive" {print $1}' |
           paste -sd, -)
 [ -n "$kernels" ] || { echo "perf-figures: no kernel runs here" >&2; exit 1; }
 
@@ -62,10 +64,11 @@ echo "perf-figures: kernels $kernels; sizes $sizes; threads $threads; models $mo
 "$bin" perf --kernel "$kernels" --sizes "$sizes" --threads "$threads" --reps "$reps" \
     --peer "$peer" --db "$db" >"$out/sizes.txt" 2>"$out/sizes.log" || status=$?
 load_mid=$(load)
+t1=$(date +%s)
 "$bin" perf --model "$models" --kernel auto,fastest --threads "$threads" --reps "$mreps" \
     --peer "$peer" --db "$db" >"$out/models.txt" 2>"$out/models.log" || status=$((status ? status : $?))
 load_end=$(load)
-secs=$(( $(date +%s) - t0 ))
+t2=$(date +%s)
 
 q() { sqlite3 -header -column "$db" "$1"; }
 # SQL: X printed with FMT (default %.2f), '-' when there is no such figure
@@ -90,7 +93,7 @@ cat <<EOF
 # rmsbench perf figures (issue 16 closing note)
 # CPU: $cpu; $(nproc) cores; $(lscpu 2>/dev/null | sed -n 's/^L3 cache:[[:space:]]*/L3 /p' | head -n 1)
 # commit $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); PyTorch $torch via /usr/bin/python3
-# $(date -u '+%Y-%m-%d %H:%M UTC'); $secs s; load average (1, 5, 15 min): $load_start at start, $load_mid between the runs, $load_end at the end
+# $(date -u '+%Y-%m-%d %H:%M UTC'); sizes $((t1 - t0)) s, models $((t2 - t1)) s; load average (1, 5, 15 min): $load_start at start, $load_mid between the runs, $load_end at the end
 # command: $bin perf --kernel $kernels --sizes $sizes --threads $threads --reps $reps --peer $peer
 #          $bin perf --model $models --kernel auto,fastest --threads $threads --reps $mreps --peer $peer
 # every ratio is of two figures from the same run (medians over the reps); full tables: $out/sizes.txt, $out/models.txt
@@ -137,7 +140,8 @@ q "SELECT k.kernel, k.threads $(size_cols "(SELECT min(p.ns_per_elem) FROM perf 
 
 echo
 echo "## 5. whole-model step: against its memory roof (target >= 0.9) and against PyTorch's faster step"
-echo "##    (1 thread targets: resnet50 >= 1.4, gpt2_small >= 3)"
+echo "##    (1 thread targets: resnet50 >= 1.4, gpt2_small >= 3); ceiling = torch_ms / roof_ms, the most"
+echo "##    that any step at the memory roof could gain over PyTorch here"
 torch_ms="(SELECT min(p.ms_per_step) FROM perf_models p WHERE p.source = 'pytorch'
            AND p.model = m.model AND p.threads = m.threads)"
 q "SELECT m.model, m.kernel, m.threads, m.params, printf('%.1f', m.ms_per_step) AS ms,
@@ -145,7 +149,7 @@ q "SELECT m.model, m.kernel, m.threads, m.params, printf('%.1f', m.ms_per_step) 
         $(num "$torch_ms" %.1f) AS torch_ms,
         ifnull((SELECT p.kernel FROM perf_models p WHERE p.source = 'pytorch' AND p.model = m.model
                 AND p.threads = m.threads ORDER BY p.ms_per_step LIMIT 1), '-') AS torch_step,
-        $(num "$torch_ms / m.ms_per_step") AS vs_torch
+        $(num "$torch_ms / m.ms_per_step") AS vs_torch, $(num "$torch_ms / m.roof_ms") AS ceiling
    FROM perf_models m WHERE m.source = 'rmsbench' ORDER BY m.model, m.kernel, m.threads"
 
 echo
