@@ -212,6 +212,8 @@ typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
         v[i] >= vlow0(\old(c->beta), \old(g[i]));
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
+      ensures step_bound: \forall integer i; 0 <= i < n ==>
+        \abs(theta[i] - \old(theta[i])) <= \old(c->lr) / \sqrt(1.0 - \old(c->beta));
     behavior options:
       assumes !cfg_plain(*c);
       ensures v_exact: \forall integer i; 0 <= i < n ==>
@@ -276,6 +278,8 @@ void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
         v[i] >= vlow0(\old(c->beta), \old(g[i]));
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
+      ensures step_bound: \forall integer i; 0 <= i < n ==>
+        \abs(theta[i] - \old(theta[i])) <= \old(c->lr) / \sqrt(1.0 - \old(c->beta));
     behavior options:
       assumes !cfg_plain(*c);
     complete behaviors;

@@ -13,12 +13,14 @@
     requires beta_range: 0.0 <= beta < 1.0;
     requires omb_def: omb == 1.0 - beta;
     requires eps_pos: eps > 0.0;
+    requires lr_nonneg: lr >= 0.0;
     requires v_in: *vp >= 0.0;
     assigns *tp, *vp;
     ensures v_exact: *vp == vnext(beta, \old(*vp), gv);
     ensures v_nonneg: *vp >= 0.0;
     ensures v_lower: *vp >= vlow0(beta, gv);
     ensures t_exact: *tp == tnext(\old(*tp), lr, gv, *vp, eps);
+    ensures t_step: \abs(*tp - \old(*tp)) <= lr / \sqrt(1.0 - beta);
 */
 #else
 /*@ requires valid: \valid(tp) && \valid(vp);
@@ -65,6 +67,7 @@ static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
     requires beta_range: 0.0 <= beta < 1.0;
     requires omb_def: omb == 1.0 - beta;
     requires eps_pos: eps > 0.0;
+    requires lr_nonneg: lr >= 0.0;
     requires v_nonneg: \forall integer i; 0 <= i < n ==> v[i] >= 0.0;
     assigns theta[0 .. n-1], v[0 .. n-1];
     ensures v_exact: \forall integer i; 0 <= i < n ==> v[i] == vnext(beta, \old(v[i]), g[i]);
@@ -72,6 +75,8 @@ static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
     ensures v_lower: \forall integer i; 0 <= i < n ==> v[i] >= vlow0(beta, g[i]);
     ensures theta_exact: \forall integer i; 0 <= i < n ==>
       theta[i] == tnext(\old(theta[i]), lr, g[i], v[i], eps);
+    ensures step_bound: \forall integer i; 0 <= i < n ==>
+      \abs(theta[i] - \old(theta[i])) <= lr / \sqrt(1.0 - beta);
 */
 #else
 /*@ requires n_bound: n <= 0x7fffffff;
@@ -99,6 +104,8 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
           v[k] >= vlow0(beta, g[k]);
         loop invariant done_t: \forall integer k; 0 <= k < i ==>
           theta[k] == tnext(\at(theta[k], Pre), lr, g[k], v[k], eps);
+        loop invariant done_step: \forall integer k; 0 <= k < i ==>
+          \abs(theta[k] - \at(theta[k], Pre)) <= lr / \sqrt(1.0 - beta);
         loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
         loop invariant todo_t: \forall integer k; i <= k < n ==> theta[k] == \at(theta[k], Pre);
         loop assigns i, theta[0 .. n-1], v[0 .. n-1];

@@ -106,7 +106,11 @@ target_digest() {   # row, cpp defines, args...
       fi
       for f in "$src/$file"/* "$src"/proofs/logic/*; do
           [ -f "$f" ] && { echo "== ${f#$src/}"; cat "$f"; }
-      done; } | sha256sum | cut -c1-64
+      done
+      # the C files a Gappa script quotes ("# C FILE:TEXT")
+      [ -d "$src/$file" ] && grep -h '^# C ' "$src/$file"/*.g 2>/dev/null |
+          sed -E 's/^# C ([^:]*):.*/\1/' | sort -u | while read -r cf; do
+              echo "== $cf"; cat "$src/$cf" 2>/dev/null; done; } | sha256sum | cut -c1-64
 }
 fc_libc=$(frama-c -print-share-path)/libc
 [ $use_cache = 1 ] && tools=$(tools_digest)
@@ -119,12 +123,18 @@ tot_p=0 tot_n=0 status=0 ran=0 hits=0 t_all=$(date +%s)
 run_target() {
     local name=$1 model=$2 file=$3 fcts=$4 timeout=$5
     local dir args key row defs entry p n wall provers open t0 rc line wpcache base
+    # "real+P1,P2": the real model with these provers instead of z3,cvc4;
+    # "F1,F2:P1,P2": functions, then the -wp-prop selection (-name excludes).
+    local wp_provers=z3,cvc4 props= missing
+    case "$model" in real+*) wp_provers=${model#real+}; model=real ;; esac
+    case "$fcts" in [!@]*:*) props=${fcts#*:}; fcts=${fcts%%:*} ;; esac
+    [ -n "$prop_override" ] && props=$prop_override
     [ -n "$fct_override" ] && fcts=$fct_override
     [ -n "$timeout_override" ] && timeout=$timeout_override
     dir=$out/$name; rm -rf "$dir"; mkdir -p "$dir"
     args=(-cpp-extra-args="-I$src/kernels -I$src/proofs/logic")
     case "$model" in
-        real) args+=(-wp-model real -wp-prover z3,cvc4) ;;
+        real) args+=(-wp-model real -wp-prover "$wp_provers") ;;
         ieee) args+=(-cpp-extra-args=-DRMS_PROOF_IEEE -wp-model float
                      -warn-special-float none -wp-prover cvc5) ;;
         ieee-default) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
@@ -136,7 +146,7 @@ run_target() {
         gappa:*) ;;
         *:@*) args+=(-wp-prop "${fcts#@}") ;;          # lemmas only
         *)  args+=(-wp-rte -wp-fct "$fcts")
-            [ -n "$prop_override" ] && args+=(-wp-prop "$prop_override") ;;
+            [ -n "$props" ] && args+=("-wp-prop=$props") ;;
     esac
     echo "== $name ($model model, $file: $fcts)"
     key= row=
@@ -145,7 +155,7 @@ run_target() {
             real) defs= ;; ieee) defs=-DRMS_PROOF_IEEE ;;
             ieee-default) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
         esac
-        key=$(target_digest "$name $model $file $fcts $timeout" "$defs" "${args[@]}")
+        key=$(target_digest "$name $model $wp_provers $file $fcts $props $timeout" "$defs" "${args[@]}")
         # A hit: the same digest, fully proved before; reuse that run's log
         # and row (its wall time is what proving took; "cached" says so).
         entry=$cache/targets/$key
@@ -176,15 +186,31 @@ run_target() {
             case ",$fcts," in *",$base,"*|",*,") ;; *) continue ;; esac
             n=$((n + 1))
             echo "-- $base" >> "$dir/log"
-            if (cd "$dir" && timeout 300 gappa "$g") >> "$dir/log" 2>&1; then
+            # "# C FILE:TEXT" lines quote the C a script models: each TEXT
+            # must be a whole line of FILE, or the goal fails (an edited
+            # kernel line needs a re-derived script).
+            missing=$(grep '^# C ' "$g" | while IFS= read -r l; do
+                l=${l#\# C }; grep -qxF -- "${l#*:}" "$src/${l%%:*}" 2>/dev/null ||
+                    echo "${l%%:*}:${l#*:}"; done)
+            if [ -n "$missing" ]; then
+                printf 'C line not found (the script models other code):\n%s\n' "$missing" >> "$dir/log"
+                open=${open:+$open,}$base; echo "[gappa] Goal $base : Failed" >> "$dir/log"
+                continue
+            fi
+            # A hint Gappa cannot check as an identity is only warned about:
+            # treat it as a failure (the proof would rest on it).
+            if (cd "$dir" && timeout 300 gappa "$g") > "$dir/$base.out" 2>&1 &&
+               ! grep -q 'not trivially equal' "$dir/$base.out"; then
+                cat "$dir/$base.out" >> "$dir/log"
                 p=$((p + 1)); echo "[gappa] Goal $base : Valid" >> "$dir/log"
             else
+                cat "$dir/$base.out" >> "$dir/log"
                 open=${open:+$open,}$base; echo "[gappa] Goal $base : Failed" >> "$dir/log"
             fi
         done
         provers="Gappa $(gappa --version 2>&1 | awk '{print $2; exit}'):$p"
         echo "[gappa] Proved goals: $p / $n" | tee -a "$dir/log"
-        grep -v '^Warning' "$dir/log" | grep -E 'Error|not satisfied|best' | head -n 6 | sed 's/^/   /'
+        grep -v '^Warning' "$dir/log" | grep -E 'Error|not satisfied|best|C line|not trivially' | head -n 6 | sed 's/^/   /'
     else
         wpcache=(-wp-cache none)
         [ $use_cache = 1 ] && wpcache=(-wp-cache update -wp-cache-dir "$cache/wp")

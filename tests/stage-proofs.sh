@@ -35,6 +35,12 @@ mutants=(
   "no-centered-clamp-ieee|ref64-options-ieee|ref64_elem|clamp_nonneg|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
   "lemma-theta-constant|lemmas-real|@theta_err_f|-|proofs/logic/rms_logic.acsl|s/(6.0 + 5.0 \* u32)/(5.0 + 5.0 * u32)/"
   "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
+  "step-lr-1.5|ref64-step|ref64_elem_plain|step_t,t_step|kernels/rms_ref64.c|s/double tn = \*tp - lr \* gv/double tn = *tp - lr * 1.5 * gv/"
+  "fused-step-no-grad-term|fused-step|fused_elem_plain|step_v,step_lower,t_step|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv;/"
+  "step-core-half|lemmas-step-core|@step_core|-|proofs/logic/rms_logic.acsl|s#t) <= lr / #t) <= 0.5 * lr / #"
+  "fast-newton-half|fast-newton-gappa|fast_round|-|kernels/rms_fast_impl.h|s/q.half = V_SET1(0.5f);/q.half = V_SET1(0.25f);/"
+  "fast-newton-no-eps|fast-newton-gappa|fast_round|-|kernels/rms_fast_impl.h|s/VT t = V_FMA(x, r0, eps2);/VT t = V_MUL(x, r0);/"
+  "gappa-fast-q-5u|fast-newton-gappa|fast_alg14|-|proofs/gappa-fast/fast_alg14.g|s/0x5.2p-24/0x5p-24/g"
   "gappa-v-bound-2u|fused-error-gappa|fused_step_v|-|proofs/gappa/fused_step_v.g|s/0x3.0001p-24/0x2p-24/g"
   "gappa-step-half-u|fused-error-gappa|fused_step_s|-|proofs/gappa/fused_step_s.g|s/0x5p-24/0x5p-25/g"
   "gappa-coef-unrounded|fused-error-gappa|fused_step_cfg|-|proofs/gappa/fused_step_cfg.g|s/^b = rnd(beta); w = rnd(rnd64(1 - beta));/b = rnd(beta); w = rnd(rnd64(1 - beta + 0x1p-20));/"
@@ -49,7 +55,7 @@ run_mutant() {   # the mutant's row -> $work/<name>/verdict ("PASS ..." or "FAIL
     local name target fct prop file expr copy t0 to rc total caught
     IFS='|' read -r name target fct prop file expr <<<"$1"
     copy=$work/$name; mkdir -p "$copy/proofs"
-    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
+    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast "$copy/proofs/" 2>/dev/null
     sed -i -e "$expr" "$copy/$file"
     if cmp -s "$file" "$copy/$file"; then
         echo "FAIL mutant $name: the mutation did not apply to $file" > "$copy/verdict"; return
@@ -108,7 +114,7 @@ done
 # ---- 3. the cache against an edited kernel (the build's own cache, so a
 # hit is a real hit): the element function of ref64-plain on a scratch copy.
 copy=$work/cache-test; mkdir -p "$copy/proofs"
-cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa "$copy/proofs/" 2>/dev/null
+cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast "$copy/proofs/" 2>/dev/null
 cache_run() {   # label -> exit status; log in $copy/$1.log
     proofs/prove.sh --src "$copy" --out "$copy/out-$1" --fct ref64_elem_plain --timeout 10 \
         ref64-plain > "$copy/$1.log" 2>&1
