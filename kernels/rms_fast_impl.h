@@ -109,7 +109,8 @@ static inline NT FN(plain_est)(VT *th, VT *v, VT g, const FN(coef) *k)
 {
     VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(g, g)));
     *v = vn;
-    *th = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
+    VT est = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
+    *th = est;
     return V_INRANGE(vn, k->lo_out);
 }
 
