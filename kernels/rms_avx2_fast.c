@@ -45,6 +45,7 @@
     _mm256_add_epi32(_mm256_castps_si256(x),                                        \
                      _mm256_sub_epi32(_mm256_set1_epi32(INT32_MIN), _mm256_castps_si256(lo))))
 #define V_ALL(ok) (_mm256_movemask_ps(_mm256_castsi256_ps(ok)) == 0xff)
+#define V_AND_MASK _mm256_and_si256
 #define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(ok))
 
 #include "rms_fast_impl.h"

@@ -40,6 +40,7 @@
     _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_castps_si512(lo)),              \
     _mm512_sub_epi32(_mm512_set1_epi32(0x7f800000), _mm512_castps_si512(lo)))
 #define V_ALL(ok) ((ok) == 0xffff)
+#define V_AND_MASK(a, b) ((__mmask16)((a) & (b)))
 #define V_PICK(ok, a, b) _mm512_mask_blend_ps(ok, b, a)
 
 #include "rms_fast_impl.h"

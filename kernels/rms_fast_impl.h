@@ -39,6 +39,7 @@
  *                       (lo is loop-invariant: what the macro derives from it
  *                       is hoisted)
  *   V_ALL(ok)           1 when every lane of the mask is on
+ *   V_AND_MASK(a, b)    the lanes on in both masks
  *   V_PICK(ok, a, b)    a where ok, else b
  *   ALIGN               bytes the body's theta loads/stores are aligned to
  *   KERNEL_NAME         the exported step function */
@@ -102,18 +103,56 @@ static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
 }
 
 /* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps):
- * theta - (lr/2 g) w in one FNMA; lanes out of range take the exact
- * kernels' theta - (lr g)/(sqrt(v) + eps). */
-static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
+ * theta - (lr/2 g) w in one FNMA.  Returns the lanes in range; the caller
+ * fixes the others (plain_fix), so that one range test can cover a line. */
+static inline NT FN(plain_est)(VT *th, VT *v, VT g, const FN(coef) *k)
 {
     VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(g, g)));
     *v = vn;
-    NT ok = V_INRANGE(vn, k->lo_out);
     VT est = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
-    if (!V_ALL(ok))
-        est = V_PICK(ok, est, V_SUB(*th, V_DIV(V_MUL(k->lr, g),
-                                                V_ADD(V_SQRT(vn), k->eps))));
     *th = est;
+    return V_INRANGE(vn, k->lo_out);
+}
+
+/* Lanes out of range take the exact kernels' theta - (lr g)/(sqrt(v) + eps),
+ * from theta before the step (th0) and v after it. */
+static inline VT FN(plain_fix)(NT ok, VT th_est, VT th0, VT vn, VT g, const FN(coef) *k)
+{
+    return V_PICK(ok, th_est, V_SUB(th0, V_DIV(V_MUL(k->lr, g), V_ADD(V_SQRT(vn), k->eps))));
+}
+
+static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
+{
+    VT th0 = *th;
+    NT ok = FN(plain_est)(th, v, g, k);
+    if (!V_ALL(ok))
+        *th = FN(plain_fix)(ok, *th, th0, *v, g, k);
+}
+
+/* The plain rule on the aligned vectors at i .. i + LINE_VECS W (one 64-byte
+ * line per stream), with one range test for all of them. */
+enum { LINE_VECS = 64 / (W * sizeof(float)) };
+static inline void FN(plain_line)(size_t i, float *theta, float *v, const float *g,
+                                  const FN(coef) *k)
+{
+    VT th[LINE_VECS], th0[LINE_VECS], vv[LINE_VECS], gg[LINE_VECS];
+    NT ok[LINE_VECS];
+    for (int j = 0; j < LINE_VECS; j++) {
+        th0[j] = th[j] = V_LOAD(theta + i + j * W);
+        vv[j] = V_LOADU(v + i + j * W);
+        gg[j] = V_LOADU(g + i + j * W);
+        ok[j] = FN(plain_est)(&th[j], &vv[j], gg[j], k);
+    }
+    NT all = ok[0];
+    for (int j = 1; j < LINE_VECS; j++)
+        all = V_AND_MASK(all, ok[j]);
+    if (!V_ALL(all))
+        for (int j = 0; j < LINE_VECS; j++)
+            th[j] = FN(plain_fix)(ok[j], th[j], th0[j], vv[j], gg[j], k);
+    for (int j = 0; j < LINE_VECS; j++) {
+        V_STORE(theta + i + j * W, th[j]);
+        V_STOREU(v + i + j * W, vv[j]);
+    }
 }
 
 /* The plain rule on the aligned vector at i. */
@@ -195,14 +234,12 @@ void KERNEL_NAME(size_t n, float *theta, float *v, float *m, float *buf, const f
     size_t i = head;
     const size_t body_end = head + (n - head) / W * W;
     if (plain) {
-        /* LINE_VECS vectors (one 64-byte line per stream) per prefetch */
-        enum { LINE_VECS = 64 / (W * sizeof(float)) };
+        /* a line (LINE_VECS vectors) per prefetch and per range test */
         for (; i + LINE_VECS * W <= body_end; i += LINE_VECS * W) {
             rms_prefetch(theta + i);
             rms_prefetch(v + i);
             rms_prefetch(g + i);
-            for (size_t j = i; j < i + LINE_VECS * W; j += W)
-                FN(plain_at)(j, theta, v, g, &k);
+            FN(plain_line)(i, theta, v, g, &k);
         }
         for (; i < body_end; i += W)
             FN(plain_at)(i, theta, v, g, &k);
