@@ -213,7 +213,7 @@ typedef void (*rms_step_f64_fn)(size_t n, double *theta, double *v, double *m,
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
       ensures step_bound: \forall integer i; 0 <= i < n ==>
-        \abs(theta[i] - \old(theta[i])) <= \old(c->lr) / \sqrt(1.0 - \old(c->beta));
+        \abs(theta[i] - \old(theta[i])) <= step_max(\old(c->lr), \old(c->beta));
     behavior options:
       assumes !cfg_plain(*c);
       ensures v_exact: \forall integer i; 0 <= i < n ==>
@@ -279,7 +279,7 @@ void rms_step_naive(size_t n, float *theta, float *v, float *m, float *buf,
       ensures theta_exact: \forall integer i; 0 <= i < n ==>
         theta[i] == tnext(\old(theta[i]), \old(c->lr), \old(g[i]), v[i], \old(c->eps));
       ensures step_bound: \forall integer i; 0 <= i < n ==>
-        \abs(theta[i] - \old(theta[i])) <= \old(c->lr) / \sqrt(1.0 - \old(c->beta));
+        \abs(theta[i] - \old(theta[i])) <= step_max(\old(c->lr), \old(c->beta));
     behavior options:
       assumes !cfg_plain(*c);
     complete behaviors;

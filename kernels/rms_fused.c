@@ -20,7 +20,7 @@
     ensures v_nonneg: *vp >= 0.0;
     ensures v_lower: *vp >= vlow0(beta, gv);
     ensures t_exact: *tp == tnext(\old(*tp), lr, gv, *vp, eps);
-    ensures t_step: \abs(*tp - \old(*tp)) <= lr / \sqrt(1.0 - beta);
+    ensures t_step: \abs(*tp - \old(*tp)) <= step_max(lr, beta);
 */
 #else
 /*@ requires valid: \valid(tp) && \valid(vp);
@@ -76,7 +76,7 @@ static inline void fused_elem_plain(float *tp, float *vp, float gv, float lr,
     ensures theta_exact: \forall integer i; 0 <= i < n ==>
       theta[i] == tnext(\old(theta[i]), lr, g[i], v[i], eps);
     ensures step_bound: \forall integer i; 0 <= i < n ==>
-      \abs(theta[i] - \old(theta[i])) <= lr / \sqrt(1.0 - beta);
+      \abs(theta[i] - \old(theta[i])) <= step_max(lr, beta);
 */
 #else
 /*@ requires n_bound: n <= 0x7fffffff;
@@ -105,7 +105,7 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
         loop invariant done_t: \forall integer k; 0 <= k < i ==>
           theta[k] == tnext(\at(theta[k], Pre), lr, g[k], v[k], eps);
         loop invariant done_step: \forall integer k; 0 <= k < i ==>
-          \abs(theta[k] - \at(theta[k], Pre)) <= lr / \sqrt(1.0 - beta);
+          \abs(theta[k] - \at(theta[k], Pre)) <= step_max(lr, beta);
         loop invariant todo_v: \forall integer k; i <= k < n ==> v[k] == \at(v[k], Pre);
         loop invariant todo_t: \forall integer k; i <= k < n ==> theta[k] == \at(theta[k], Pre);
         loop assigns i, theta[0 .. n-1], v[0 .. n-1];
