@@ -138,6 +138,23 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
             bp[0 .. (c.momentum > 0.0 ? 0 : -1)];
     ensures v_nonneg: *vp >= 0.0;
 */
+#else
+/*@ // IEEE model: sqrt's argument in the centered path, momentum excluded
+    // (as ref64_elem in rms_ref64.c).
+    requires valid: \valid(tp) && \valid(vp);
+    requires valid_r: \valid_read(tp);
+    requires valid_m: c.centered != 0 ==> \valid(mp);
+    requires sep: \separated(tp, vp, &__fc_errno);
+    requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp, &__fc_errno);
+    requires cfg: cfg64(c);
+    requires coef: coef32(k);
+    requires no_momentum: !\lt_double((double)0.0, c.momentum);
+    requires g_in: !\is_NaN(gv);
+    requires v_in: vin32(*vp);
+    requires t_in: \is_finite(*tp);
+    requires m_in: c.centered != 0 ==> \is_finite(*mp);
+    assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+*/
 #endif
 static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
                               float gv, rms_cfg c, rms_coef_f32 k)
@@ -148,15 +165,25 @@ static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,
     if (c.weight_decay > 0.0 && c.wd_decoupled)
         *tp -= k.lr_wd * *tp;
     float vn = k.beta * *vp + k.one_minus_beta * (gi * gi);
+#ifndef RMS_PROOF_IEEE
     //@ assert vn_nonneg: vn >= 0.0;
+#endif
     *vp = vn;
     float var;
     if (c.centered) {
         float mn = k.beta * *mp + k.one_minus_beta * gi;
         *mp = mn;
+#ifdef RMS_PROOF_IEEE
+        //@ assert m_ok: \is_finite(vn) ==> !\is_NaN(mn);
+#endif
         var = vn - mn * mn;
         if (var < 0.0f)
             var = 0.0f;
+#ifdef RMS_PROOF_IEEE
+        /* as in ref64_elem: never negative; finite >= 0 while v' is finite */
+        //@ assert clamp_nonneg: \is_NaN(var) || \le_float((float)0.0, var);
+        //@ assert clamp_finite: \is_finite(vn) ==> \is_finite(var) && \le_float((float)0.0, var);
+#endif
     } else {
         var = vn;
     }
