@@ -19,7 +19,11 @@
 
 #define RMS_PREFETCH_AHEAD 2048   /* bytes */
 
-static inline void rms_prefetch(const float *p)
+/* always_inline: a prefetch in a function left out of line is dropped --
+ * GCC 12 takes a function whose only effect is __builtin_prefetch as
+ * const and deletes the calls (seen: the fast kernels' body lost its
+ * hints when the loop moved into a helper) */
+static inline __attribute__((always_inline)) void rms_prefetch(const float *p)
 {
     _mm_prefetch((const char *)((uintptr_t)p + RMS_PREFETCH_AHEAD), _MM_HINT_T0);
 }
