@@ -24,13 +24,19 @@
 
 #define RMS_PREFETCH_AHEAD 2048   /* bytes */
 
+/* always_inline (both): a prefetch in a function left out of line is
+ * dropped -- GCC 12 takes a function whose only effect is
+ * __builtin_prefetch as const and deletes the calls (seen: the fast
+ * kernels' body lost its hints when the loop moved into a helper) */
+#define RMS_PREFETCH_INLINE static inline __attribute__((always_inline))
+
 /* The line `ahead` bytes past p. */
-static inline void rms_prefetch_ahead(const void *p, uintptr_t ahead)
+RMS_PREFETCH_INLINE void rms_prefetch_ahead(const void *p, uintptr_t ahead)
 {
     _mm_prefetch((const char *)((uintptr_t)p + ahead), _MM_HINT_T0);
 }
 
-static inline void rms_prefetch(const float *p)
+RMS_PREFETCH_INLINE void rms_prefetch(const float *p)
 {
     rms_prefetch_ahead(p, RMS_PREFETCH_AHEAD);
 }
