@@ -53,6 +53,8 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
 #ifndef RMS_PROOF_IEEE
     //@ assert step_v: vn == vnext(beta, *vp, gv);
     //@ assert step_lower: vn >= vlow0(beta, gv);
+#elif defined(RMS_PROOF_BOUNDED)
+    //@ assert v_ok: \is_finite(vn) && vout64(vn);  // v_out, from a short context
 #endif
     double tn = *tp - lr * gv / (sqrt(vn) + eps);
 #ifndef RMS_PROOF_IEEE
