@@ -33,6 +33,7 @@
     assigns *tp, *vp, __fc_errno;
     ensures v_fin: \is_finite(*vp);
     ensures v_out: vout64(*vp);
+    ensures t_fin: \is_finite(*tp);
 */
 #else
 /*@ requires valid: \valid(tp) && \valid(vp);
@@ -95,6 +96,8 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
     requires t_in: \forall integer i; 0 <= i < n ==> bt64(theta[i]);
     assigns theta[0 .. n-1], v[0 .. n-1], __fc_errno;
     ensures v_out: \forall integer i; 0 <= i < n ==> vout64(v[i]);
+    ensures v_fin: \forall integer i; 0 <= i < n ==> \is_finite(v[i]);
+    ensures t_fin: \forall integer i; 0 <= i < n ==> \is_finite(theta[i]);
 */
 #else
 /*@ requires n_bound: n <= 0x7fffffff;
@@ -131,6 +134,8 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
 #elif defined(RMS_PROOF_BOUNDED)
     /*@ loop invariant idx: 0 <= i <= n;
         loop invariant done_out: \forall integer k; 0 <= k < i ==> vout64(v[k]);
+        loop invariant done_fin: \forall integer k; 0 <= k < i ==>
+          \is_finite(v[k]) && \is_finite(theta[k]);
         loop invariant todo_v: \forall integer k; i <= k < n ==> bv64(v[k]);
         loop invariant todo_t: \forall integer k; i <= k < n ==> bt64(theta[k]);
         loop assigns i, theta[0 .. n-1], v[0 .. n-1], __fc_errno;
