@@ -139,8 +139,8 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
     ensures v_nonneg: *vp >= 0.0;
 */
 #else
-/*@ // IEEE model: sqrt's argument in the centered path, momentum excluded
-    // (as ref64_elem in rms_ref64.c).
+/*@ // IEEE model: sqrt's argument in the centered path, every option, two
+    // behaviors on the code's momentum test (as ref64_elem in rms_ref64.c).
     requires valid: \valid(tp) && \valid(vp);
     requires valid_r: \valid_read(tp);
     requires valid_m: c.centered != 0 ==> \valid(mp);
@@ -148,12 +148,21 @@ static void fused_step_plain(size_t n, float *restrict theta, float *restrict v,
     requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp, &__fc_errno);
     requires cfg: cfg64(c);
     requires coef: coef32(k);
-    requires no_momentum: !\lt_double((double)0.0, c.momentum);
     requires g_in: !\is_NaN(gv);
     requires v_in: vin32(*vp);
     requires t_in: \is_finite(*tp);
     requires m_in: c.centered != 0 ==> \is_finite(*mp);
-    assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior no_momentum:
+      assumes no_mom: !\lt_double((double)0.0, c.momentum);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior momentum:
+      assumes mom: \lt_double((double)0.0, c.momentum);
+      requires valid_b: \valid(bp) && \valid_read(bp);   // valid_read: as valid_r
+      requires sep_b: \separated(bp, tp, vp, &__fc_errno);
+      requires sep_mb: c.centered != 0 ==> \separated(mp, bp);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)], *bp;
+    complete behaviors;
+    disjoint behaviors;
 */
 #endif
 static inline void fused_elem(float *tp, float *vp, float *mp, float *bp,

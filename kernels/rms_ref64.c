@@ -171,23 +171,32 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
     ensures v_lower: *vp >= vlow(c, gv, \old(*tp));
 */
 #else
-/*@ // IEEE model: the sqrt argument without momentum (momentum acts after the
-    // sqrt and leaves its argument alone; its goals would make cvc5 bit-blast
-    // the whole update as context).  valid_r is implied by valid; stated, it
-    // lets Qed close the last read of *tp, whose context makes cvc5 run out
-    // of memory (std::bad_alloc).
+/*@ // IEEE model: sqrt's argument in the centered path, every option.  Two
+    // behaviors on the code's own test (c.momentum > 0.0 is lt_f64 there),
+    // so each frame is exact and Qed matches the branch with the behavior.
+    // valid_r is implied by valid; stated, it lets Qed close the last read
+    // of *tp, whose context makes cvc5 run out of memory (std::bad_alloc).
     requires valid: \valid(tp) && \valid(vp);
     requires valid_r: \valid_read(tp);
     requires valid_m: c.centered != 0 ==> \valid(mp);
     requires sep: \separated(tp, vp, &__fc_errno);
     requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp, &__fc_errno);
     requires cfg: cfg64(c);
-    requires no_momentum: !\lt_double((double)0.0, c.momentum);
     requires g_in: !\is_NaN(gv);
     requires v_in: vin64(*vp);
     requires t_in: \is_finite(*tp);
     requires m_in: c.centered != 0 ==> \is_finite(*mp);
-    assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior no_momentum:
+      assumes no_mom: !\lt_double((double)0.0, c.momentum);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior momentum:
+      assumes mom: \lt_double((double)0.0, c.momentum);
+      requires valid_b: \valid(bp) && \valid_read(bp);   // valid_read: as valid_r
+      requires sep_b: \separated(bp, tp, vp, &__fc_errno);
+      requires sep_mb: c.centered != 0 ==> \separated(mp, bp);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)], *bp;
+    complete behaviors;
+    disjoint behaviors;
 */
 #endif
 static void ref64_elem(double *tp, double *vp, double *mp, double *bp,
