@@ -33,7 +33,6 @@ mutants=(
   "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
   "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
   "no-centered-clamp-ieee|ref64-options-ieee|ref64_elem|clamp_nonneg|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
-  "no-centered-clamp-ieee-fused|fused-options-ieee|fused_elem|clamp_nonneg|kernels/rms_fused.c|/if (var < 0.0f)$/{N;s/.*\n.*var = 0.0f;.*/            ;/}"
   "ieee-finite-sqrt-arg-negative|ref64-plain-ieee-finite|ref64_elem_plain|arg_nonneg|kernels/rms_ref64.c|s/(sqrt(vn) + eps)/(sqrt(-vn) + eps)/"
   "lemma-theta-constant|lemmas-real|@theta_err_f|-|proofs/logic/rms_logic.acsl|s/(6.0 + 5.0 \* u32)/(5.0 + 5.0 * u32)/"
   "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
