@@ -67,7 +67,14 @@
  *    (sqrt, +eps, divide: 0.5 u each); a * that: 0.5 u in both (the plain
  *    rule's final FNMA does not even round the product);
  *  - everything else is the exact kernels' budget (16 ulp: coefficients,
- *    v, bias factor, momentum; FMA only removes roundings).
+ *    v, bias factor, momentum; FMA only removes roundings).  The plain
+ *    rule's v for beta >= 1/2 is v + w (g^2 - v), w = (float)(1 - beta):
+ *    d = g^2 - v rounded once (FMS), then one FMA; the implied coefficient
+ *    of v, 1 - w, is within (1-beta)/beta u <= u of beta, w within u of
+ *    1 - beta, and w |d| <= w (g^2 + v) <= beta v + (1-beta) g^2 there,
+ *    so at most 3 u (+ O(u^2)) from beta v + (1-beta) g^2, against 4 u
+ *    for the exact kernels' beta v + w (g g); a lane whose v falls out of
+ *    the estimates' range (v = inf gives inf - inf) takes the usual form.
  * So the extra is (2.85 - 1.5) u -> 3 ulp (AVX-512) and (8.65 - 1.5) u ->
  * 15 ulp (AVX2), theta and buf alike (the step enters each once).  Rows:
  * 16 + 3 = 19 and 16 + 15 = 31, rounded up to 24 and 32.  Seen

@@ -5,6 +5,7 @@
 #include <float.h>
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 #include "rms.h"
 #include "rms_prefetch.h"
 
@@ -32,6 +33,7 @@
 #define V_DIV _mm256_div_ps
 #define V_FMA _mm256_fmadd_ps
 #define V_FNMA _mm256_fnmadd_ps
+#define V_FMS _mm256_fmsub_ps
 #define V_NEG(x) _mm256_xor_ps(x, _mm256_set1_ps(-0.0f))
 #define V_RSQRT _mm256_rsqrt_ps
 /* x in [lo, FLT_MAX]: the bits minus lo's, unsigned, below the span up to
@@ -45,8 +47,18 @@
     _mm256_add_epi32(_mm256_castps_si256(x),                                        \
                      _mm256_sub_epi32(_mm256_set1_epi32(INT32_MIN), _mm256_castps_si256(lo))))
 #define V_ALL(ok) (_mm256_movemask_ps(_mm256_castsi256_ps(ok)) == 0xff)
-#define V_AND_MASK _mm256_and_si256
 #define V_PICK(ok, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(ok))
+/* The line filter: the bits of x minus win_lo's, or-ed over the line, with
+ * no bit of win_mask set (one vptest) means every x of the line is in the
+ * window [win_lo, win_lo 2^128) (rms_fast_impl.h, FN(coef_of)).  Per vector
+ * a subtract and an or, which any vector port runs, against a compare that
+ * only the two FMA ports run (V_INRANGE) and half a movemask: the FMA ports
+ * are what bounds this kernel (docs/perf.md). */
+#define LT __m256i
+#define L_NONE(k) _mm256_setzero_si256()
+#define L_ADD(acc, x, k) _mm256_or_si256(acc, _mm256_sub_epi32(_mm256_castps_si256(x),   \
+                                                               _mm256_castps_si256((k)->win_lo)))
+#define L_ALLIN(acc, k) _mm256_testz_si256(acc, _mm256_castps_si256((k)->win_mask))
 
 #include "rms_fast_impl.h"
 

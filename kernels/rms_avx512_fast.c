@@ -5,6 +5,7 @@
 #include <float.h>
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 #include "rms.h"
 #include "rms_prefetch.h"
 
@@ -30,6 +31,7 @@
 #define V_DIV _mm512_div_ps
 #define V_FMA _mm512_fmadd_ps
 #define V_FNMA _mm512_fnmadd_ps
+#define V_FMS _mm512_fmsub_ps
 #define V_NEG(x) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), \
                                                       _mm512_set1_epi32(INT32_MIN)))
 #define V_RSQRT _mm512_rsqrt14_ps
@@ -40,8 +42,13 @@
     _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_castps_si512(lo)),              \
     _mm512_sub_epi32(_mm512_set1_epi32(0x7f800000), _mm512_castps_si512(lo)))
 #define V_ALL(ok) ((ok) == 0xffff)
-#define V_AND_MASK(a, b) ((__mmask16)((a) & (b)))
 #define V_PICK(ok, a, b) _mm512_mask_blend_ps(ok, b, a)
+/* The line filter: the range masks of the line's vectors and-ed (a compare
+ * into a mask register runs beside the FMA ports here) */
+#define LT __mmask16
+#define L_NONE(k) ((__mmask16)0xffff)
+#define L_ADD(acc, x, k) ((__mmask16)((acc) & V_INRANGE(x, (k)->lo_out)))
+#define L_ALLIN(acc, k) V_ALL(acc)
 
 #include "rms_fast_impl.h"
 

@@ -13,9 +13,12 @@
  * in three vector operations after the estimate (FMA, FNMA, multiply),
  * valid where x >= (2^12 eps)^2 (eps r <= 2^-12; eps inside the root: eps
  * = 0 here, x = var + eps); the plain rule then ends in one FNMA,
- * theta - (lr/2 g) w.  FMA also for v = beta*v + (1-beta)*g^2.  The error
- * bound is derived beside the rows in kernels/registry.c.  Per vector of the
- * plain rule: 8 FMA-pipe operations, the estimate, 2 for the range check.
+ * theta - (lr/2 g) w.  FMA also for v = beta*v + (1-beta)*g^2, which the
+ * plain rule takes as v + (1-beta)(g^2 - v) where beta >= 1/2: two FMA-pipe
+ * operations instead of three, and no less accurate there (FN(v_new)).  The
+ * error bound is derived beside the rows in kernels/registry.c.  Per vector
+ * of the plain rule: 7 FMA-pipe operations and the estimate; the range
+ * check is done once per 64-byte line (FN(plain_line)).
  *
  * The estimates are valid for normal positive finite x only (rsqrt(0) = inf;
  * legacy RSQRTPS flushes denormals; rsqrt(inf) = 0), and the eps series
@@ -33,14 +36,20 @@
  *   V_MASK_FIRST(r), V_MLOAD(mask, p) (1.0 in masked-off lanes),
  *   V_MSTORE(p, mask, x),
  *   V_ADD, V_SUB, V_MUL, V_MAX, V_SQRT, V_DIV,
- *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b,
+ *   V_FMA(a,b,c) = a*b+c, V_FNMA(a,b,c) = c-a*b, V_FMS(a,b,c) = a*b-c,
  *   V_NEG(x), V_RSQRT(x) (the hardware estimate),
  *   NT, V_INRANGE(x, lo) lane mask (type NT): x in [lo, FLT_MAX], lo >= FLT_MIN
  *                       (lo is loop-invariant: what the macro derives from it
  *                       is hoisted)
  *   V_ALL(ok)           1 when every lane of the mask is on
- *   V_AND_MASK(a, b)    the lanes on in both masks
  *   V_PICK(ok, a, b)    a where ok, else b
+ *   LT, L_NONE(k), L_ADD(acc, x, k), L_ALLIN(acc, k)
+ *                       the line filter: an accumulator over a line's x
+ *                       that says "every lane in range" (L_ALLIN) only if
+ *                       each lane is in [k->lo_out, FLT_MAX]; it may say no
+ *                       for lanes in range (they then take FN(plain_fixline),
+ *                       same bits, slower): AVX2 tests a window inside the
+ *                       range with fewer operations (k->win_lo, k->win_mask)
  *   ALIGN               bytes the body's theta loads/stores are aligned to
  *   KERNEL_NAME         the exported step function */
 
@@ -48,6 +57,9 @@ typedef struct {
     VT lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, half;
     VT lr_half, two_eps, three;
     VT lo_out, lo_in;   /* the smallest x the estimates take, eps outside/inside */
+    VT win_lo, win_mask;  /* bits of the line filter's window (below) */
+    int v_diff;         /* v + (1-beta)(g^2 - v) (FN(v_new)) */
+    int lines;          /* the window is not empty: the body goes line by line */
 } FN(coef);
 
 static FN(coef) FN(coef_of)(const rms_cfg *c)
@@ -71,8 +83,34 @@ static FN(coef) FN(coef_of)(const rms_cfg *c)
      * 1/sqrt(x) is taken as r (1 - eps r), exact to (eps r)^2 <= 2^-24 when
      * eps r <= 2^-12, i.e. x >= (2^12 eps)^2; below that, the exact path */
     float lo = 4096.0f * k.eps * 4096.0f * k.eps;
-    q.lo_out = V_SET1(lo > FLT_MIN ? lo : FLT_MIN);
+    lo = lo > FLT_MIN ? lo : FLT_MIN;
+    q.lo_out = V_SET1(lo);
     q.lo_in = V_SET1(FLT_MIN);
+    /* A cheaper line filter (where L_ADD uses it): x whose bits minus
+     * win_lo's have no bit of win_mask set, i.e. x in [win_lo, win_lo
+     * 2^(2^b / 2^23)) for the largest 2^b the span of bits up to FLT_MAX
+     * holds (b = 30 for win_lo <= 1: 128 binades).  It must lie inside the
+     * estimates' range [lo, FLT_MAX] (so win_lo >= lo, and the window stops
+     * before inf); win_lo >= 2^-64 keeps it over ordinary v (eps = 0 would
+     * put it at [2^-126, 4)): [2^-29, 2^99) for eps = 1e-8. */
+    float win = lo > 0x1p-64f ? lo : 0x1p-64f;
+    uint32_t win_bits;
+    memcpy(&win_bits, &win, sizeof win_bits);
+    /* no window when lo overflows (eps > ~1e15): no lane is in range, the
+     * body then goes vector by vector (q.lines) */
+    q.lines = win_bits < 0x7f800000u;
+    uint32_t span = q.lines ? 0x7f800000u - win_bits : 1u, pow2 = 1u << 30;
+    while (pow2 > span)
+        pow2 >>= 1;
+    uint32_t mask = ~(pow2 - 1u);
+    float mask_f;
+    memcpy(&mask_f, &mask, sizeof mask_f);
+    q.win_lo = V_SET1(win);
+    q.win_mask = V_SET1(mask_f);
+    /* v = v + (1-beta)(g^2 - v) takes the coefficient of v as 1 - (float)(1 -
+     * beta): within (1-beta)/beta u of beta, at most u (beta's own rounding)
+     * for beta >= 1/2; below that the usual beta v + (1-beta) g^2 */
+    q.v_diff = c->beta >= 0.5;
     return q;
 }
 
@@ -102,12 +140,24 @@ static inline VT FN(quotient)(VT a, VT x, int eps_in_sqrt, const FN(coef) *k)
     return V_PICK(ok, q, V_DIV(a, den));
 }
 
+/* v = beta v + (1-beta) g^2.  With v_diff (beta >= 1/2, FN(coef_of)) as
+ * v + (1-beta)(g^2 - v): two FMA-pipe operations, not three, and at most
+ * 3u from the exact value (d = g^2 - v rounded once; (1-beta)|d| <= v_new
+ * for beta >= 1/2; then the FMA; kernels/registry.c); v >= 0 stays >= 0
+ * (d >= -v, so v + (1-beta) d >= beta v). */
+static inline VT FN(v_new)(VT v, VT g, int v_diff, const FN(coef) *k)
+{
+    if (v_diff)
+        return V_FMA(k->omb, V_FMS(g, g, v), v);
+    return V_FMA(k->beta, v, V_MUL(k->omb, V_MUL(g, g)));
+}
+
 /* The plain rule: v = beta v + (1-beta) g^2; theta -= lr g / (sqrt(v)+eps):
  * theta - (lr/2 g) w in one FNMA.  Returns the lanes in range; the caller
  * fixes the others (plain_fix), so that one range test can cover a line. */
-static inline NT FN(plain_est)(VT *th, VT *v, VT g, const FN(coef) *k)
+static inline NT FN(plain_est)(VT *th, VT *v, VT g, int v_diff, const FN(coef) *k)
 {
-    VT vn = V_FMA(k->beta, *v, V_MUL(k->omb, V_MUL(g, g)));
+    VT vn = FN(v_new)(*v, g, v_diff, k);
     *v = vn;
     VT est = V_FNMA(V_MUL(k->lr_half, g), FN(recip2)(vn, k->two_eps, k), *th);
     *th = est;
@@ -121,37 +171,16 @@ static inline VT FN(plain_fix)(NT ok, VT th_est, VT th0, VT vn, VT g, const FN(c
     return V_PICK(ok, th_est, V_SUB(th0, V_DIV(V_MUL(k->lr, g), V_ADD(V_SQRT(vn), k->eps))));
 }
 
+/* A lane out of range also takes beta v + (1-beta) g^2 for v: v + (1-beta)
+ * (g^2 - v) is NaN for v = inf (inf - inf), where that gives inf. */
 static inline void FN(plain)(VT *th, VT *v, VT g, const FN(coef) *k)
 {
-    VT th0 = *th;
-    NT ok = FN(plain_est)(th, v, g, k);
-    if (!V_ALL(ok))
+    VT th0 = *th, v0 = *v;
+    NT ok = FN(plain_est)(th, v, g, k->v_diff, k);
+    if (!V_ALL(ok)) {
+        if (k->v_diff)
+            *v = V_PICK(ok, *v, FN(v_new)(v0, g, 0, k));
         *th = FN(plain_fix)(ok, *th, th0, *v, g, k);
-}
-
-/* The plain rule on the aligned vectors at i .. i + LINE_VECS W (one 64-byte
- * line per stream), with one range test for all of them. */
-enum { LINE_VECS = 64 / (W * sizeof(float)) };
-static inline void FN(plain_line)(size_t i, float *theta, float *v, const float *g,
-                                  const FN(coef) *k)
-{
-    VT th[LINE_VECS], th0[LINE_VECS], vv[LINE_VECS], gg[LINE_VECS];
-    NT ok[LINE_VECS];
-    for (int j = 0; j < LINE_VECS; j++) {
-        th0[j] = th[j] = V_LOAD(theta + i + j * W);
-        vv[j] = V_LOADU(v + i + j * W);
-        gg[j] = V_LOADU(g + i + j * W);
-        ok[j] = FN(plain_est)(&th[j], &vv[j], gg[j], k);
-    }
-    NT all = ok[0];
-    for (int j = 1; j < LINE_VECS; j++)
-        all = V_AND_MASK(all, ok[j]);
-    if (!V_ALL(all))
-        for (int j = 0; j < LINE_VECS; j++)
-            th[j] = FN(plain_fix)(ok[j], th[j], th0[j], vv[j], gg[j], k);
-    for (int j = 0; j < LINE_VECS; j++) {
-        V_STORE(theta + i + j * W, th[j]);
-        V_STOREU(v + i + j * W, vv[j]);
     }
 }
 
@@ -163,6 +192,59 @@ static inline void FN(plain_at)(size_t i, float *theta, float *v, const float *g
     FN(plain)(&th, &vv, V_LOADU(g + i), k);
     V_STORE(theta + i, th);
     V_STOREU(v + i, vv);
+}
+
+enum { LINE_VECS = 64 / (W * sizeof(float)) };
+
+/* The rare line the filter flags: vector by vector as FN(plain), from
+ * theta, v and g still unchanged in memory (the same bits as the body:
+ * the estimates recomputed from the same inputs).  Out of line so that the
+ * body keeps no inputs live for it. */
+__attribute__((noinline)) static void FN(plain_fixline)(size_t i, float *theta, float *v,
+                                                        const float *g, const FN(coef) *k)
+{
+    for (int j = 0; j < LINE_VECS; j++)
+        FN(plain_at)(i + j * W, theta, v, g, k);
+}
+
+/* The plain rule on the aligned vectors at i .. i + LINE_VECS W (one 64-byte
+ * line per stream), stored after one filter test for the line (LT, L_ADD:
+ * on AVX2 ~1.5 operations per vector instead of a compare and half a
+ * movemask).  always_inline: v_diff is a constant in each body. */
+static inline __attribute__((always_inline)) void
+FN(plain_line)(size_t i, float *theta, float *v, const float *g, int v_diff, const FN(coef) *k)
+{
+    VT th[LINE_VECS], vv[LINE_VECS];
+    LT acc = L_NONE(k);
+    for (int j = 0; j < LINE_VECS; j++) {
+        vv[j] = V_LOADU(v + i + j * W);
+        th[j] = V_LOAD(theta + i + j * W);
+        (void)FN(plain_est)(&th[j], &vv[j], V_LOADU(g + i + j * W), v_diff, k);
+        acc = L_ADD(acc, vv[j], k);
+    }
+    if (__builtin_expect(!L_ALLIN(acc, k), 0)) {
+        FN(plain_fixline)(i, theta, v, g, k);
+        return;
+    }
+    for (int j = 0; j < LINE_VECS; j++) {
+        V_STORE(theta + i + j * W, th[j]);
+        V_STOREU(v + i + j * W, vv[j]);
+    }
+}
+
+/* The plain rule over the lines of [i, end): a prefetch per stream and a
+ * filter test per line. */
+static inline __attribute__((always_inline)) size_t
+FN(plain_lines)(size_t i, size_t end, float *theta, float *v, const float *g, int v_diff,
+                const FN(coef) *k)
+{
+    for (; i + LINE_VECS * W <= end; i += LINE_VECS * W) {
+        rms_prefetch(theta + i);
+        rms_prefetch(v + i);
+        rms_prefetch(g + i);
+        FN(plain_line)(i, theta, v, g, v_diff, k);
+    }
+    return i;
 }
 
 /* Every option, in the order of rms.h (and of fused_elem). */
@@ -234,13 +316,11 @@ void KERNEL_NAME(size_t n, float *theta, float *v, float *m, float *buf, const f
     size_t i = head;
     const size_t body_end = head + (n - head) / W * W;
     if (plain) {
-        /* a line (LINE_VECS vectors) per prefetch and per range test */
-        for (; i + LINE_VECS * W <= body_end; i += LINE_VECS * W) {
-            rms_prefetch(theta + i);
-            rms_prefetch(v + i);
-            rms_prefetch(g + i);
-            FN(plain_line)(i, theta, v, g, &k);
-        }
+        /* a line (LINE_VECS vectors) per prefetch and per range test; one
+         * body per formula of v */
+        if (k.lines)
+            i = k.v_diff ? FN(plain_lines)(i, body_end, theta, v, g, 1, &k)
+                         : FN(plain_lines)(i, body_end, theta, v, g, 0, &k);
         for (; i < body_end; i += W)
             FN(plain_at)(i, theta, v, g, &k);
     } else {

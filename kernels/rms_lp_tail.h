@@ -1,46 +1,12 @@
 /* rms_lp_tail.h -- the last r < W elements of a SIMD low-precision step go
  * through zero-padded copies on the stack, so the vector code runs on whole
  * vectors (no masked 8/16-bit loads needed) and keeps the elements' global
- * indices (the random key); and the software prefetch of the streams.
- * Shared by rms_avx512_lp_impl.h and rms_avx2_lp_impl.h. */
+ * indices (the random key).  Used by rms_lp_simd_impl.h. */
 #ifndef RMS_LP_TAIL_H
 #define RMS_LP_TAIL_H
 
 #include <string.h>
-#include <xmmintrin.h>
 #include "rms_lp.h"
-
-/* Elements ahead that the SIMD steps prefetch theta, g and the state.  At
- * DRAM sizes on one thread the hardware prefetchers alone left the steps at
- * 0.55-0.8 of their memory roof (q8's encode pass issues no loads at all;
- * each 4 KiB page restarts a stream); 1024 elements ahead (4 KiB of theta)
- * lifted them to 0.75-0.97 in the same runs (docs/lowprec.md). */
-#define LP_PREFETCH 1024
-
-/* Prefetch the lines LP_PREFETCH elements past element i (below end) of
- * every array the step streams: theta, g and the state's (each call covers
- * 16 or 8 elements; q8's codes once per 64). */
-static inline void lp_prefetch(size_t i, size_t end, const float *theta, const float *g,
-                               const rms_state_lp *s)
-{
-    size_t k = i + LP_PREFETCH;
-    if (k >= end)
-        return;
-    _mm_prefetch((const char *)(theta + k), _MM_HINT_T0);
-    _mm_prefetch((const char *)(g + k), _MM_HINT_T0);
-    if (s->v16)
-        _mm_prefetch((const char *)(s->v16 + k), _MM_HINT_T0);
-    if (s->m16)
-        _mm_prefetch((const char *)(s->m16 + k), _MM_HINT_T0);
-    if (s->buf16)
-        _mm_prefetch((const char *)(s->buf16 + k), _MM_HINT_T0);
-    if (s->q && k % 64 == 0)
-        _mm_prefetch((const char *)(s->q + k), _MM_HINT_T0);
-    if (s->m)
-        _mm_prefetch((const char *)(s->m + k), _MM_HINT_T0);
-    if (s->buf)
-        _mm_prefetch((const char *)(s->buf + k), _MM_HINT_T0);
-}
 
 #define LP_PAD 16   /* the widest vector */
 

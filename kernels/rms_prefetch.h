@@ -10,7 +10,12 @@
  * with 1, 2 and 4 KiB, T0 and T1; 1-2 KiB T0 best).  A prefetch never
  * faults, so the addresses past the end of an array are harmless; they are
  * formed as integers, not as pointers past the array.  The roofs have a
- * variant with the same hints (harness/perf/perf_roof_mem.c). */
+ * variant with the same hints (harness/perf/perf_roof_mem.c).
+ *
+ * A narrower stream in step with the float ones (the 16- and 8-bit state of
+ * the low-precision steps, kernels/rms_lp_simd_impl.h) is prefetched with
+ * rms_prefetch_ahead, the same elements ahead: RMS_PREFETCH_AHEAD / 2 bytes
+ * for 16-bit, / 4 for 8-bit, one hint per 64-byte line of that stream. */
 #ifndef RMS_PREFETCH_H
 #define RMS_PREFETCH_H
 
@@ -19,9 +24,21 @@
 
 #define RMS_PREFETCH_AHEAD 2048   /* bytes */
 
-static inline void rms_prefetch(const float *p)
+/* always_inline (both): a prefetch in a function left out of line is
+ * dropped -- GCC 12 takes a function whose only effect is
+ * __builtin_prefetch as const and deletes the calls (seen: the fast
+ * kernels' body lost its hints when the loop moved into a helper) */
+#define RMS_PREFETCH_INLINE static inline __attribute__((always_inline))
+
+/* The line `ahead` bytes past p. */
+RMS_PREFETCH_INLINE void rms_prefetch_ahead(const void *p, uintptr_t ahead)
 {
-    _mm_prefetch((const char *)((uintptr_t)p + RMS_PREFETCH_AHEAD), _MM_HINT_T0);
+    _mm_prefetch((const char *)((uintptr_t)p + ahead), _MM_HINT_T0);
+}
+
+RMS_PREFETCH_INLINE void rms_prefetch(const float *p)
+{
+    rms_prefetch_ahead(p, RMS_PREFETCH_AHEAD);
 }
 
 #endif

@@ -2,8 +2,8 @@
 # scripts/install-deps.sh [--peers] [--browser] -- install the Debian packages
 # rmsbench needs, and say which.  Fast when everything is present (one
 # dpkg-query), so the Makefile calls it before build, test and study.
-#   --peers    also python3-torch and python3-numpy (peer comparisons; never
-#              needed by the C program or by `make test`)
+#   --peers    also python3-torch (the PyTorch peer; never needed by the C
+#              program or by `make test`)
 #   --browser  also chromium (headless screenshots of the report)
 set -eu
 pkgs=(
@@ -20,6 +20,9 @@ pkgs=(
   # tests: the kernels cross-built for aarch64 and run under qemu
   # (make cross-aarch64, tests/stage-aarch64.sh)
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  # tests: an independent NumPy re-implementation of the low-precision state
+  # step (tests/lp_numpy.py; never needed by the C program)
+  python3-numpy
   # study and reports: plots, whole-command timing
   gnuplot-nox hyperfine
   # scale-out (issue 10)
@@ -27,7 +30,7 @@ pkgs=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --peers) pkgs+=(python3-torch python3-numpy) ;;
+    --peers) pkgs+=(python3-torch) ;;
     --browser) pkgs+=(chromium) ;;
     -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;

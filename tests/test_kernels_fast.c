@@ -4,8 +4,10 @@
  * are not valid (v or the denominator's argument zero, denormal, huge,
  * infinite) take the exact path and agree with ref64 like every kernel; the
  * estimates really are used (the bits differ from the exact kernel of the
- * same width somewhere, else this kernel would be no faster); and "auto"
- * never picks a fast kernel. */
+ * same width somewhere, else this kernel would be no faster); that the
+ * line filter of the body (one test per 64-byte line, on AVX2 a window
+ * inside the estimates' range) gives every element the bits it gets
+ * stepped alone; and "auto" never picks a fast kernel. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -35,6 +37,79 @@ static double one_step(const rms_kernel *k, const rms_cfg *c, const float *th0,
             worst = isnan(e) ? INFINITY : e;
     }
     return worst;
+}
+
+/* v values for the line filter: every binade's first value and the one
+ * below it, both signs of zero, denormals, the extremes, inf and NaN (so
+ * the window's and the range's edges for any eps are crossed) */
+static size_t filter_values(float *out)
+{
+    size_t n = 0;
+    for (int e = -149; e <= 127; e++) {
+        out[n++] = ldexpf(1.0f, e);
+        out[n++] = nextafterf(ldexpf(1.0f, e), 0.0f);
+    }
+    static const float EXTRA[] = { 0.0f, -0.0f, -1.0f, -1e-40f, FLT_MAX, INFINITY, NAN,
+                                   1.6777216e-9f, 5.7e29f, 3e38f };
+    for (size_t i = 0; i < sizeof EXTRA / sizeof EXTRA[0]; i++)
+        out[n++] = EXTRA[i];
+    return n;
+}
+
+/* One value at position pos of an ordinary array of FN_N elements starting
+ * off floats past a 64-byte boundary: every element's theta and v bits as
+ * when it is stepped alone (n = 1: the masked edge, one range test per
+ * vector).  Returns the elements that differ. */
+enum { FN_N = 40 };
+static int filter_case(const rms_kernel *k, const rms_cfg *c, float val, size_t pos, size_t off)
+{
+    _Alignas(64) float th[FN_N + 16], v[FN_N + 16], g[FN_N + 16];
+    float th1[FN_N], v1[FN_N];
+    for (size_t i = 0; i < FN_N; i++) {
+        th[off + i] = 0.5f - 0.01f * (float)i;
+        v[off + i] = i == pos ? val : 0.01f + 0.02f * (float)i;
+        g[off + i] = 0.05f * (float)((i * 7) % 11) - 0.25f;
+    }
+    for (size_t i = 0; i < FN_N; i++) {
+        th1[i] = th[off + i];
+        v1[i] = v[off + i];
+        k->f32(1, &th1[i], &v1[i], NULL, NULL, &g[off + i], c);
+    }
+    k->f32(FN_N, th + off, v + off, NULL, NULL, g + off, c);
+    int bad = 0;
+    for (size_t i = 0; i < FN_N; i++)
+        bad += memcmp(&th[off + i], &th1[i], sizeof(float)) != 0 ||
+               memcmp(&v[off + i], &v1[i], sizeof(float)) != 0;
+    return bad;
+}
+
+/* The filter over eps (0: the window from 2^-64; 1e-8; 1: a narrower one;
+ * 1e20: (2^12 eps)^2 overflows, no lane is in range)
+ * and beta (0.9: v as v + (1-beta)(g^2 - v); 0.3: beta v + (1-beta) g^2),
+ * the value at the ends and inside of the body's lines, aligned or not. */
+static void test_line_filter(const rms_kernel *k)
+{
+    static float vals[600];
+    size_t nv = filter_values(vals);
+    static const double EPS[] = { 0.0, 1e-8, 1.0, 1e20 }, BETA[] = { 0.9, 0.3 };
+    static const size_t POS[] = { 0, 7, 8, 15, 16, 31, 33 };
+    rms_cfg c = rms_cfg_default();
+    long cases = 0, bad = 0;
+    for (size_t e = 0; e < sizeof EPS / sizeof EPS[0]; e++)
+        for (size_t b = 0; b < 2; b++) {
+            c.eps = EPS[e];
+            c.beta = BETA[b];
+            for (size_t vi = 0; vi < nv; vi++)
+                for (size_t p = 0; p < sizeof POS / sizeof POS[0]; p++)
+                    for (size_t off = 0; off < 2; off++, cases++) {
+                        int f = filter_case(k, &c, vals[vi], POS[p], off);
+                        if (f && bad++ < 5)
+                            CHECK(0, "%s eps %g beta %g v %g at %zu offset %zu: %d elements "
+                                  "differ from the same element stepped alone", k->name,
+                                  EPS[e], BETA[b], (double)vals[vi], POS[p], off, f);
+                    }
+        }
+    CHECK(bad == 0, "%s line filter: %ld of %ld cases differ", k->name, bad, cases);
 }
 
 int main(void)
@@ -90,6 +165,7 @@ int main(void)
               exact->name);
         printf("%s: %d of 1024 theta differ from %s in their bits\n", k->name, differ,
                exact->name);
+        test_line_filter(k);
     }
     /* auto picks an exact kernel, whatever the CPU; fastest a fast one when
      * the CPU runs one, else auto's */

@@ -164,6 +164,40 @@ static void hash_text(void)
     }
 }
 
+/* Run's own options: each row of RUN_OPTIONS is one getopt row with its id,
+ * and its help line is in the part of --help the row names. */
+static void run_options(void)
+{
+    const struct option *lo = config_long_options();
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    for (int part = RUN_FIRST; part <= RUN_LAST; part++)
+        config_part_help(f, (enum run_option_part)part);
+    fclose(f);
+    int rows = 0;
+#define CHECK_ROW(id, flag, has, arg, part, help) \
+    do { \
+        int seen = 0; \
+        for (size_t k = 0; lo[k].name; k++) \
+            seen += !strcmp(lo[k].name, flag) && lo[k].val == OPT_##id && lo[k].has_arg == has; \
+        CHECK(seen == 1, "--%s: %d getopt rows", flag, seen); \
+        const char *at = strstr(text, "--" flag); \
+        CHECK(at && (arg == NULL || !strncmp(at + strlen("--" flag " "), arg ? arg : "", \
+                                           strlen(arg ? arg : ""))), "--%s: not in the help", flag); \
+        char first[64]; \
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(help, "\n"), help); \
+        CHECK(strstr(text, first) != NULL, "--%s: help text missing", flag); \
+        CHECK((part == RUN_HEAD || part == RUN_TAIL) == (strstr(config_options_help(), "--" flag) != NULL), \
+              "--%s: shared help disagrees with its part", flag); \
+        rows++; \
+    } while (0);
+    RUN_OPTIONS(CHECK_ROW)
+#undef CHECK_ROW
+    CHECK(rows == OPT_RMS_FIRST - OPT_PROBLEM, "%d rows, %d ids", rows, OPT_RMS_FIRST - OPT_PROBLEM);
+    free(text);
+}
+
 /* A new database has one `runs` column per option, of the row's type. */
 static void columns(void)
 {
@@ -198,6 +232,7 @@ int main(void)
     parse();
     bias_correction();
     hash_text();
+    run_options();
     columns();
     return check_summary("options");
 }

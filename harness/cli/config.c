@@ -9,32 +9,27 @@
 #include "cli/config.h"
 #include "cli/range.h"
 
-/* The options that are not RMSProp options (those come from the table). */
-static const struct option FIXED_OPTIONS[] = {
-    { "problem",      required_argument, 0, OPT_PROBLEM },
-    { "kernel",       required_argument, 0, OPT_KERNEL },
-    { "preset",       required_argument, 0, OPT_PRESET },
-    { "steps",        required_argument, 0, OPT_STEPS },
-    { "epochs",       required_argument, 0, OPT_EPOCHS },
-    { "seed",         required_argument, 0, OPT_SEED },
-    { "dim",          required_argument, 0, OPT_DIM },
-    { "every",        required_argument, 0, OPT_EVERY },
-    { "db",           required_argument, 0, OPT_DB },
-    { "no-db",        no_argument,       0, OPT_NO_DB },
-    { "print-params", no_argument,       0, OPT_PRINT_PARAMS },
-    { "threads",      required_argument, 0, OPT_THREADS },
-};
-#define NFIXED (sizeof FIXED_OPTIONS / sizeof FIXED_OPTIONS[0])
+typedef struct run_option {
+    struct option row;
+    const char *arg, *help;
+    enum run_option_part part;
+} run_option;
+
+#define RUN_OPTION_ROW(id, name, has, arg, part, help) \
+    { { name, has, 0, OPT_##id }, arg, help, part },
+static const run_option RUN_OPTION_ROWS[] = { RUN_OPTIONS(RUN_OPTION_ROW) };
+#undef RUN_OPTION_ROW
+#define NRUN (sizeof RUN_OPTION_ROWS / sizeof RUN_OPTION_ROWS[0])
 
 const struct option *config_long_options(void)
 {
-    static struct option all[NFIXED + 2 * RMS_OPT_COUNT + 1];
+    static struct option all[NRUN + 2 * RMS_OPT_COUNT + 1];
     if (all[0].name)
         return all;
     size_t k = 0, n;
     const rms_opt *o = rms_opts(&n);
-    for (size_t i = 0; i < NFIXED; i++)
-        all[k++] = FIXED_OPTIONS[i];
+    for (size_t i = 0; i < NRUN; i++)
+        all[k++] = RUN_OPTION_ROWS[i].row;
     for (size_t i = 0; i < n; i++) {
         all[k++] = (struct option){ o[i].flag,
             o[i].kind == RMS_FLAG ? no_argument : required_argument, 0, OPT_RMS((int)i) };
@@ -45,12 +40,41 @@ const struct option *config_long_options(void)
     return all;
 }
 
-/* "  --flag ARG" padded to the help column, or on a line of its own. */
+/* "  --flag ARG" padded to the help column (or on a line of its own when
+ * longer), then text, whose further lines are indented to the column. */
 static size_t help_line(char *buf, size_t len, const char *left, const char *text)
 {
     int w = (int)strlen(left);
-    return (size_t)(w <= 20 ? snprintf(buf, len, "  %-20s  %s\n", left, text)
-                            : snprintf(buf, len, "  %s\n  %-20s  %s\n", left, "", text));
+    size_t used = (size_t)(w <= 20 ? snprintf(buf, len, "  %-20s  ", left)
+                                   : snprintf(buf, len, "  %s\n%24s", left, ""));
+    for (const char *t = text; *t && used < len; t++)
+        used += (size_t)(*t == '\n' ? snprintf(buf + used, len - used, "\n%24s", "")
+                                    : snprintf(buf + used, len - used, "%c", *t));
+    if (used < len)
+        used += (size_t)snprintf(buf + used, len - used, "\n");
+    return used;
+}
+
+static size_t part_help(char *buf, size_t len, enum run_option_part part)
+{
+    size_t used = 0;
+    char left[160];
+    for (size_t i = 0; i < NRUN && used < len; i++) {
+        const run_option *r = &RUN_OPTION_ROWS[i];
+        if (r->part != part)
+            continue;
+        snprintf(left, sizeof left, "--%s%s%s", r->row.name, r->arg ? " " : "",
+                 r->arg ? r->arg : "");
+        used += help_line(buf + used, len - used, left, r->help);
+    }
+    return used;
+}
+
+void config_part_help(FILE *f, enum run_option_part part)
+{
+    char buf[2048];
+    part_help(buf, sizeof buf, part);
+    fputs(buf, f);
 }
 
 const char *config_options_help(void)
@@ -61,9 +85,7 @@ const char *config_options_help(void)
     size_t used = 0, n;
     const rms_opt *o = rms_opts(&n);
     char left[160];
-    used += (size_t)snprintf(help, sizeof help, "%s",
-        "  --preset NAME         seed (default), or any row of `rmsbench list presets`;\n"
-        "                        the options below override the preset one by one\n");
+    used += part_help(help, sizeof help, RUN_HEAD);
     for (size_t i = 0; i < n && used < sizeof help; i++) {
         const char *arg = o[i].kind == RMS_ENUM ? o[i].names : o[i].arg;
         snprintf(left, sizeof left, "--%s%s%s%s%s", o[i].flag, arg ? " " : "", arg ? arg : "",
@@ -71,16 +93,7 @@ const char *config_options_help(void)
         used += help_line(help + used, sizeof help - used, left, o[i].help);
     }
     if (used < sizeof help)
-        snprintf(help + used, sizeof help - used, "%s",
-        "  --steps N             steps (default: the problem's own run length)\n"
-        "  --epochs N            epochs, for problems that have mini-batch epochs\n"
-        "  --seed S              seed of the problem's start point and data (default 1)\n"
-        "  --dim N               dimension, for problems that allow it (1000, 1e6, 2^20)\n"
-        "  --every K             sample the curve every K steps (default: ~50 points)\n"
-        "  --db FILE             results database (default results/rmsbench.db)\n"
-        "  --no-db               record nothing\n"
-        "  --threads N           BLAS and OpenMP threads of a run (default 1: sweeps run\n"
-        "                        one process per core; peers are timed on one thread)\n");
+        part_help(help + used, sizeof help - used, RUN_TAIL);
     return help;
 }
 

@@ -7,6 +7,7 @@
 #define CONFIG_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "problem.h"
@@ -14,16 +15,52 @@
 #include "rms_opt.h"
 #include "rms_lp.h"
 
-/* getopt_long ids of the shared options (values above any short option).
- * The RMSProp options of rms_options.def follow in table order, two ids
- * each: OPT_RMS(RMS_OPT_lr) for --lr, OPT_RMS_NEG(...) for a negation
- * such as --no-eps-in-sqrt. */
+/* Run's own options (the RMSProp options are rows of rms_options.def),
+ * declared once: getopt rows, ids and --help come from this table; the
+ * arithmetic of each is a case of config_set.
+ *   X(ID, name, has_arg, ARG, part, help)   help: continuation lines after \n
+ * part says where --help shows a row: RUN_FIRST and RUN_LAST only in run's
+ * help (sweep and tune spell them --problems, --kernels; --print-params is
+ * run's), RUN_HEAD before and RUN_TAIL after the RMSProp rows everywhere. */
+#define RUN_OPTIONS(X) \
+    X(PROBLEM, "problem", required_argument, "P", RUN_FIRST, \
+      "a problem of `rmsbench list problems` (required)") \
+    X(KERNEL, "kernel", required_argument, "K", RUN_FIRST, \
+      "auto (default; RMS_KERNEL overrides), or a kernel of\n`rmsbench list kernels`; ref64 runs in double") \
+    X(PRESET, "preset", required_argument, "NAME", RUN_HEAD, \
+      "seed (default), or any row of `rmsbench list presets`;\nthe options below override the preset one by one") \
+    X(STEPS, "steps", required_argument, "N", RUN_TAIL, \
+      "steps (default: the problem's own run length)") \
+    X(EPOCHS, "epochs", required_argument, "N", RUN_TAIL, \
+      "epochs, for problems that have mini-batch epochs") \
+    X(SEED, "seed", required_argument, "S", RUN_TAIL, \
+      "seed of the problem's start point and data (default 1)") \
+    X(DIM, "dim", required_argument, "N", RUN_TAIL, \
+      "dimension, for problems that allow it (1000, 1e6, 2^20)") \
+    X(EVERY, "every", required_argument, "K", RUN_TAIL, \
+      "sample the curve every K steps (default: ~50 points)") \
+    X(DB, "db", required_argument, "FILE", RUN_TAIL, \
+      "results database (default results/rmsbench.db)") \
+    X(NO_DB, "no-db", no_argument, NULL, RUN_TAIL, "record nothing") \
+    X(THREADS, "threads", required_argument, "N", RUN_TAIL, \
+      "BLAS and OpenMP threads of a run (default 1: sweeps run\none process per core; peers are timed on one thread)") \
+    X(PRINT_PARAMS, "print-params", no_argument, NULL, RUN_LAST, \
+      "print the final parameters, one per line (%.17g) on\nstdout; the summary line then goes to stderr")
+
+enum run_option_part { RUN_FIRST, RUN_HEAD, RUN_TAIL, RUN_LAST };
+
+/* getopt_long ids (above any short option): run's own options, then the
+ * RMSProp options of rms_options.def in table order, two ids each:
+ * OPT_RMS(RMS_OPT_lr) for --lr, OPT_RMS_NEG(...) for a negation such as
+ * --no-eps-in-sqrt. */
+#define RUN_OPTION_ID(id, name, has, arg, part, help) OPT_##id,
 enum opt_id {
-    OPT_PROBLEM = 256, OPT_KERNEL, OPT_PRESET, OPT_STEPS, OPT_EPOCHS, OPT_SEED,
-    OPT_DIM, OPT_EVERY, OPT_DB, OPT_NO_DB, OPT_PRINT_PARAMS, OPT_THREADS,
+    OPT_RUN_BEFORE = 255,
+    RUN_OPTIONS(RUN_OPTION_ID)
     OPT_RMS_FIRST,
     OPT_LAST_SHARED = OPT_RMS_FIRST + 2 * RMS_OPT_COUNT
 };
+#undef RUN_OPTION_ID
 #define OPT_RMS(id)     (OPT_RMS_FIRST + 2 * (id))
 #define OPT_RMS_NEG(id) (OPT_RMS_FIRST + 2 * (id) + 1)
 
@@ -92,7 +129,10 @@ long config_auto_every(long steps);
 /* The config as a JSON object text (malloc'd; free()). */
 char *config_json(const run_config *rc);
 
-/* Help text for the shared options (the RMSProp ones from the table). */
+/* Help text for the shared options (RUN_HEAD, the RMSProp rows, RUN_TAIL). */
 const char *config_options_help(void);
+
+/* The help lines of the rows of one part of RUN_OPTIONS. */
+void config_part_help(FILE *f, enum run_option_part part);
 
 #endif

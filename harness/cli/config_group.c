@@ -15,12 +15,9 @@ void config_group_help(FILE *f) { fputs(config_options_help(), f); }
 
 static void help(FILE *f)
 {
-    fputs("  --problem P           a problem of `rmsbench list problems` (required)\n"
-          "  --kernel K            auto (default; RMS_KERNEL overrides), or a kernel of\n"
-          "                        `rmsbench list kernels`; ref64 runs in double\n", f);
+    config_part_help(f, RUN_FIRST);
     config_group_help(f);
-    fputs("  --print-params        print the final parameters, one per line (%.17g) on\n"
-          "                        stdout; the summary line then goes to stderr\n", f);
+    config_part_help(f, RUN_LAST);
 }
 
 const cli_group config_group = { config_long_options, help, init, apply };

@@ -162,6 +162,7 @@ typedef struct rep_data {
     size_t perf_machines;                   /* machines with perf rows */
     long long counts[8];  /* runs done, diverged, failed, running; curve
                              points, perf, proofs, hyperfine rows */
+    struct sv_problem *solvers;             /* per problem (report_solvers.c) */
 } rep_data;
 
 enum { CNT_DONE, CNT_DIVERGED, CNT_FAILED, CNT_RUNNING, CNT_CURVE, CNT_PERF,

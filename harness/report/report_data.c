@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "problem.h"
 #include "report/report.h"
+#include "report/report_solvers.h"
 #include "store/db.h"
 #include "rms_opt.h"
 #include "run/solver.h"
@@ -347,6 +348,7 @@ int rep_data_load(sqlite3 *db, long long machine, rep_data *d, char *err, size_t
         return -1;
     make_groups(d);
     list_problems(d);
+    solver_table_build(d);
     return 0;
 }
 
@@ -371,6 +373,7 @@ void rep_data_free(rep_data *d)
     free(d->groups);
     free(d->problems);
     free(d->perf);
+    solver_table_free(d);
     memset(d, 0, sizeof *d);
 }
 

@@ -76,10 +76,10 @@ static int cmp_entry(const void *a, const void *b)
 /* Runs of one problem that a study marked final, per (solver, precision),
  * the kernel with the most of them; only when no study tuned any solver of
  * the problem, per solver the configuration (group) with the lowest median
- * final loss of the sweeps.  *left_out (may be NULL): the solvers seen only
+ * final loss of the sweeps.  *left_out: the solvers seen only
  * in sweeps that were left out because tuned ones exist. */
-sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
-                         size_t *left_out)
+static sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
+                                size_t *left_out)
 {
     sv_entry *e = xcalloc(d->nruns + d->ngroups + 1, sizeof *e);
     size_t n = 0;
@@ -140,8 +140,7 @@ sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
      * flatters it.  Ranked together, a sweep (say the state-precision stage's
      * beta=0.999 runs) could be named "best" over the tuned solvers: when
      * any solver of this problem is tuned, the sweeps are left out. */
-    if (left_out)
-        *left_out = tuned ? n - tuned : 0;
+    *left_out = tuned ? n - tuned : 0;
     if (tuned)
         n = tuned;
     for (size_t k = tuned; k < n; k++) {
@@ -159,7 +158,7 @@ sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
     return e;
 }
 
-void solver_entries_free(sv_entry *e, size_t n)
+static void solver_entries_free(sv_entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(e[i].runs);
@@ -206,4 +205,35 @@ sv_versus solver_versus(const rep_data *d, const sv_entry *best, const sv_entry 
 const char *solver_verdict(const sv_versus *v)
 {
     return v->tie ? "tie" : v->significant ? "best is better" : "not significant";
+}
+
+void solver_table_build(rep_data *d)
+{
+    d->solvers = xcalloc(d->nproblems + 1, sizeof *d->solvers);
+    for (size_t p = 0; p < d->nproblems; p++) {
+        sv_problem *s = &d->solvers[p];
+        s->e = solver_entries(d, d->problems[p], &s->n, &s->left_out);
+        s->vs = xcalloc(s->n + 1, sizeof *s->vs);
+        for (size_t i = 1; i < s->n; i++) {
+            s->vs[i] = solver_versus(d, &s->e[0], &s->e[i]);
+            s->beaten += s->vs[i].significant;
+            s->ties += s->vs[i].tie;
+            s->unclear += !s->vs[i].tie && !s->vs[i].significant;
+        }
+    }
+}
+
+void solver_table_free(rep_data *d)
+{
+    for (size_t p = 0; d->solvers && p < d->nproblems; p++) {
+        solver_entries_free(d->solvers[p].e, d->solvers[p].n);
+        free(d->solvers[p].vs);
+    }
+    free(d->solvers);
+    d->solvers = NULL;
+}
+
+const sv_problem *solver_problem(const rep_data *d, size_t p)
+{
+    return &d->solvers[p];
 }

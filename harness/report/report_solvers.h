@@ -23,13 +23,6 @@ typedef struct sv_entry {
     size_t ndiv;
 } sv_entry;
 
-/* The entries of one problem, best first (lowest median final loss): the
- * tuned solvers, or the sweeps' best when nothing was tuned; *left_out (may
- * be NULL) counts the sweep-only solvers left out beside tuned ones. */
-sv_entry *solver_entries(const rep_data *d, const char *problem, size_t *count,
-                         size_t *left_out);
-void solver_entries_free(sv_entry *e, size_t n);
-
 typedef struct sv_versus {
     stats_test t;
     int paired;               /* Wilcoxon on the same seeds; else Mann-Whitney */
@@ -38,6 +31,25 @@ typedef struct sv_versus {
 
 sv_versus solver_versus(const rep_data *d, const sv_entry *best, const sv_entry *other);
 const char *solver_verdict(const sv_versus *v);
+
+/* One problem's solvers, best first (lowest median final loss): the tuned
+ * solvers, or the sweeps' best when nothing was tuned; left_out counts the
+ * sweep-only solvers left out beside tuned ones.  vs[i] (i >= 1) is the
+ * best against e[i]; beaten, ties and unclear count its verdicts. */
+typedef struct sv_problem {
+    sv_entry *e;
+    size_t n, left_out;
+    sv_versus *vs;
+    size_t beaten, ties, unclear;
+} sv_problem;
+
+/* Built once per database by rep_data_load (the bootstraps and tests are
+ * the report's costliest arithmetic; the opening findings, the section, its
+ * figures and the profiles all read the same table), freed by
+ * rep_data_free.  solver_problem(d, p): problem d->problems[p]. */
+void solver_table_build(rep_data *d);
+void solver_table_free(rep_data *d);
+const sv_problem *solver_problem(const rep_data *d, size_t p);
 
 /* Figures of the comparison (report_solvers_plots.c). */
 void solver_convergence(report *r, const rep_data *d, const char *problem, size_t p,

@@ -357,8 +357,8 @@ static size_t solver_costs(const rep_data *d, char (*names)[300], double *cost[2
 {
     size_t ns = 0;
     for (size_t p = 0; p < d->nproblems; p++) {
-        size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
+        const sv_entry *e = solver_problem(d, p)->e;
+        size_t n = solver_problem(d, p)->n;
         for (size_t i = 0; i < n; i++) {
             size_t s;
             for (s = 0; s < ns && strcmp(names[s], e[i].label); s++)
@@ -372,7 +372,6 @@ static size_t solver_costs(const rep_data *d, char (*names)[300], double *cost[2
             cost[1][p * 64 + s] = e[i].med[2];
             has[p * 64 + s] = 1;
         }
-        solver_entries_free(e, n);
     }
     return ns;
 }

@@ -38,13 +38,12 @@ static const char *test_name(const sv_versus *v)
     return v->paired ? "Wilcoxon signed-rank (same seeds)" : "Mann-Whitney U";
 }
 
-/* The smallest two-sided p the test of best against other can give at all:
- * 2 / 2^n for n pairs (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney). */
-static double smallest_p(const rep_data *d, const sv_entry *best, const sv_entry *other)
+/* The smallest two-sided p the test v of best against other can give at
+ * all: 2 / 2^n for n pairs (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney). */
+static double smallest_p(const sv_versus *v, const sv_entry *best, const sv_entry *other)
 {
-    sv_versus v = solver_versus(d, best, other);
     double p = 2;
-    if (v.paired) {
+    if (v->paired) {
         for (size_t i = 0; i < best->n; i++)
             p /= 2;
     } else {
@@ -57,8 +56,10 @@ static double smallest_p(const rep_data *d, const sv_entry *best, const sv_entry
 }
 
 /* One finding per problem: the best solver and how sure we are. */
-static void finding(report *r, const rep_data *d, const char *prob, const sv_entry *e, size_t n)
+static void finding(report *r, const char *prob, const sv_problem *s)
 {
+    const sv_entry *e = s->e;
+    size_t n = s->n;
     char ci[96], how[96];
     const char *shown;
     loss_shown(prob, 1, &shown);
@@ -67,17 +68,13 @@ static void finding(report *r, const rep_data *d, const char *prob, const sv_ent
                  e[0].label, shown, with_ci(ci, sizeof ci, &e[0], 0), e[0].n);
         return;
     }
-    size_t ties = 0, unclear = 0, beaten = 0;
     char tied[512] = "", open[512] = "";
     for (size_t i = 1; i < n; i++) {
-        sv_versus v = solver_versus(d, &e[0], &e[i]);
-        char *list = v.tie ? tied : !v.significant ? open : NULL;
+        const sv_versus *v = &s->vs[i];
+        char *list = v->tie ? tied : !v->significant ? open : NULL;
         if (list && strlen(list) + strlen(e[i].label) + 3 < 512)
             snprintf(list + strlen(list), 512 - strlen(list), "%s%s", *list ? ", " : "",
                      e[i].label);
-        ties += v.tie;
-        unclear += !v.tie && !v.significant;
-        beaten += v.significant;
     }
     if (!isfinite(e[0].med[0])) {
         rep_item(r, "%s: every solver diverged at its chosen configuration.", prob);
@@ -87,15 +84,15 @@ static void finding(report *r, const rep_data *d, const char *prob, const sv_ent
     int o = snprintf(line, sizeof line, "%s: best is %s (%s), median final %s %s over %zu runs; "
                      "significantly better than %zu of the other %zu solvers (p < %.2g)",
                      prob, e[0].label, tuned_by(how, sizeof how, &e[0]), shown,
-                     with_ci(ci, sizeof ci, &e[0], 0), e[0].n, beaten, n - 1, SOLVER_ALPHA);
-    if (ties && o < (int)sizeof line)
+                     with_ci(ci, sizeof ci, &e[0], 0), e[0].n, s->beaten, n - 1, SOLVER_ALPHA);
+    if (s->ties && o < (int)sizeof line)
         o += snprintf(line + o, sizeof line - (size_t)o, "; ties with %s (identical results)", tied);
-    if (unclear && o < (int)sizeof line)
+    if (s->unclear && o < (int)sizeof line)
         o += snprintf(line + o, sizeof line - (size_t)o, "; not significantly different from "
                       "%s: these data do not tell them apart", open);
     double pmin = 0;
     for (size_t i = 1; i < n; i++) {
-        double q = smallest_p(d, &e[0], &e[i]);
+        double q = smallest_p(&s->vs[i], &e[0], &e[i]);
         pmin = q > pmin ? q : pmin;
     }
     char num[32];
@@ -112,14 +109,16 @@ static void finding(report *r, const rep_data *d, const char *prob, const sv_ent
                       e[0].n, SOLVER_ALPHA, fmt_num(num, sizeof num, pmin));
     if (o < (int)sizeof line)
         snprintf(line + o, sizeof line - (size_t)o, ".");
-    if (beaten == n - 1)
+    if (s->beaten == n - 1)
         rep_strong(r, "%s", line);
     else
         rep_item(r, "%s", line);
 }
 
-static void ranking(report *r, const rep_data *d, const sv_entry *e, size_t n)
+static void ranking(report *r, const sv_problem *s)
 {
+    const sv_entry *e = s->e;
+    size_t n = s->n;
     rep_table(r, 11, "#", "solver", "tuned by", "runs", "median final loss [95% CI]",
               "median steps to target [95% CI]", "median time to target, s [95% CI]",
               "diverged", "best vs this: test", "p-value, effect size", "verdict");
@@ -139,13 +138,13 @@ static void ranking(report *r, const rep_data *d, const sv_entry *e, size_t n)
             rep_cell(r, "best");
             continue;
         }
-        sv_versus v = solver_versus(d, &e[0], &e[i]);
+        const sv_versus *v = &s->vs[i];
         char p[32], ef[32], st[32];
-        rep_cell(r, "%s, %s = %s", test_name(&v), v.paired ? "W+" : "U",
-                 fmt_num(st, sizeof st, v.t.statistic));
-        rep_cell(r, "p = %s%s, %s = %s", fmt_num(p, sizeof p, v.t.p), v.t.exact ? " (exact)" : "",
-                 v.paired ? "rank-biserial r" : "Cliff's δ", fmt_num(ef, sizeof ef, v.t.effect));
-        rep_cell(r, "%s", solver_verdict(&v));
+        rep_cell(r, "%s, %s = %s", test_name(v), v->paired ? "W+" : "U",
+                 fmt_num(st, sizeof st, v->t.statistic));
+        rep_cell(r, "p = %s%s, %s = %s", fmt_num(p, sizeof p, v->t.p), v->t.exact ? " (exact)" : "",
+                 v->paired ? "rank-biserial r" : "Cliff's δ", fmt_num(ef, sizeof ef, v->t.effect));
+        rep_cell(r, "%s", solver_verdict(v));
     }
 }
 
@@ -154,22 +153,19 @@ static void ranking(report *r, const rep_data *d, const sv_entry *e, size_t n)
 void solver_headline(report *r, const rep_data *d)
 {
     for (size_t p = 0; p < d->nproblems; p++) {
-        size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
+        const sv_problem *s = solver_problem(d, p);
+        const sv_entry *e = s->e;
+        size_t n = s->n;
         if (n > 1 && isfinite(e[0].med[0])) {
-            size_t beaten = 0;
-            for (size_t i = 1; i < n; i++)
-                beaten += solver_versus(d, &e[0], &e[i]).significant;
             char ci[96], how[96];
             const char *shown;
             loss_shown(d->problems[p], 1, &shown);
             rep_item(r, "Which solver on %s: %s (%s), median final %s %s over %zu runs; "
                         "significantly better (p < %.2g) than %zu of the other %zu%s.",
                      d->problems[p], e[0].label, tuned_by(how, sizeof how, &e[0]), shown,
-                     with_ci(ci, sizeof ci, &e[0], 0), e[0].n, SOLVER_ALPHA, beaten, n - 1,
-                     beaten < n - 1 ? "; the rest are not significantly different or tie" : "");
+                     with_ci(ci, sizeof ci, &e[0], 0), e[0].n, SOLVER_ALPHA, s->beaten, n - 1,
+                     s->beaten < n - 1 ? "; the rest are not significantly different or tie" : "");
         }
-        solver_entries_free(e, n);
     }
 }
 
@@ -194,30 +190,22 @@ void section_solvers(report *r, const rep_data *d)
                 "is lower. Diverged runs count as infinite loss.",
              STATS_BOOT_REPS, STATS_BOOT_SEED, SOLVER_ALPHA);
     rep_heading(r, 3, "Key findings");
+    for (size_t p = 0; p < d->nproblems; p++)
+        if (solver_problem(d, p)->n)
+            finding(r, d->problems[p], solver_problem(d, p));
     for (size_t p = 0; p < d->nproblems; p++) {
-        size_t n;
-        sv_entry *e = solver_entries(d, d->problems[p], &n, NULL);
-        if (n)
-            finding(r, d, d->problems[p], e, n);
-        solver_entries_free(e, n);
-    }
-    for (size_t p = 0; p < d->nproblems; p++) {
-        size_t n, left_out;
-        sv_entry *e = solver_entries(d, d->problems[p], &n, &left_out);
-        if (!n) {
-            solver_entries_free(e, n);
+        const sv_problem *s = solver_problem(d, p);
+        if (!s->n)
             continue;
-        }
         rep_heading(r, 3, "%s", d->problems[p]);
-        ranking(r, d, e, n);
-        if (left_out)
+        ranking(r, s);
+        if (s->left_out)
             rep_para(r, "Left out of this ranking: %zu solver%s seen only in plain sweeps of %s "
                         "(not tuned by a study, so not comparable with the tuned ones).",
-                     left_out, left_out == 1 ? "" : "s", d->problems[p]);
-        solver_convergence(r, d, d->problems[p], p, e, n);
-        solver_heldout(r, d, d->problems[p], p, e, n);
+                     s->left_out, s->left_out == 1 ? "" : "s", d->problems[p]);
+        solver_convergence(r, d, d->problems[p], p, s->e, s->n);
+        solver_heldout(r, d, d->problems[p], p, s->e, s->n);
         solver_sensitivity(r, d, d->problems[p], p);
-        solver_entries_free(e, n);
     }
     rep_heading(r, 3, "Divergence per solver and learning rate");
     solver_divergence(r, d);

@@ -79,6 +79,31 @@ static void sweep_init(void *target)
     run_opts_init(&sp->base);
 }
 
+/* "every option is an axis: --lr R ... --centered 0,1 ...", from the option
+ * table, wrapped to the help's width: a new option is listed by itself. */
+static void axes_help(FILE *f)
+{
+    size_t n, col;
+    const rms_opt *o = rms_opts(&n);
+    col = (size_t)fprintf(f, "  every option is an axis (R: numbers; on/off: 0,1):");
+    for (size_t i = 0; i < n; i++) {
+        char word[128], vals[96];
+        if (o[i].kind == RMS_FLAG)
+            snprintf(vals, sizeof vals, "0,1");
+        else if (o[i].kind == RMS_ENUM)
+            for (size_t k = 0; k < sizeof vals && (k == 0 || vals[k - 1]); k++)
+                vals[k] = o[i].names[k] == '|' ? ',' : o[i].names[k];
+        else
+            snprintf(vals, sizeof vals, "R");
+        int w = snprintf(word, sizeof word, "--%s %s", o[i].flag, vals);
+        if (col + 1 + (size_t)w > 76)
+            col = (size_t)fprintf(f, "\n ");
+        col += (size_t)fprintf(f, " %s", word);
+    }
+    fputs(";\n  a point that breaks a rule joining two options (stochastic f32,\n"
+          "  nesterov without momentum) is left out of the grid\n", f);
+}
+
 static void sweep_help(FILE *f)
 {
     fputs("grid (LIST: a,b,c; R: 0.1,0.01 or a log range lo:hi:count, e.g.\n"
@@ -86,15 +111,9 @@ static void sweep_help(FILE *f)
           "  --problems LIST  --kernels LIST (default auto)  --seeds S (default 1)\n"
           "  --solvers LIST   solver labels PRESET[+OPTION[=VALUE]]..., e.g.\n"
           "                   torch,torch+centered,keras+momentum=0.9 (default seed;\n"
-          "                   --presets is the same option)\n"
-          "  every option is an axis: --lr R --beta R --eps R --v0 R --momentum R\n"
-          "  --weight-decay R --wd-mode coupled,decoupled and, for on/off options,\n"
-          "  a list of 0 and 1: --centered 0,1 --nesterov 0,1 --eps-in-sqrt 0,1\n"
-          "  --bias-correction 0,1 --lr-in-momentum 0,1 --maximize 0,1\n"
-          "  --state f32,bf16,f16,q8 --state-rounding nearest,stochastic\n"
-          "  --state-block 64,256; a point that breaks a rule joining two options\n"
-          "  (stochastic f32, nesterov without momentum) is left out of the grid\n"
-          "  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
+          "                   --presets is the same option)\n", f);
+    axes_help(f);
+    fputs("  (--problem, --kernel, --preset, --seed are accepted as the same options)\n\n"
           "run options, applied to every config:\n", f);
     config_group_help(f);
 }
