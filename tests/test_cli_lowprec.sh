@@ -87,6 +87,31 @@ check "report: final loss rows for f32, bf16 nearest and stochastic" \
 check "report: the nearest-vs-stochastic verdict for bf16" grep -q "quadratic, β = 0.9, bf16: nearest" "$md"
 check "report: bytes per parameter table (q8 1.016)" grep -q "q8 (block 256) | 1.016" "$md"
 
+# ---- report: final accuracy against f32, a named test per state.  The
+# accuracies are written into a fixture: six seeds where bf16 is below f32
+# on every seed give Wilcoxon's smallest two-sided p, 2/2^6 = 0.03125, and
+# r = -1; three seeds can give at best 0.25, and the report says so.
+acc_fixture() {   # db seeds
+    rm -f "$1"
+    "$RMSBENCH" sweep --problems quadratic --steps 10 --seeds "1..$2" --state f32,bf16 \
+        --db "$1" >/dev/null 2>&1
+    sqlite3 "$1" "UPDATE runs SET problem = 'mlp_fmnist', epochs = 1;
+        UPDATE curves SET test_acc = (SELECT CASE r.state WHEN 'f32' THEN 0.80 ELSE 0.70 + r.seed / 1000.0 END
+                                             + r.seed / 100.0 FROM runs r WHERE r.id = run_id)
+         WHERE step = (SELECT max(step) FROM curves c WHERE c.run_id = curves.run_id)"
+    "$RMSBENCH" report --db "$1" --out "$1.rep" >/dev/null 2>&1
+}
+acc_fixture "$tmp/acc6.db" 6
+check "report: bf16 vs f32 on 6 seeds, Wilcoxon p = 0.0312, r = -1, lower" \
+    grep -qE '^\| bf16 nearest \| .* \| -0.0965 \| Wilcoxon signed-rank \(same seeds\) \| 0.0312 \(exact\) \| r = -1.00 \| lower than f32 \|' \
+    "$tmp/acc6.db.rep/README.md"
+acc_fixture "$tmp/acc3.db" 3
+check "report: the same on 3 seeds is not significant, p = 0.25" \
+    grep -qE '^\| bf16 nearest \| .* \| 0.25 \(exact\) \| r = -1.00 \| not significant \|' \
+    "$tmp/acc3.db.rep/README.md"
+check "report: says 3 seeds cannot reach p < 0.05" \
+    grep -q "with 3 seeds the smallest p these tests can give is 0.25" "$tmp/acc3.db.rep/README.md"
+
 # ---- the state columns (schema 7): new runs fill them; a database from
 # before them (state only in config_json) reads the same, in a read-only
 # report and after the migration that copies the JSON into the columns

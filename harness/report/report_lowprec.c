@@ -60,6 +60,8 @@ typedef struct acc_row {
     size_t n[MAX_EPOCHS];
     double rss[MAX_SEEDS];
     size_t nrss;
+    long long seed[MAX_SEEDS];   /* of each run, in the order of v[epoch][k] */
+    size_t nseed;
     double state_kib;     /* parameters x state bytes per parameter */
 } acc_row;
 
@@ -72,7 +74,7 @@ static int acc_rows(sqlite3 *db, acc_row *rows, size_t *nrows, size_t *epochs, c
     char sql[1400];
     snprintf(sql, sizeof sql,
              "SELECT %s, r.id, c.test_acc, r.peak_rss_bytes, r.lr, r.beta, r.epochs, r.dim,"
-             "       ifnull(json_extract(r.config_json,'$.state_bytes_per_param'), 4)"
+             "       ifnull(json_extract(r.config_json,'$.state_bytes_per_param'), 4), r.seed"
              "  FROM runs r JOIN curves c ON c.run_id = r.id"
              " WHERE r.problem = 'mlp_fmnist' AND r.status = 'done' AND c.test_acc IS NOT NULL"
              "   AND r.epochs = (SELECT max(epochs) FROM runs WHERE problem = 'mlp_fmnist'"
@@ -96,6 +98,8 @@ static int acc_rows(sqlite3 *db, acc_row *rows, size_t *nrows, size_t *epochs, c
         if (sqlite3_column_int64(st, 1) != run) {   /* a run's first epoch */
             run = sqlite3_column_int64(st, 1);
             epoch = 0;
+            if (rows[i].nseed < MAX_SEEDS)
+                rows[i].seed[rows[i].nseed++] = sqlite3_column_int64(st, 9);
             if (sqlite3_column_type(st, 3) != SQLITE_NULL && rows[i].nrss < MAX_SEEDS)
                 rows[i].rss[rows[i].nrss++] = sqlite3_column_double(st, 3) / 1048576.0;
             rows[i].state_kib = sqlite3_column_double(st, 7) * sqlite3_column_double(st, 8) / 1024.0;
@@ -140,6 +144,64 @@ static void acc_table(report *r, const acc_row *rows, size_t nrows, size_t epoch
     }
 }
 
+/* Final accuracy of each state against f32's: Wilcoxon signed-rank when
+ * both ran the same seeds (pairs by seed), else Mann-Whitney U; the
+ * smallest p the test can give at all, so "not significant" with 3 seeds
+ * says why. */
+static void versus_f32(report *r, const acc_row *rows, size_t nrows, size_t epochs)
+{
+    const acc_row *f = NULL;
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].label, "f32"))
+            f = &rows[i];
+    size_t last = epochs - 1;
+    if (!f || f->n[last] < 2 || f->nseed != f->n[last])
+        return;
+    rep_para(r, "Final test accuracy (epoch %zu) of each state against f32: Wilcoxon "
+                "signed-rank on the same seeds, else Mann-Whitney U; two-sided, significant "
+                "when p < 0.05; effect size: rank-biserial r or Cliff's δ, positive when the "
+                "state's accuracy is higher.", epochs);
+    rep_table(r, 7, "state", "final accuracy [95% CI]", "median - f32's", "test", "p-value",
+              "effect size", "verdict");
+    double pmin_all = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const acc_row *a = &rows[i];
+        size_t n = a->n[last];
+        if (a == f || n < 2 || a->nseed != n)
+            continue;
+        double pa[MAX_SEEDS], pb[MAX_SEEDS];
+        size_t np = 0;
+        for (size_t k = 0; k < n; k++)
+            for (size_t j = 0; j < f->n[last]; j++)
+                if (a->seed[k] == f->seed[j]) {
+                    pa[np] = a->v[last][k];
+                    pb[np++] = f->v[last][j];
+                }
+        int paired = np == n && n == f->n[last];
+        stats_test t = paired ? stats_wilcoxon(pa, pb, n)
+                              : stats_mann_whitney(a->v[last], n, f->v[last], f->n[last]);
+        double pmin = 2;   /* 2 / 2^n (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney) */
+        for (size_t k = 1; k <= n; k++)
+            pmin = paired ? pmin / 2 : pmin * (double)k / (double)(f->n[last] + k);
+        pmin_all = pmin > pmin_all ? pmin : pmin_all;
+        char buf[96];
+        med_interval(buf, sizeof buf, a->v[last], n, 4);
+        rep_cell(r, "%s", a->label);
+        rep_cell(r, "%s", buf);
+        rep_cell(r, "%+.4f", stats_median(a->v[last], n) - stats_median(f->v[last], f->n[last]));
+        rep_cell(r, "%s", paired ? "Wilcoxon signed-rank (same seeds)" : "Mann-Whitney U");
+        rep_cell(r, "%.3g%s", t.p, t.exact ? " (exact)" : "");
+        rep_cell(r, "%s = %+.2f", paired ? "r" : "δ", t.effect);
+        rep_cell(r, "%s", t.p < 0.05 ? (t.effect > 0 ? "higher than f32" : "lower than f32")
+                                      : "not significant");
+    }
+    if (pmin_all >= 0.05)
+        rep_para(r, "Not significant, and it could not be: with %zu seeds the smallest p "
+                    "these tests can give is %.3g, above 0.05. These runs show no difference "
+                    "they could resolve; more seeds are needed to claim one either way.",
+                 f->n[last], pmin_all);
+}
+
 /* Test accuracy per epoch per state on mlp_fmnist (runs given in epochs). */
 static void accuracy(report *r, sqlite3 *db)
 {
@@ -163,6 +225,7 @@ static void accuracy(report *r, sqlite3 *db)
                 "state: the optimizer state's bytes (parameters x bytes per parameter); peak "
                 "RSS: the whole process, data set included.", STATS_BOOT_REPS);
     acc_table(r, rows, nrows, epochs);
+    versus_f32(r, rows, nrows, epochs);
     free(rows);
 }
 
