@@ -13,8 +13,9 @@
 # issue's target: bf16 >= 1.15, q8 >= 1.3); vs_exact = exact fp32 kernel of
 # the same width / this (fast rows only); of_roof = its roof ns / its ns
 # (target >= 0.9); roof_check = this row's roof ns / (fp32 roof ns x
-# bytes/20): near 1 when the state's roof loop streams as fast per byte as
-# the fp32 roof (the best of perf's same-traffic variants).
+# bytes/20): near 1 when the state's roof streams as fast per byte as the
+# fp32 roof (each the best of its same-traffic variants, perf_roof_mem.c and
+# perf_roof_lp.c); roof = the variant that was fastest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-10}
@@ -37,19 +38,20 @@ echo "# load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)" 
 awk -F, 'NR > 1 {
         split($1, ks, "/"); k = ks[1]; st = (2 in ks) ? ks[2] : "f32"
         key = k SUBSEP st; ns[key] = $9; by[key] = $12 * $9; roof[key] = $13
-        ok[key] = $22 == 1 ? "yes" : "NO"; ulp[key] = $21; order[++n] = key
+        ok[key] = $22 == 1 ? "yes" : "NO"; ulp[key] = $21; rv[key] = $15; order[++n] = key
     }
     END {
-        printf "%-12s %-5s %10s %9s %8s %9s %8s %10s %6s %8s\n", "kernel", "state",
+        printf "%-12s %-5s %10s %9s %8s %9s %8s %10s %-12s %6s %8s\n", "kernel", "state",
                "bytes/elem", "ns/elem", "speedup", "vs_exact", "of_roof", "roof_check",
-               "valid", "max_ulp"
+               "roof", "valid", "max_ulp"
         for (i = 1; i <= n; i++) {
             split(order[i], kk, SUBSEP); k = kk[1]; st = kk[2]
             f = k SUBSEP "f32"; base = k; sub("_fast$", "", base); e = base SUBSEP "f32"
             sp = (f in ns && ns[order[i]] > 0) ? sprintf("%.3f", ns[f] / ns[order[i]]) : "-"
             vx = (k != base && e in ns) ? sprintf("%.3f", ns[e] / ns[order[i]]) : "-"
             rc = (f in roof && roof[f] > 0) ? sprintf("%.3f", roof[order[i]] / (roof[f] * by[order[i]] / by[f])) : "-"
-            printf "%-12s %-5s %10.2f %9.4f %8s %9s %8.3f %10s %6s %8.3g\n", k, st, by[order[i]],
-                   ns[order[i]], sp, vx, roof[order[i]] / ns[order[i]], rc, ok[order[i]], ulp[order[i]]
+            printf "%-12s %-5s %10.2f %9.4f %8s %9s %8.3f %10s %-12s %6s %8.3g\n", k, st,
+                   by[order[i]], ns[order[i]], sp, vx, roof[order[i]] / ns[order[i]], rc,
+                   rv[order[i]], ok[order[i]], ulp[order[i]]
         }
     }' "$csv"

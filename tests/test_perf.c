@@ -67,6 +67,69 @@ static void check_consistent(const perf_result *r, const char *what)
           "%s: a rep covers %zu x %zu element-steps", what, r->inner, r->n);
 }
 
+/* Every low-precision roof loop moves the step's bytes: one call adds g to
+ * every theta and changes every stored state element (v16 or the q8 codes,
+ * m, buf, each block's scale), a second call with the opposite sign undoes
+ * all of it; on 1 and 2 threads, at a size with a tail (1031). */
+static void lp_roofs_touch_everything(void)
+{
+    const size_t n = 1031;
+    rms_cfg c = rms_cfg_default();
+    c.centered = 1;
+    c.momentum = 0.9;
+    const rms_state_type types[] = { RMS_STATE_BF16, RMS_STATE_Q8 };
+    for (int v = 0; v < perf_roof_lp_variant_count(); v++)
+        for (int ti = 0; ti < 2; ti++)
+            for (int th = 1; th <= 2; th++) {
+                if (!perf_roof_lp_variant_runs(v))
+                    continue;
+                const char *name = perf_roof_lp_variant_name(v);
+                rms_lp_opts o = rms_lp_opts_default();
+                o.type = types[ti];
+                o.block = 64;
+                rms_state_lp s, s0;
+                float *theta = rms_alloc(n, sizeof(float)), *g = rms_alloc(n, sizeof(float));
+                float *t0 = rms_alloc(n, sizeof(float));
+                rms_state_lp_init(&s, n, &c, &o);
+                rms_state_lp_init(&s0, n, &c, &o);
+                for (size_t i = 0; i < n; i++) {
+                    theta[i] = t0[i] = (float)i;
+                    g[i] = 1.0f;
+                    rms_lp_set(&s, i, 1e-3f * (float)(i % 13 + 1), 0.5f, 0.25f);
+                    rms_lp_set(&s0, i, 1e-3f * (float)(i % 13 + 1), 0.5f, 0.25f);
+                }
+                if (o.type == RMS_STATE_Q8)
+                    for (size_t b = 0; b < (n + 63) / 64; b++)
+                        s.scale[b] = s0.scale[b] = 1.0f;
+                perf_roof_memory_lp(v, th, n, theta, g, &s, 1.0f);
+                size_t same = 0;
+                for (size_t i = 0; i < n; i++) {
+                    same += theta[i] != t0[i] + 1.0f;
+                    same += s.v16 ? s.v16[i] == s0.v16[i] : s.q[i] == s0.q[i];
+                    same += s.m16 ? s.m16[i] == s0.m16[i] : s.m[i] == s0.m[i];
+                    same += s.buf16 ? s.buf16[i] == s0.buf16[i] : s.buf[i] == s0.buf[i];
+                    same += s.scale && i % 64 == 0 && s.scale[i / 64] == s0.scale[i / 64];
+                }
+                CHECK(same == 0, "%s %s, %d threads: %zu elements untouched", name,
+                      rms_state_name(o.type), th, same);
+                perf_roof_memory_lp(v, th, n, theta, g, &s, -1.0f);
+                size_t differ = 0;
+                for (size_t i = 0; i < n; i++) {
+                    differ += theta[i] != t0[i];
+                    differ += s.v16 ? s.v16[i] != s0.v16[i] : s.q[i] != s0.q[i];
+                    differ += s.m16 ? s.m16[i] != s0.m16[i] : s.m[i] != s0.m[i];
+                    differ += s.buf16 ? s.buf16[i] != s0.buf16[i] : s.buf[i] != s0.buf[i];
+                }
+                CHECK(differ == 0, "%s %s, %d threads: %zu elements not restored", name,
+                      rms_state_name(o.type), th, differ);
+                rms_state_lp_free(&s);
+                rms_state_lp_free(&s0);
+                rms_free(theta);
+                rms_free(g);
+                rms_free(t0);
+            }
+}
+
 int main(void)
 {
     perf_opts o = { .reps = 2, .cfg = rms_cfg_default(), .clock_ghz = 3.0, .seed = 7 };
@@ -130,5 +193,6 @@ int main(void)
     CHECK(perf_measure(&ref, 100, 1, &o, &r, err, sizeof err) == -1, "ref64 has no f32 step");
     CHECK(perf_measure(fused, 0, 1, &o, &r, err, sizeof err) == -1, "n = 0 is refused");
 
+    lp_roofs_touch_everything();
     return check_summary("test_perf");
 }

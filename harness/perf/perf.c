@@ -141,7 +141,8 @@ typedef struct perf_block {
     float roof_sign;
     rms_state_lp *lp;     /* low-precision state, else NULL */
     rms_lp_fn lp_fn;
-    int roof_variant;     /* perf_roof_mem.c's loop timed as the f32 memory roof */
+    int roof_variant;     /* the memory roof's loop: perf_roof_mem.c's, or
+                           * perf_roof_lp.c's with lp */
 } perf_block;
 
 enum { BLOCK_KERNEL, BLOCK_MEMORY_ROOF, BLOCK_COMPUTE_ROOF };
@@ -168,7 +169,8 @@ static uint64_t run_block(perf_block *b, int what)
             perf_exec(b->k, b->threads, b->n, b->theta, b->v, b->m, b->buf, b->g, b->c);
         } else if (what == BLOCK_MEMORY_ROOF) {
             if (b->lp)
-                perf_roof_memory_lp(b->threads, b->n, b->theta, b->g, b->lp, b->roof_sign);
+                perf_roof_memory_lp(b->roof_variant, b->threads, b->n, b->theta, b->g, b->lp,
+                                    b->roof_sign);
             else
                 perf_roof_memory_variant(b->roof_variant, b->threads, b->n, b->theta, b->v,
                                          b->g, b->roof_sign);
@@ -218,6 +220,34 @@ static uint64_t time_block(perf_block *b, int what, int *clean, uint64_t deadlin
     return perf_time_clean(run_call, &c, clean, deadline);
 }
 
+/* The fastest memory roof loop for b (f32, or b->lp's state): each
+ * runnable variant timed `rounds` times, interleaved; *ns its best timing. */
+static int pick_roof(perf_block *b, int rounds, double *ns)
+{
+    const int lp = b->lp != NULL;
+    const int count = lp ? perf_roof_lp_variant_count() : perf_roof_variant_count();
+    int best = 0, clean;
+    double best_ns = INFINITY;
+    if (rounds < 1)
+        rounds = 1;
+    /* the fastest timing of each loop (a roof is a limit: its best showing
+     * counts; the first round also warms pages and caches for the rest) */
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < count; i++) {
+            if (!(lp ? perf_roof_lp_variant_runs(i) : perf_roof_variant_runs(i)))
+                continue;
+            b->roof_variant = i;
+            double t = (double)time_block(b, BLOCK_MEMORY_ROOF, &clean, 0) /
+                       ((double)b->inner * (double)b->n);
+            if (t < best_ns) {
+                best_ns = t;
+                best = i;
+            }
+        }
+    *ns = best_ns;
+    return best;
+}
+
 int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g,
                    int rounds, size_t inner, double *ns)
 {
@@ -229,26 +259,7 @@ int perf_roof_best(int threads, size_t n, float *theta, float *v, const float *g
         inner = n >= min_elems ? 1 : (min_elems + n - 1) / n;
     perf_block b = { .threads = threads, .n = n, .inner = inner, .theta = theta, .v = v,
                      .g = (float *)g, .roof_sign = 1.0f };
-    int best = 0, clean;
-    double best_ns = INFINITY;
-    if (rounds < 1)
-        rounds = 1;
-    /* the fastest timing of each loop (a roof is a limit: its best showing
-     * counts; the first round also warms pages and caches for the rest) */
-    for (int r = 0; r < rounds; r++)
-        for (int i = 0; i < perf_roof_variant_count(); i++) {
-            if (!perf_roof_variant_runs(i))
-                continue;
-            b.roof_variant = i;
-            double t = (double)time_block(&b, BLOCK_MEMORY_ROOF, &clean, 0) /
-                       ((double)inner * (double)n);
-            if (t < best_ns) {
-                best_ns = t;
-                best = i;
-            }
-        }
-    *ns = best_ns;
-    return best;
+    return pick_roof(&b, rounds, ns);
 }
 
 /* Steps per timed block: enough for 2^22 element-steps, cut so that the
@@ -309,12 +320,13 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     double budget = o->budget_s > 0 ? o->budget_s : PERF_BUDGET_S;
     uint64_t deadline = rms_now_ns() + (uint64_t)(budget * 1e9);
     size_t inner = blk.inner = choose_inner(&blk, o->reps, budget, &r->budget_limited);
-    /* the f32 memory roof's loop: the fastest of its variants here, 2 rounds
-     * of quarter-blocks (so within the budget too); low-precision state has
-     * its own roof (perf_roof_memory_lp) */
+    /* the memory roof's loop: the fastest of its variants here (f32's, or
+     * the state's own: perf_roof_lp.c), 2 rounds of quarter-blocks (so
+     * within the budget too) */
     double pick_ns;
-    int variant = blk.roof_variant = low ? 0 :
-        perf_roof_best(threads, n, theta, v, g, 2, inner / 4 ? inner / 4 : 1, &pick_ns);
+    perf_block pick = blk;
+    pick.inner = inner / 4 ? inner / 4 : 1;
+    int variant = blk.roof_variant = pick_roof(&pick, 2, &pick_ns);
     double elems = (double)inner * (double)n;
     int clean = 0;
     /* rep -1 is the warm-up: faults the pages in, fills caches, wakes cores.
@@ -366,7 +378,7 @@ int perf_measure(const rms_kernel *k, size_t n, int threads, const perf_opts *o,
     r->ns_per_elem_min = kt[0];
     r->ns_per_elem_max = kt[o->reps - 1];
     r->roof_ns_per_elem = rms_median(rt, (size_t)o->reps);
-    r->roof_variant = low ? "lp" : perf_roof_variant_name(variant);
+    r->roof_variant = low ? perf_roof_lp_variant_name(variant) : perf_roof_variant_name(variant);
     r->compute_roof_ns_per_elem = rms_median(ct, (size_t)o->reps);
     r->gbps = r->ns_per_elem > 0 ? r->bytes_per_elem / r->ns_per_elem : 0;
     r->roof_ratio = r->ns_per_elem > 0 ? r->roof_ns_per_elem / r->ns_per_elem : 0;

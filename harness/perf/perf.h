@@ -113,9 +113,18 @@ const char *perf_lp_label(const rms_kernel *k, rms_state_type t);
 /* Step f on [0, n) by `threads` OpenMP threads on block-aligned slices. */
 void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
                   rms_state_lp *s, const rms_cfg *c, long t);
-/* The lower roof of a state: theta += sign*g and every state array of s
- * read and written once (the same bytes as perf_bytes_per_elem). */
-void perf_roof_memory_lp(int threads, size_t n, float *theta, const float *g,
+/* Slice [lo, hi) of n for thread t of nt: on q8 block boundaries, else
+ * RMS_LP_BLOCK_ALIGN (how the threaded lp steps and their roofs split). */
+void perf_lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi);
+/* The lower roof of a state (perf_roof_lp.c): theta += sign*g and every
+ * state array of s read and written once (the same bytes as
+ * perf_bytes_per_elem), by one of a few same-traffic variants numbered 0 ..
+ * perf_roof_lp_variant_count()-1 as the f32 roof's (0, "lp_c", runs
+ * everywhere; a variant the CPU cannot run falls back to it). */
+int perf_roof_lp_variant_count(void);
+const char *perf_roof_lp_variant_name(int variant);
+int perf_roof_lp_variant_runs(int variant);
+void perf_roof_memory_lp(int variant, int threads, size_t n, float *theta, const float *g,
                          rms_state_lp *s, float sign);
 /* Fill s from v (and m, buf when on), rounded to nearest. */
 void perf_lp_fill(rms_state_lp *s, const float *v, const float *m, const float *buf);

@@ -1,11 +1,7 @@
 /* perf_lp.c -- `rmsbench perf --state`: bytes per element, the matching
  * memory roof, threaded execution and validation of the low-precision state
  * steps (kernels/rms_lp.h).  Built with -fopenmp (mk/perf.mk).
- *
- * The roof of a state moves exactly the bytes its step must move: theta
- * read and written, g read, and each stored state array read and written
- * (q8: the codes and one scale per block), with nothing to compute, so
- * kernel / roof says how close the step is to moving its own bytes. */
+ * The roof of a state is perf_roof_lp.c's. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -41,9 +37,9 @@ static size_t slice_align(const rms_state_lp *s)
     return s->o.type == RMS_STATE_Q8 ? s->o.block : RMS_LP_BLOCK_ALIGN;
 }
 
-/* Slice [lo, hi) of n for thread t of nt on multiples of align. */
-static void slice(size_t n, size_t align, int t, int nt, size_t *lo, size_t *hi)
+void perf_lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi)
 {
+    size_t align = slice_align(s);
     size_t blocks = (n + align - 1) / align;
     size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
     *lo = b0 * align < n ? b0 * align : n;
@@ -60,69 +56,9 @@ void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float 
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        slice(n, slice_align(s), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_lp_slice(n, s, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             f(lo, hi, theta, g, s, c, t);
-    }
-}
-
-RMS_TARGET_CLONES
-static void roof16(size_t lo, size_t hi, float *restrict theta, const float *restrict g,
-                   uint16_t *restrict v, uint16_t *restrict m, uint16_t *restrict b, float sign)
-{
-    for (size_t i = lo; i < hi; i++) {
-        theta[i] = theta[i] + sign * g[i];
-        v[i] ^= 0x0101u;
-    }
-    for (size_t i = lo; m && i < hi; i++)
-        m[i] ^= 0x0101u;
-    for (size_t i = lo; b && i < hi; i++)
-        b[i] ^= 0x0101u;
-}
-
-RMS_TARGET_CLONES
-static void roof8(size_t lo, size_t hi, size_t block, float *restrict theta,
-                  const float *restrict g, uint8_t *restrict q, float *restrict scale,
-                  float sign)
-{
-    for (size_t b0 = lo; b0 < hi; b0 += block) {
-        size_t b1 = hi - b0 < block ? hi : b0 + block;
-        for (size_t i = b0; i < b1; i++) {
-            theta[i] = theta[i] + sign * g[i];
-            q[i] ^= 0x11u;
-        }
-        scale[b0 / block] = -scale[b0 / block];
-    }
-}
-
-static void roof_slice(size_t lo, size_t hi, float *theta, const float *g,
-                       rms_state_lp *s, float sign)
-{
-    if (s->o.type != RMS_STATE_Q8) {
-        roof16(lo, hi, theta, g, s->v16, s->m16, s->buf16, sign);
-        return;
-    }
-    roof8(lo, hi, s->o.block, theta, g, s->q, s->scale, sign);
-    /* q8 keeps m and buf in fp32: read and write them as f32 state is */
-    for (size_t i = lo; s->m && i < hi; i++)
-        s->m[i] = s->m[i] + sign * g[i];
-    for (size_t i = lo; s->buf && i < hi; i++)
-        s->buf[i] = s->buf[i] + sign * g[i];
-}
-
-void perf_roof_memory_lp(int threads, size_t n, float *theta, const float *g,
-                         rms_state_lp *s, float sign)
-{
-    if (threads <= 1) {
-        roof_slice(0, n, theta, g, s, sign);
-        return;
-    }
-#pragma omp parallel num_threads(threads)
-    {
-        size_t lo, hi;
-        slice(n, slice_align(s), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
-        if (hi > lo)
-            roof_slice(lo, hi, theta, g, s, sign);
     }
 }
 
