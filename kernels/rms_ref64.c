@@ -33,6 +33,7 @@
     assigns *tp, *vp, __fc_errno;
     ensures v_fin: \is_finite(*vp);
     ensures v_out: vout64(*vp);
+    ensures t_fin: \is_finite(*tp);
 */
 #else
 /*@ requires valid: \valid(tp) && \valid(vp);
@@ -53,6 +54,8 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
 #ifndef RMS_PROOF_IEEE
     //@ assert step_v: vn == vnext(beta, *vp, gv);
     //@ assert step_lower: vn >= vlow0(beta, gv);
+#elif defined(RMS_PROOF_BOUNDED)
+    //@ assert v_ok: \is_finite(vn) && vout64(vn);  // v_out, from a short context
 #endif
     double tn = *tp - lr * gv / (sqrt(vn) + eps);
 #ifndef RMS_PROOF_IEEE
@@ -93,6 +96,8 @@ static void ref64_elem_plain(double *tp, double *vp, double gv, double lr,
     requires t_in: \forall integer i; 0 <= i < n ==> bt64(theta[i]);
     assigns theta[0 .. n-1], v[0 .. n-1], __fc_errno;
     ensures v_out: \forall integer i; 0 <= i < n ==> vout64(v[i]);
+    ensures v_fin: \forall integer i; 0 <= i < n ==> \is_finite(v[i]);
+    ensures t_fin: \forall integer i; 0 <= i < n ==> \is_finite(theta[i]);
 */
 #else
 /*@ requires n_bound: n <= 0x7fffffff;
@@ -129,6 +134,8 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
 #elif defined(RMS_PROOF_BOUNDED)
     /*@ loop invariant idx: 0 <= i <= n;
         loop invariant done_out: \forall integer k; 0 <= k < i ==> vout64(v[k]);
+        loop invariant done_fin: \forall integer k; 0 <= k < i ==>
+          \is_finite(v[k]) && \is_finite(theta[k]);
         loop invariant todo_v: \forall integer k; i <= k < n ==> bv64(v[k]);
         loop invariant todo_t: \forall integer k; i <= k < n ==> bt64(theta[k]);
         loop assigns i, theta[0 .. n-1], v[0 .. n-1], __fc_errno;
@@ -164,23 +171,32 @@ static void ref64_step_plain(size_t n, double *theta, double *v,
     ensures v_lower: *vp >= vlow(c, gv, \old(*tp));
 */
 #else
-/*@ // IEEE model: the sqrt argument without momentum (momentum acts after the
-    // sqrt and leaves its argument alone; its goals would make cvc5 bit-blast
-    // the whole update as context).  valid_r is implied by valid; stated, it
-    // lets Qed close the last read of *tp, whose context makes cvc5 run out
-    // of memory (std::bad_alloc).
+/*@ // IEEE model: sqrt's argument in the centered path, every option.  Two
+    // behaviors on the code's own test (c.momentum > 0.0 is lt_f64 there),
+    // so each frame is exact and Qed matches the branch with the behavior.
+    // valid_r is implied by valid; stated, it lets Qed close the last read
+    // of *tp, whose context makes cvc5 run out of memory (std::bad_alloc).
     requires valid: \valid(tp) && \valid(vp);
     requires valid_r: \valid_read(tp);
     requires valid_m: c.centered != 0 ==> \valid(mp);
     requires sep: \separated(tp, vp, &__fc_errno);
     requires sep_m: c.centered != 0 ==> \separated(mp, tp, vp, &__fc_errno);
     requires cfg: cfg64(c);
-    requires no_momentum: !\lt_double((double)0.0, c.momentum);
     requires g_in: !\is_NaN(gv);
     requires v_in: vin64(*vp);
     requires t_in: \is_finite(*tp);
     requires m_in: c.centered != 0 ==> \is_finite(*mp);
-    assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior no_momentum:
+      assumes no_mom: !\lt_double((double)0.0, c.momentum);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)];
+    behavior momentum:
+      assumes mom: \lt_double((double)0.0, c.momentum);
+      requires valid_b: \valid(bp) && \valid_read(bp);   // valid_read: as valid_r
+      requires sep_b: \separated(bp, tp, vp, &__fc_errno);
+      requires sep_mb: c.centered != 0 ==> \separated(mp, bp);
+      assigns *tp, *vp, __fc_errno, mp[0 .. (c.centered != 0 ? 0 : -1)], *bp;
+    complete behaviors;
+    disjoint behaviors;
 */
 #endif
 static void ref64_elem(double *tp, double *vp, double *mp, double *bp,

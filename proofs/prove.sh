@@ -68,6 +68,10 @@ command -v frama-c >/dev/null || { echo "prove.sh: frama-c not found (make deps)
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 export WHY3CONFIG=$out/why3.conf
 "$root/proofs/why3/setup.sh" "$WHY3CONFIG" || exit 2
+# The IEEE finite model (ieee-finite) gets 4 GB per prover instead of why3's
+# 1 GB: cvc5 bit-blasting a double sqrt or division throws std::bad_alloc
+# at 1 GB (the libm-sqrt-ieee lemmas need 1.7 GB).  The other models keep 1 GB.
+sed 's/^memlimit = .*/memlimit = 4000/' "$WHY3CONFIG" > "$out/why3-mem.conf"
 [ $use_cache = 1 ] && { mkdir -p "$cache/wp" "$cache/targets"; cache=$(cd "$cache" && pwd); }
 # The versions the seed's verdicts were obtained with.
 prover_versions() {
@@ -126,7 +130,7 @@ tot_p=0 tot_n=0 status=0 ran=0 hits=0 t_all=$(date +%s)
 # row (its summary line), status ("proved total cached" or "2" on a bad row).
 run_target() {
     local name=$1 model=$2 file=$3 fcts=$4 timeout=$5
-    local dir args key row defs entry p n wall provers open t0 rc line wpcache base
+    local dir args key row defs entry p n wall provers open t0 rc line wpcache base w3
     # "real+P1,P2": the real model with these provers instead of z3,cvc4;
     # "F1,F2:P1,P2": functions, then the -wp-prop selection (-name excludes).
     local wp_provers=z3,cvc4 props= missing
@@ -141,7 +145,7 @@ run_target() {
         real) args+=(-wp-model real -wp-prover "$wp_provers") ;;
         ieee) args+=(-cpp-extra-args=-DRMS_PROOF_IEEE -wp-model float
                      -warn-special-float none -wp-prover cvc5) ;;
-        ieee-default) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
+        ieee-finite) args+=(-cpp-extra-args="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED"
                      -wp-model float -wp-prover cvc5) ;;
         gappa) args=() ;;
         *) echo "prove.sh: $name: unknown model '$model'" >&2; echo 2 > "$dir/status"; return ;;
@@ -157,7 +161,7 @@ run_target() {
     if [ $use_cache = 1 ]; then
         case "$model" in
             real) defs= ;; ieee) defs=-DRMS_PROOF_IEEE ;;
-            ieee-default) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
+            ieee-finite) defs="-DRMS_PROOF_IEEE -DRMS_PROOF_BOUNDED" ;; *) defs= ;;
         esac
         key=$(target_digest "$name $model $wp_provers $file $fcts $props $timeout" "$defs" "${args[@]}")
         # A hit: the same digest, fully proved before; reuse that run's log
@@ -219,7 +223,8 @@ run_target() {
         wpcache=(-wp-cache none)
         [ $use_cache = 1 ] && wpcache=(-wp-cache update -wp-cache-dir "$cache/wp")
         # One WP job at a time, 2 prover processes.
-        (cd "$dir" && frama-c "$src/$file" -session "$dir/frama-c" \
+        w3=$WHY3CONFIG; [ "$model" = ieee-finite ] && w3=$out/why3-mem.conf
+        (cd "$dir" && WHY3CONFIG=$w3 frama-c "$src/$file" -session "$dir/frama-c" \
             -wp -wp-par 2 -wp-timeout "$timeout" "${wpcache[@]}" \
             -wp-session "$dir/wp" "${args[@]}") > "$dir/log" 2>&1
         rc=$?

@@ -33,6 +33,7 @@ mutants=(
   "no-centered-clamp|ref64-options|ref64_elem|arg_positive|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
   "dropped-one-minus-beta|ref64-options|ref64_elem|step_v|kernels/rms_ref64.c|s/\*vp = c.beta \* \*vp + (1.0 - c.beta) \* gi \* gi;/*vp = c.beta * *vp + gi * gi;/"
   "no-centered-clamp-ieee|ref64-options-ieee|ref64_elem|clamp_nonneg|kernels/rms_ref64.c|/if (var < 0.0)$/{N;s/.*\n.*var = 0.0;.*/            ;/}"
+  "ieee-finite-sqrt-arg-negative|ref64-plain-ieee-finite|ref64_elem_plain|arg_nonneg|kernels/rms_ref64.c|s/(sqrt(vn) + eps)/(sqrt(-vn) + eps)/"
   "lemma-theta-constant|lemmas-real|@theta_err_f|-|proofs/logic/rms_logic.acsl|s/(6.0 + 5.0 \* u32)/(5.0 + 5.0 * u32)/"
   "fused-v-sign-ieee|fused-plain-ieee|fused_elem_plain|v_out|kernels/rms_fused.c|s/float vn = bv + og;/float vn = bv - og;/"
   "step-lr-1.5|ref64-step|ref64_elem_plain|step_t,t_step|kernels/rms_ref64.c|s/double tn = \*tp - lr \* gv/double tn = *tp - lr * 1.5 * gv/"
@@ -55,14 +56,14 @@ run_mutant() {   # the mutant's row -> $work/<name>/verdict ("PASS ..." or "FAIL
     local name target fct prop file expr copy t0 to rc total caught
     IFS='|' read -r name target fct prop file expr <<<"$1"
     copy=$work/$name; mkdir -p "$copy/proofs"
-    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast "$copy/proofs/" 2>/dev/null
+    cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast proofs/libm "$copy/proofs/" 2>/dev/null
     sed -i -e "$expr" "$copy/$file"
     if cmp -s "$file" "$copy/$file"; then
         echo "FAIL mutant $name: the mutation did not apply to $file" > "$copy/verdict"; return
     fi
     echo "-- mutant $name ($target, $fct, $prop): $(diff "$file" "$copy/$file" | grep '^>' | head -n 2 | sed 's/^> *//' | paste -sd' ')" > "$copy/verdict"
     t0=$(date +%s)
-    case "$target" in *-ieee) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
+    case "$target" in *-ieee|*-ieee-finite) to=40 ;; *-gappa) to=60 ;; *) to=10 ;; esac
     popt=(); [ "$prop" != - ] && popt=(--prop "$prop")
     proofs/prove.sh --no-cache --src "$copy" --out "$copy/out" --fct "$fct" "${popt[@]}" \
         --timeout "$to" "$target" > "$copy/log" 2>&1
@@ -114,7 +115,7 @@ done
 # ---- 3. the cache against an edited kernel (the build's own cache, so a
 # hit is a real hit): the element function of ref64-plain on a scratch copy.
 copy=$work/cache-test; mkdir -p "$copy/proofs"
-cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast "$copy/proofs/" 2>/dev/null
+cp -r kernels "$copy/"; cp -r proofs/logic proofs/gappa proofs/gappa-fast proofs/libm "$copy/proofs/" 2>/dev/null
 cache_run() {   # label -> exit status; log in $copy/$1.log
     proofs/prove.sh --src "$copy" --out "$copy/out-$1" --fct ref64_elem_plain --timeout 10 \
         ref64-plain > "$copy/$1.log" 2>&1
