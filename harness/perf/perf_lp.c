@@ -1,7 +1,7 @@
-/* perf_lp.c -- `rmsbench perf --state`: bytes per element, the matching
- * memory roof, threaded execution and validation of the low-precision state
- * steps (kernels/rms_lp.h).  Built with -fopenmp (mk/perf.mk).
- * The roof of a state is perf_roof_lp.c's. */
+/* perf_lp.c -- `rmsbench perf --state`: bytes per element, threaded
+ * execution and validation of the low-precision state steps
+ * (kernels/rms_lp.h); their memory roof is perf_roof_lp.c's.  Built with
+ * -fopenmp (mk/perf.mk). */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
