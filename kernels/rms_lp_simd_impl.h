@@ -246,10 +246,12 @@ LP_ALWAYS __m128i q8_code(VT v, VT inv, rms_rounding mode, VI r)
 {
     VT x = F_MUL(v, inv);
     VI b = F_TOI(x);
-    VI bias = mode == RMS_ROUND_STOCHASTIC
-        ? I_SRLI(r, 12)
-        : I_ADD(I_SET1(0x7ffff), I_AND(I_SRLI(b, 20), I_SET1(1)));
-    VI norm = I_SUB(I_SRLI(I_ADD(b, bias), 20), I_SET1(768));
+    /* ((b + bias) >> 20) - 768 as (b - (768 << 20) + bias) >> 20: equal where
+     * x >= 2^-30 (b >= 0x30800000, so nothing wraps), the only lanes kept */
+    VI bm = I_ADD(b, I_SET1(mode == RMS_ROUND_STOCHASTIC ? -(768 << 20) : 0x7ffff - (768 << 20)));
+    VI norm = mode == RMS_ROUND_STOCHASTIC
+        ? I_SRLI(I_ADD(bm, I_SRLI(r, 12)), 20)
+        : I_SRLI(I_ADD(bm, I_AND(I_SRLI(b, 20), I_SET1(1))), 20);
     VI sub;
     if (mode != RMS_ROUND_STOCHASTIC) {
         const VT magic = F_SET1(0x1p-10f);
