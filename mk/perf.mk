@@ -2,4 +2,3 @@
 FLAGS_perf_roof := -fopenmp
 FLAGS_perf_roof_mem := -fopenmp
 FLAGS_perf_lp := -fopenmp
-FLAGS_perf_roof_lp := -fopenmp

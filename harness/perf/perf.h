@@ -113,9 +113,11 @@ const char *perf_lp_label(const rms_kernel *k, rms_state_type t);
 /* Step f on [0, n) by `threads` OpenMP threads on block-aligned slices. */
 void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
                   rms_state_lp *s, const rms_cfg *c, long t);
-/* Slice [lo, hi) of n for thread t of nt: on q8 block boundaries, else
- * RMS_LP_BLOCK_ALIGN (how the threaded lp steps and their roofs split). */
-void perf_lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi);
+/* run(lo, hi, arg) on `threads` OpenMP threads, each on a slice of [0, n)
+ * on q8 block boundaries, else RMS_LP_BLOCK_ALIGN (how the threaded lp steps
+ * and their roofs split); one call on [0, n) for threads <= 1. */
+void perf_lp_parallel(int threads, size_t n, const rms_state_lp *s,
+                      void (*run)(size_t lo, size_t hi, void *arg), void *arg);
 /* The lower roof of a state (perf_roof_lp.c): theta += sign*g and every
  * state array of s read and written once (the same bytes as
  * perf_bytes_per_elem), by one of a few same-traffic variants numbered 0 ..

@@ -37,7 +37,8 @@ static size_t slice_align(const rms_state_lp *s)
     return s->o.type == RMS_STATE_Q8 ? s->o.block : RMS_LP_BLOCK_ALIGN;
 }
 
-void perf_lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi)
+/* Slice [lo, hi) of n for thread t of nt on the state's alignment */
+static void lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi)
 {
     size_t align = slice_align(s);
     size_t blocks = (n + align - 1) / align;
@@ -46,20 +47,42 @@ void perf_lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, s
     *hi = b1 * align < n ? b1 * align : n;
 }
 
-void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
-                  rms_state_lp *s, const rms_cfg *c, long t)
+void perf_lp_parallel(int threads, size_t n, const rms_state_lp *s,
+                      void (*run)(size_t lo, size_t hi, void *arg), void *arg)
 {
     if (threads <= 1) {
-        f(0, n, theta, g, s, c, t);
+        run(0, n, arg);
         return;
     }
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        perf_lp_slice(n, s, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        lp_slice(n, s, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
-            f(lo, hi, theta, g, s, c, t);
+            run(lo, hi, arg);
     }
+}
+
+typedef struct exec_arg {
+    rms_lp_fn f;
+    float *theta;
+    const float *g;
+    rms_state_lp *s;
+    const rms_cfg *c;
+    long t;
+} exec_arg;
+
+static void exec_slice(size_t lo, size_t hi, void *arg)
+{
+    exec_arg *a = arg;
+    a->f(lo, hi, a->theta, a->g, a->s, a->c, a->t);
+}
+
+void perf_exec_lp(rms_lp_fn f, int threads, size_t n, float *theta, const float *g,
+                  rms_state_lp *s, const rms_cfg *c, long t)
+{
+    exec_arg a = { f, theta, g, s, c, t };
+    perf_lp_parallel(threads, n, s, exec_slice, &a);
 }
 
 void perf_lp_fill(rms_state_lp *s, const float *v, const float *m, const float *buf)

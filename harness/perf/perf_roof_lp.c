@@ -13,8 +13,7 @@
  * the state.  The state is xored with a constant (alternate calls restore
  * it), the scales negated.  A centered m or momentum buf (16-bit, or fp32
  * with q8) is streamed by a loop of its own after the main one, in every
- * variant.  Built with -fopenmp (mk/perf.mk). */
-#include <omp.h>
+ * variant.  Threads split it as the steps (perf_lp_parallel). */
 #include <stdint.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -149,19 +148,24 @@ static void roof_slice(const struct lp_roof_variant *w, size_t lo, size_t hi, fl
     add32(lo, hi, s->buf, g, sign);
 }
 
+typedef struct roof_arg {
+    const struct lp_roof_variant *w;
+    float *theta;
+    const float *g;
+    rms_state_lp *s;
+    float sign;
+} roof_arg;
+
+static void roof_run(size_t lo, size_t hi, void *arg)
+{
+    roof_arg *a = arg;
+    roof_slice(a->w, lo, hi, a->theta, a->g, a->s, a->sign);
+}
+
 void perf_roof_memory_lp(int variant, int threads, size_t n, float *theta, const float *g,
                          rms_state_lp *s, float sign)
 {
-    const struct lp_roof_variant *w = &VARIANTS[perf_roof_lp_variant_runs(variant) ? variant : 0];
-    if (threads <= 1) {
-        roof_slice(w, 0, n, theta, g, s, sign);
-        return;
-    }
-#pragma omp parallel num_threads(threads)
-    {
-        size_t lo, hi;
-        perf_lp_slice(n, s, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
-        if (hi > lo)
-            roof_slice(w, lo, hi, theta, g, s, sign);
-    }
+    roof_arg a = { &VARIANTS[perf_roof_lp_variant_runs(variant) ? variant : 0], theta, g, s,
+                   sign };
+    perf_lp_parallel(threads, n, s, roof_run, &a);
 }
