@@ -99,6 +99,21 @@ static void wilcoxon(void)
     CHECK(t.p == 1 && t.statistic == 0, "identical pairs p %g", t.p);
 }
 
+/* The smallest p: 2/2^n paired, 2/C(na+nb, na) otherwise, at most 1; and
+ * an exact test on completely separated samples reaches it. */
+static void smallest_p(void)
+{
+    CHECK(stats_smallest_p(1, 3, 3) == 0.25, "Wilcoxon, 3 pairs: %g", stats_smallest_p(1, 3, 3));
+    CHECK(stats_smallest_p(1, 6, 6) == 0.03125, "Wilcoxon, 6 pairs");
+    CHECK(stats_smallest_p(1, 1, 1) == 1, "Wilcoxon, 1 pair: at most 1");
+    CHECK(fabs(stats_smallest_p(0, 3, 3) - 0.1) < 1e-15, "Mann-Whitney 3 vs 3: 2/20");
+    CHECK(fabs(stats_smallest_p(0, 5, 5) - 2.0 / 252) < 1e-15, "Mann-Whitney 5 vs 5: 2/252");
+    double a[5] = { 1, 2, 3, 4, 5 }, b[5] = { 6, 7, 8, 9, 10 };
+    stats_test t = stats_mann_whitney(a, 5, b, 5);
+    CHECK(t.exact && fabs(t.p - stats_smallest_p(0, 5, 5)) < 1e-12,
+          "separated samples reach the smallest p: %g", t.p);
+}
+
 static void profiles(void)
 {
     /* t = [[10,20,50],[30,15,inf],[100,100,100],[inf,inf,inf]]: ratios
@@ -127,6 +142,7 @@ int main(void)
     bootstrap();
     mann_whitney();
     wilcoxon();
+    smallest_p();
     profiles();
     return check_summary("test_stats");
 }

@@ -180,9 +180,7 @@ static void versus_f32(report *r, const acc_row *rows, size_t nrows, size_t epoc
         int paired = np == n && n == f->n[last];
         stats_test t = paired ? stats_wilcoxon(pa, pb, n)
                               : stats_mann_whitney(a->v[last], n, f->v[last], f->n[last]);
-        double pmin = 2;   /* 2 / 2^n (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney) */
-        for (size_t k = 1; k <= n; k++)
-            pmin = paired ? pmin / 2 : pmin * (double)k / (double)(f->n[last] + k);
+        double pmin = stats_smallest_p(paired, n, f->n[last]);
         pmin_all = pmin > pmin_all ? pmin : pmin_all;
         char buf[96];
         med_interval(buf, sizeof buf, a->v[last], n, 4);

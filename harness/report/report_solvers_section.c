@@ -38,23 +38,6 @@ static const char *test_name(const sv_versus *v)
     return v->paired ? "Wilcoxon signed-rank (same seeds)" : "Mann-Whitney U";
 }
 
-/* The smallest two-sided p the test v of best against other can give at
- * all: 2 / 2^n for n pairs (Wilcoxon), 2 / C(na + nb, na) (Mann-Whitney). */
-static double smallest_p(const sv_versus *v, const sv_entry *best, const sv_entry *other)
-{
-    double p = 2;
-    if (v->paired) {
-        for (size_t i = 0; i < best->n; i++)
-            p /= 2;
-    } else {
-        double c = 1;   /* C(na + nb, na) */
-        for (size_t i = 1; i <= best->n; i++)
-            c = c * (double)(other->n + i) / (double)i;
-        p /= c;
-    }
-    return p < 1 ? p : 1;
-}
-
 /* One finding per problem: the best solver and how sure we are. */
 static void finding(report *r, const char *prob, const sv_problem *s)
 {
@@ -92,7 +75,7 @@ static void finding(report *r, const char *prob, const sv_problem *s)
                       "%s: these data do not tell them apart", open);
     double pmin = 0;
     for (size_t i = 1; i < n; i++) {
-        double q = smallest_p(&s->vs[i], &e[0], &e[i]);
+        double q = stats_smallest_p(s->vs[i].paired, e[0].n, e[i].n);
         pmin = q > pmin ? q : pmin;
     }
     char num[32];

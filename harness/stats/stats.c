@@ -262,3 +262,18 @@ double stats_integrated_score(const double *r, size_t np, size_t ns, size_t s, d
     }
     return sum / (double)np;
 }
+
+double stats_smallest_p(int paired, size_t na, size_t nb)
+{
+    double p = 2;
+    if (paired) {
+        for (size_t i = 0; i < na; i++)
+            p /= 2;
+    } else {
+        double c = 1;   /* C(na + nb, na) */
+        for (size_t i = 1; i <= na; i++)
+            c = c * (double)(nb + i) / (double)i;
+        p /= c;
+    }
+    return p < 1 ? p : 1;
+}

@@ -47,6 +47,12 @@ stats_test stats_mann_whitney(const double *a, size_t na, const double *b, size_
  * with tie and continuity corrections. */
 stats_test stats_wilcoxon(const double *a, const double *b, size_t n);
 
+/* The smallest two-sided p either test can give at all, whatever the data:
+ * 2 / 2^na for na pairs (Wilcoxon, paired), 2 / C(na + nb, na) (Mann-Whitney
+ * on samples of na and nb); at most 1.  Above the significance level, no
+ * outcome of these runs could be called significant. */
+double stats_smallest_p(int paired, size_t na, size_t nb);
+
 /* Dolan-More performance ratios: t[p * ns + s] is solver s's cost on problem
  * p (+inf: never got there).  r[p * ns + s] = t / min over solvers of t, +inf
  * where t is +inf or no solver got there. */
