@@ -88,13 +88,10 @@ static void axes_help(FILE *f)
     col = (size_t)fprintf(f, "  every option is an axis (R: numbers; on/off: 0,1):");
     for (size_t i = 0; i < n; i++) {
         char word[128], vals[96];
-        if (o[i].kind == RMS_FLAG)
-            snprintf(vals, sizeof vals, "0,1");
-        else if (o[i].kind == RMS_ENUM)
-            for (size_t k = 0; k < sizeof vals && (k == 0 || vals[k - 1]); k++)
-                vals[k] = o[i].names[k] == '|' ? ',' : o[i].names[k];
-        else
-            snprintf(vals, sizeof vals, "R");
+        snprintf(vals, sizeof vals, "%s", o[i].kind == RMS_FLAG ? "0,1" :
+                                          o[i].kind == RMS_ENUM ? o[i].names : "R");
+        for (char *bar = vals; (bar = strchr(bar, '|')) != NULL;)   /* a|b -> a,b */
+            *bar = ',';
         int w = snprintf(word, sizeof word, "--%s %s", o[i].flag, vals);
         if (col + 1 + (size_t)w > 76)
             col = (size_t)fprintf(f, "\n ");
