@@ -147,6 +147,17 @@ static inline void vec16bit(size_t i, float *th, const float *g, uint16_t *v,
         store16bit(b, bb, L->bf, L->mode, sr ? simd_hash(L->kb, idx) : idx);
 }
 
+/* The hints of the group at i: its two lines of theta and of g, its line
+ * of 16-bit v (m16, buf16 are the general loop's own). */
+LP_ALWAYS void prefetch_group(size_t i, const float *theta, const float *g, const uint16_t *v)
+{
+    rms_prefetch(theta + i);
+    rms_prefetch(theta + i + 16);
+    rms_prefetch(g + i);
+    rms_prefetch(g + i + 16);
+    rms_prefetch_ahead(v + i, LP_AHEAD16);
+}
+
 /* The plain rule on [i, end) in whole groups, for one format (bf) and
  * rounding (sr), both constants where it is called: fused's plain order,
  * the bits of the f32 kernels.  Returns where it stopped. */
@@ -155,11 +166,7 @@ LP_ALWAYS size_t plain16(size_t i, size_t end, float *theta, const float *g, uin
 {
     const rms_rounding mode = sr ? RMS_ROUND_STOCHASTIC : RMS_ROUND_NEAREST;
     for (; i + LP_GROUP <= end; i += LP_GROUP) {
-        rms_prefetch(theta + i);
-        rms_prefetch(theta + i + 16);
-        rms_prefetch(g + i);
-        rms_prefetch(g + i + 16);
-        rms_prefetch_ahead(v + i, LP_AHEAD16);
+        prefetch_group(i, theta, g, v);
         for (size_t u = i; u < i + LP_GROUP; u += W) {
             VT tt = F_LOADU(theta + u), vv = load16bit(v + u, bf);
             STEP_PLAIN(&tt, &vv, F_LOADU(g + u), &L->k);
@@ -185,11 +192,7 @@ static void step16bit(size_t lo, size_t hi, float *theta, const float *g,
                    : plain16(i, hi, theta, g, s->v16, L, 0, 0);
     } else {
         for (; i + LP_GROUP <= hi; i += LP_GROUP) {
-            rms_prefetch(theta + i);
-            rms_prefetch(theta + i + 16);
-            rms_prefetch(g + i);
-            rms_prefetch(g + i + 16);
-            rms_prefetch_ahead(s->v16 + i, LP_AHEAD16);
+            prefetch_group(i, theta, g, s->v16);
             if (L->cent)
                 rms_prefetch_ahead(s->m16 + i, LP_AHEAD16);
             if (L->mom)
