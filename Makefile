@@ -40,10 +40,8 @@ X86_KERNEL_SRC := $(wildcard kernels/rms_avx2*.c kernels/rms_avx512*.c)
 FLAGS_rms_omp    := -fopenmp
 FLAGS_rms_multi  := -fopenmp
 FLAGS_rms_lp_omp := -fopenmp
-# rms_avx2_lp.c and rms_avx2_fast.c (its low-precision step) also need F16C
-# (vcvtps2ph), beside rms_avx2*'s ISA flags
+# rms_avx2_lp.c also needs F16C (vcvtps2ph), beside rms_avx2*'s ISA flags
 FLAGS_rms_avx2_lp := -mf16c
-FLAGS_rms_avx2_fast := -mf16c
 $(BUILD)/kernels/rms_avx2%: ISA_FLAGS := -mavx2 -mfma
 $(BUILD)/kernels/rms_avx512%: ISA_FLAGS := -mavx512f -mavx512vl -mfma
 

@@ -62,13 +62,7 @@
 
 #include "rms_fast_impl.h"
 
-/* The low-precision state step (rms_lp.h, `--kernel avx2_fast --state ...`)
- * on this kernel's quotient: v, m and their stored bits are the scalar
- * reference's (the lp body keeps its order, no FMA there), theta is within
- * this kernel's bound (docs/lowprec.md says why the state's own rounding
- * makes that the right trade). */
-#define STEP8_COEF_EXTRA FN(coef) fast;
-#define STEP8_COEF_EXTRA_OF(q, c) ((q).fast = FN(coef_of)(c))
-#define STEP8_QUOT(a, x, ein, k) FN(quotient)(a, x, ein, &(k)->fast)
-#define LP_STEP_NAME rms_lp_step_avx2_fast
-#include "rms_avx2_lp_impl.h"
+/* No low-precision state step of its own: `--kernel avx2_fast --state ...`
+ * runs avx2's exact one (rms_lp.c, docs/lowprec.md: at this width the
+ * state step is bound by its vector ports, where the estimate costs more
+ * than the divide it saves). */

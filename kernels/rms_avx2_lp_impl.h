@@ -1,9 +1,8 @@
 /* rms_avx2_lp_impl.h -- the low-precision state step on AVX2 + F16C, 8
  * lanes: the width macros and helpers of rms_lp_simd_impl.h (the body, read
- * its notes), then that body.  Included by rms_avx2_lp.c (exact quotient)
- * and rms_avx2_fast.c (its rsqrt + Newton quotient), which name the step
- * LP_STEP_NAME.  Not a header of an API.  Blends stand for masks and packs
- * for the narrowing stores. */
+ * its notes), then that body.  Included by rms_avx2_lp.c, which names the
+ * step LP_STEP_NAME (avx2_fast runs this step too: rms_lp.c).  Not a header
+ * of an API.  Blends stand for masks and packs for the narrowing stores. */
 #include <float.h>
 #include <immintrin.h>
 #include "rms_avx2_step.h"

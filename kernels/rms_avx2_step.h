@@ -10,23 +10,13 @@
 #include "rms.h"
 
 /* The quotient a / (sqrt(x) + eps), or a / sqrt(x) when eps_in_sqrt (then x
- * is var + eps already): exact here.  A file may define STEP8_QUOT(a, x,
- * ein, k) before including this header to put another quotient into the
- * same update (rms_avx2_fast.c: its rsqrt + Newton quotient, for the
- * low-precision state step), with STEP8_COEF_EXTRA (members added to
- * coef8) and STEP8_COEF_EXTRA_OF(q, c) (setting them). */
-#ifndef STEP8_QUOT
+ * is var + eps already): exact.  (No other quotient goes in at this width:
+ * avx2_fast's state step is this one, docs/lowprec.md says why.) */
 #define STEP8_QUOT(a, x, ein, k)                                              \
     ((ein) ? _mm256_div_ps(a, _mm256_sqrt_ps(x)) : _mm256_div_ps(a, _mm256_add_ps(_mm256_sqrt_ps(x), (k)->eps)))
-#endif
-#ifndef STEP8_COEF_EXTRA
-#define STEP8_COEF_EXTRA
-#define STEP8_COEF_EXTRA_OF(q, c) ((void)0)
-#endif
 
 typedef struct {
     __m256 lr, beta, omb, eps, mu, wd, lr_wd, bc, zero, sign;
-    STEP8_COEF_EXTRA
 } coef8;
 
 static inline coef8 coef8_of(const rms_cfg *c)
@@ -43,7 +33,6 @@ static inline coef8 coef8_of(const rms_cfg *c)
     q.bc = _mm256_set1_ps(k.bc_scale);
     q.zero = _mm256_setzero_ps();
     q.sign = _mm256_set1_ps(-0.0f);
-    STEP8_COEF_EXTRA_OF(q, c);
     return q;
 }
 

@@ -118,12 +118,11 @@ void rms_lp_step_avx2(size_t lo, size_t hi, float *theta, const float *g,
                       rms_state_lp *s, const rms_cfg *c, long t);
 void rms_lp_step_avx512(size_t lo, size_t hi, float *theta, const float *g,
                         rms_state_lp *s, const rms_cfg *c, long t);
-/* The same steps on the fast kernels' quotient (rsqrt estimate + one
- * Newton step, kernels/rms_fast_impl.h): v, m and the stored state are the
- * reference's bits; theta (and buf) within avx512_fast's / avx2_fast's ulp
- * bound of the reference's (registry.c). */
-void rms_lp_step_avx2_fast(size_t lo, size_t hi, float *theta, const float *g,
-                           rms_state_lp *s, const rms_cfg *c, long t);
+/* The same step on avx512_fast's quotient (rsqrt14 estimate + one Newton
+ * step, kernels/rms_fast_impl.h): v, m and the stored state are the
+ * reference's bits; theta (and buf) within avx512_fast's ulp bound of the
+ * reference's (registry.c).  avx2_fast's state step is rms_lp_step_avx2
+ * (rms_lp.c says why). */
 void rms_lp_step_avx512_fast(size_t lo, size_t hi, float *theta, const float *g,
                              rms_state_lp *s, const rms_cfg *c, long t);
 /* [lo, hi) split across OpenMP threads (rms_set_threads) on block / 64-byte

@@ -1,8 +1,8 @@
 /* rms_lp_simd_impl.h -- the body of the SIMD low-precision state step,
  * written once over the width macros and helpers that rms_avx512_lp_impl.h
  * (16 lanes) and rms_avx2_lp_impl.h (8 lanes) define; they are included by
- * the exact (rms_*_lp.c) and fast (rms_*_fast.c) kernels, which name the
- * step LP_STEP_NAME.  Not a header of an API.
+ * the exact kernels (rms_*_lp.c) and by rms_avx512_fast.c (its quotient),
+ * which name the step LP_STEP_NAME.  Not a header of an API.
  *
  * The operations of rms_lp_ref.c / rms_lp_bits.h lane by lane in the same
  * order (no FMA in v, m), so v and its stored bits are the reference's;

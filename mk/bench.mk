@@ -21,3 +21,9 @@ perf-figures: $(BIN)
 	@scripts/perf-figures.sh $(BIN)
 
 .PHONY: perf-figures
+
+## perf-lowprec: issue 17's state-precision table: bf16/f16/q8 vs f32 at 2^24, 1 thread, with L1 compute times; LP_RUNS runs of LP_REPS reps (3 x 10, ~2 min)
+perf-lowprec: $(BIN)
+	@RMSBENCH=$(BIN) scripts/perf-lowprec.sh $(or $(LP_REPS),10) $(or $(LP_RUNS),3)
+
+.PHONY: perf-lowprec
