@@ -178,8 +178,9 @@ for c in run perf; do
 done
 # ---- scripts/perf-lowprec.sh (make perf-lowprec): a small size, fused (the
 # reference state step, so any CPU), 2 runs of 1 rep.  Checks the table's
-# arithmetic and shape, not any timing: speedup = f32 ns / this ns, rows
-# validated, "met" counts runs out of 2; bad arguments exit 2.
+# shape, never a timing's size or a ratio of timings: a row per state, the
+# bytes, the timing columns there and positive, rows validated, "met"
+# counts runs out of 2; bad arguments exit 2.
 lp=$(dirname "$0")/../scripts/perf-lowprec.sh
 LP_SIZE=4096 KERNELS=fused RMSBENCH="$RMSBENCH" "$lp" 1 2 >"$tmp/lp.txt" 2>"$tmp/lp.err"
 check "perf-lowprec.sh exits 0" test $? -eq 0
@@ -191,12 +192,10 @@ check "perf-lowprec.sh: met is k/2 on the state rows" \
     test "$(awk '$1 == "fused" && $2 != "f32" && $NF !~ /^[0-2]\/2$/' "$tmp/lp.txt" | wc -l)" -eq 0
 check "perf-lowprec.sh: bytes 20, 16, 16, 14.03" \
     test "$(awk '$1 == "fused" {print $3}' "$tmp/lp.txt" | paste -sd, -)" = "20.00,16.00,16.00,14.03"
-LP_SIZE=4096 KERNELS=fused RMSBENCH="$RMSBENCH" "$lp" 1 1 >"$tmp/lp1.txt" 2>/dev/null
-# one run: the speedup is f32 ns / this ns of the printed columns (ns has 4
-# decimals, speedup 3: 0.001 + 1% cannot fail by rounding)
-check "perf-lowprec.sh: speedup = f32 ns / ns" test "$(awk '$1 == "fused" && $2 == "f32" {f = $4}
-    $1 == "fused" && $2 != "f32" {d = f / $4 - $5; if (d < 0) d = -d; if (d > 0.001 + 0.01 * $5) bad++}
-    END {print bad + 0}' "$tmp/lp1.txt")" -eq 0
+# ns/elem ($4) on every row and the speedup ($5) on the state rows exist
+# and are positive (their sizes are timings, not checked)
+check "perf-lowprec.sh: timing columns present and positive" test "$(awk '$1 == "fused" &&
+    !($4 + 0 > 0 && ($2 == "f32" ? $5 == "-" : $5 + 0 > 0))' "$tmp/lp.txt" | wc -l)" -eq 0
 check "perf-lowprec.sh: progress on stderr, one line per run" test "$(grep -c '^perf-lowprec.sh: run' "$tmp/lp.err")" -eq 2
 expect_fail 2 "perf-lowprec.sh REPS not a number" "$lp" ten
 expect_fail 2 "perf-lowprec.sh LP_SIZE not a size" env LP_SIZE=big "$lp" 1 1
