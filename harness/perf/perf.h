@@ -75,9 +75,11 @@ void perf_fill_stream(uint64_t *s, size_t n, float *theta, float *v, float *m, f
  * as N independent copies would.  The roofs are split the same way. */
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
                float *v, float *m, float *buf, const float *g, const rms_cfg *c);
-/* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B):
- * how kernels and roofs are split across threads. */
-void perf_slice(size_t n, int t, int nt, size_t *lo, size_t *hi);
+/* Slice [lo, hi) of n for thread t of nt, boundaries on multiples of align
+ * elements: how kernels and roofs are split across threads (align
+ * PERF_SLICE_F32 for the f32 steps; a state's own for perf --state). */
+#define PERF_SLICE_F32 16   /* floats: 64 B */
+void perf_slice(size_t n, size_t align, int t, int nt, size_t *lo, size_t *hi);
 /* Memory roof (perf_roof_mem.c): theta += sign*g; v += sign*g (sign +1 or -1:
  * alternate it to stay put), by one of a few same-traffic streaming variants
  * (widths, unrolling, streaming stores); perf times them all and takes the

@@ -37,15 +37,6 @@ static size_t slice_align(const rms_state_lp *s)
     return s->o.type == RMS_STATE_Q8 ? s->o.block : RMS_LP_BLOCK_ALIGN;
 }
 
-/* Slice [lo, hi) of n for thread t of nt on the state's alignment */
-static void lp_slice(size_t n, const rms_state_lp *s, int t, int nt, size_t *lo, size_t *hi)
-{
-    size_t align = slice_align(s);
-    size_t blocks = (n + align - 1) / align;
-    size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
-    *lo = b0 * align < n ? b0 * align : n;
-    *hi = b1 * align < n ? b1 * align : n;
-}
 
 void perf_lp_parallel(int threads, size_t n, const rms_state_lp *s,
                       void (*run)(size_t lo, size_t hi, void *arg), void *arg)
@@ -57,7 +48,7 @@ void perf_lp_parallel(int threads, size_t n, const rms_state_lp *s,
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        lp_slice(n, s, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, slice_align(s), omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             run(lo, hi, arg);
     }

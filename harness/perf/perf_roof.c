@@ -22,13 +22,12 @@
 #endif
 #include "perf/perf.h"
 
-/* Slice [lo, hi) of n for thread t of nt, boundaries on 16 floats (64 B). */
-void perf_slice(size_t n, int t, int nt, size_t *lo, size_t *hi)
+void perf_slice(size_t n, size_t align, int t, int nt, size_t *lo, size_t *hi)
 {
-    size_t blocks = (n + 15) / 16;
+    size_t blocks = (n + align - 1) / align;
     size_t b0 = blocks * (size_t)t / (size_t)nt, b1 = blocks * (size_t)(t + 1) / (size_t)nt;
-    *lo = b0 * 16 < n ? b0 * 16 : n;
-    *hi = b1 * 16 < n ? b1 * 16 : n;
+    *lo = b0 * align < n ? b0 * align : n;
+    *hi = b1 * align < n ? b1 * align : n;
 }
 
 void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
@@ -46,7 +45,7 @@ void perf_exec(const rms_kernel *k, int threads, size_t n, float *theta,
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        perf_slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, PERF_SLICE_F32, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             k->f32(hi - lo, theta + lo, v + lo, m ? m + lo : NULL,
                    buf ? buf + lo : NULL, g + lo, c);
@@ -132,7 +131,7 @@ void perf_roof_compute(int threads, size_t n, unsigned kernel_isa)
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        perf_slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, PERF_SLICE_F32, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             f(hi - lo);
     }

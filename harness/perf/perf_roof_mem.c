@@ -149,7 +149,7 @@ void perf_roof_memory_variant(int variant, int threads, size_t n, float *theta,
 #pragma omp parallel num_threads(threads)
     {
         size_t lo, hi;
-        perf_slice(n, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
+        perf_slice(n, PERF_SLICE_F32, omp_get_thread_num(), omp_get_num_threads(), &lo, &hi);
         if (hi > lo)
             f(hi - lo, theta + lo, v + lo, g + lo, sign);
     }
